@@ -1,0 +1,122 @@
+// The detection engine's contract: what `analyze`, `eval`, the fitting script and (later) the gateway code against.
+// The Detector class itself lives in detector.ts; these are the shapes it takes and returns.
+
+export type Verdict = 'benign' | 'suspicious' | 'distillation' | 'extraction' | 'jailbreak';
+/** The verdicts that are acted on. */
+export type FlaggedVerdict = 'distillation' | 'extraction' | 'jailbreak';
+export const FLAGGED_VERDICTS: readonly FlaggedVerdict[] = ['distillation', 'extraction', 'jailbreak'];
+
+export function isFlagged(v: Verdict): v is FlaggedVerdict {
+  return v === 'distillation' || v === 'extraction' || v === 'jailbreak';
+}
+
+/** One signal behind a verdict: its feature value and its contribution to the winning class's log-odds. */
+export interface SignalValue {
+  name: string;
+  value: number;
+  contribution: number;
+}
+
+/** Emitted by `ingest` when an account's verdict or campaign changes. */
+export interface Decision {
+  account_id: string;
+  /** ts of the event at which the change happened */
+  ts: string;
+  verdict: Verdict;
+  risk: number;
+  campaign_id: string | null;
+  reason: string;
+}
+
+/** Report v1 "accounts" entry. */
+export interface AccountResult {
+  account_id: string;
+  verdict: Verdict;
+  risk: number;
+  campaign_id: string | null;
+  first_flagged_at: string | null;
+  signals: SignalValue[];
+}
+
+/** Report v1 "campaigns" entry. */
+export interface CampaignResult {
+  campaign_id: string;
+  kind: FlaggedVerdict;
+  accounts: string[];
+  risk: number;
+  first_seen: string;
+  first_flagged_at: string | null;
+  evidence: { type: string; detail: string }[];
+}
+
+/** One logistic head: log-odds = bias + Σ weights[feature] · feature value. */
+export interface HeadParams {
+  bias: number;
+  weights: Record<string, number>;
+}
+
+/** Fitted and tunable parameters (src/detect/params.json is the shipped, fitted set). */
+export interface DetectorParams {
+  version: 1;
+  /** How the values were obtained (e.g. "initial" or the fitting run's id and held-out score). */
+  provenance?: string;
+  thresholds: {
+    /** risk at or above which an account is `suspicious` */
+    suspicious: number;
+    /** risk at or above which an account is flagged with its strongest class */
+    flagged: number;
+    /** pooled campaign risk at or above which a community is reported and flags its members */
+    campaign: number;
+  };
+  /** One head per flagged class; risk = max over heads of sigmoid(log-odds). */
+  heads: Record<FlaggedVerdict, HeadParams>;
+  /** Pseudo-count of the prior in every share (so 2 hits in 2 requests is not a 100 % share). */
+  shrinkage: number;
+  /** Half-life of the per-account counters, in hours of event time. */
+  decay_half_life_hours: number;
+  minhash: {
+    /** slots per signature (multiple of bands) */
+    k: number;
+    bands: number;
+    /** words per shingle */
+    shingle: number;
+    /** shingles hashed per prompt at most (a prefix sample keeps cost flat on long prompts) */
+    max_shingles: number;
+    /** recent signatures kept per account for near-duplicate detection */
+    ring: number;
+    /** estimated Jaccard at or above which two prompts are near-duplicates */
+    near_dup: number;
+  };
+  release: {
+    /** a model first seen this long after the stream starts counts as a new release */
+    warmup_hours: number;
+    /** adopting a release within this many hours of its first sighting is a fast pivot */
+    fast_hours: number;
+  };
+  linkage: {
+    /** base weight of each evidence kind (multiplied by the value's rarity) */
+    kind_weights: Record<string, number>;
+    /** an account joins a campaign only with evidence of at least this many kinds ... */
+    min_kinds: number;
+    /** ... or at least this much total evidence weight */
+    strong_weight: number;
+    /** values held by more than this share of all accounts carry no evidence */
+    max_value_share: number;
+    /** members remembered per value (beyond, the value counts as common) */
+    max_value_members: number;
+    /** distinct template keys remembered per account */
+    templates_per_account: number;
+    /** a template key links an account only once it repeats this many times in that account */
+    template_min_repeats: number;
+    min_campaign_size: number;
+    louvain_resolution: number;
+    /** recompute communities after at least this many events ... */
+    recompute_min_events: number;
+    /** ... and at least this many events per graph edge of the previous run (bounds amortised cost) ... */
+    recompute_events_per_edge: number;
+    /** ... or when this much event time has passed (with at least recompute_min_events / 10 events) */
+    recompute_max_minutes: number;
+    creation_burst_hours: number;
+    activity_bucket_minutes: number;
+  };
+}
