@@ -1,0 +1,257 @@
+// The bounded, batched event queue between the gateway and its sinks.
+// `push` is what the request path calls: an array push and two counters, no I/O, never a throw.
+// Batches leave on a later turn of the event loop (setImmediate once a batch is full, an unref'd timer
+// otherwise), go to every `onBatch` listener once, and to every sink in order. A sink that fails keeps its
+// batches and gets them again at the next flush; until every sink has written a batch it counts toward
+// `queue_max`, past which new events are dropped and counted rather than growing memory without bound.
+import type { GatewayConfig } from '../config/schema.ts';
+import type { EventSink } from './sink.ts';
+import type { LogEventV1 } from './types.ts';
+
+export type EventQueueSettings = Pick<GatewayConfig['events'], 'batch_size' | 'flush_interval_ms' | 'queue_max'>;
+export type BatchListener = (batch: readonly LogEventV1[]) => void;
+
+export interface EventQueueHooks {
+  /** A sink's write or close failed, or a batch listener threw; `source` is the sink's name or 'onBatch'. */
+  onError?: (error: unknown, source: string) => void;
+  /** Sees every batch once, before the sinks write it (the detector subscribes here). */
+  onBatch?: BatchListener;
+  /** Attempts per failing sink during close() before its remaining events are given up (default 3). */
+  closeAttempts?: number;
+}
+
+interface PendingBatch {
+  readonly events: LogEventV1[];
+  /** sinks that have not written it yet */
+  remaining: number;
+  /** given up by some sink at close: counted as dropped, not written */
+  abandoned: boolean;
+}
+
+interface SinkLane {
+  readonly sink: EventSink;
+  /** batches this sink still has to write, oldest first */
+  readonly backlog: PendingBatch[];
+  /** the sink's current asynchronous write, if any */
+  inflight: Promise<void> | null;
+}
+
+export class EventQueue {
+  private readonly lanes: SinkLane[];
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly queueMax: number;
+  private readonly closeAttempts: number;
+  private readonly onError: (error: unknown, source: string) => void;
+  private readonly listeners = new Set<BatchListener>();
+  private buffer: LogEventV1[] = [];
+  /** events handed to sinks that not every sink has written yet */
+  private held = 0;
+  private writtenCount = 0;
+  private droppedCount = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(sinks: readonly EventSink[], settings: EventQueueSettings, hooks: EventQueueHooks = {}) {
+    this.lanes = sinks.map((sink) => ({ sink, backlog: [], inflight: null }));
+    this.batchSize = settings.batch_size;
+    this.flushIntervalMs = settings.flush_interval_ms;
+    this.queueMax = settings.queue_max;
+    this.closeAttempts = hooks.closeAttempts ?? 3;
+    this.onError = hooks.onError ?? (() => {});
+    if (hooks.onBatch) this.listeners.add(hooks.onBatch);
+  }
+
+  /** Events accepted and not yet written by every sink. */
+  get depth(): number {
+    return this.buffer.length + this.held;
+  }
+
+  /** Events refused because the queue was full or closed, plus any a failing sink still held at close. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Events written by every sink. */
+  get written(): number {
+    return this.writtenCount;
+  }
+
+  /** Adds a batch listener; returns the function that removes it. */
+  subscribe(listener: BatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Accepts an event for writing, or drops and counts it when the queue is full or closed. O(1), no I/O. */
+  push(event: LogEventV1): void {
+    if (this.closed || this.buffer.length + this.held >= this.queueMax) {
+      this.droppedCount++;
+      return;
+    }
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) {
+      if (this.immediate === null) this.immediate = setImmediate(this.onTick);
+    } else if (this.timer === null) {
+      this.scheduleTimer();
+    }
+  }
+
+  /** Hands everything buffered to the sinks now and resolves once no sink is mid-write. */
+  async flush(): Promise<void> {
+    this.flushNow();
+    await this.settle();
+  }
+
+  /**
+   * Flushes every accepted event, retrying a failing sink a few times, then closes the sinks.
+   * Events pushed from now on are dropped. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private readonly onTick = (): void => {
+    this.flushNow();
+  };
+
+  private scheduleTimer(): void {
+    this.timer = setTimeout(this.onTick, this.flushIntervalMs);
+    // pending events must not keep a finished process alive; close() is what guarantees they are written
+    this.timer.unref();
+  }
+
+  private flushNow(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.immediate !== null) {
+      clearImmediate(this.immediate);
+      this.immediate = null;
+    }
+    this.dispatchBuffered();
+    let retryLater = false;
+    for (const lane of this.lanes) {
+      this.drain(lane);
+      if (lane.inflight === null && lane.backlog.length > 0) retryLater = true;
+    }
+    if (retryLater && !this.closed && this.timer === null) this.scheduleTimer();
+  }
+
+  private dispatchBuffered(): void {
+    const all = this.buffer;
+    if (all.length === 0) return;
+    this.buffer = [];
+    if (all.length <= this.batchSize) {
+      this.dispatch(all);
+      return;
+    }
+    for (let i = 0; i < all.length; i += this.batchSize) this.dispatch(all.slice(i, i + this.batchSize));
+  }
+
+  private dispatch(events: LogEventV1[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        this.onError(err, 'onBatch');
+      }
+    }
+    if (this.lanes.length === 0) {
+      this.writtenCount += events.length;
+      return;
+    }
+    const batch: PendingBatch = { events, remaining: this.lanes.length, abandoned: false };
+    this.held += events.length;
+    for (const lane of this.lanes) lane.backlog.push(batch);
+  }
+
+  /** Writes a lane's backlog in order until it is empty, a write fails, or a write goes asynchronous. */
+  private drain(lane: SinkLane): void {
+    while (lane.inflight === null && lane.backlog.length > 0) {
+      const batch = lane.backlog[0];
+      let result: void | Promise<void>;
+      try {
+        result = lane.sink.write(batch.events);
+      } catch (err) {
+        this.onError(err, lane.sink.name);
+        return;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+        lane.inflight = (result as Promise<void>).then(
+          () => {
+            lane.inflight = null;
+            this.completed(lane);
+            this.drain(lane);
+          },
+          (err: unknown) => {
+            lane.inflight = null;
+            this.onError(err, lane.sink.name);
+            if (!this.closed && this.timer === null) this.scheduleTimer();
+          },
+        );
+        return;
+      }
+      this.completed(lane);
+    }
+  }
+
+  private completed(lane: SinkLane): void {
+    const batch = lane.backlog.shift()!;
+    this.release(batch);
+  }
+
+  private release(batch: PendingBatch): void {
+    if (--batch.remaining > 0) return;
+    this.held -= batch.events.length;
+    if (!batch.abandoned) this.writtenCount += batch.events.length;
+  }
+
+  /** Waits until no sink has a write in flight (chained asynchronous writes included). */
+  private async settle(): Promise<void> {
+    for (;;) {
+      const inflight = this.lanes.filter((l) => l.inflight !== null).map((l) => l.inflight);
+      if (inflight.length === 0) return;
+      await Promise.all(inflight);
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      this.flushNow();
+      await this.settle();
+      if (this.lanes.every((l) => l.backlog.length === 0)) break;
+      if (attempt + 1 >= this.closeAttempts) {
+        this.abandonBacklogs();
+        break;
+      }
+      // give a briefly failing sink (disk full, database busy) a moment before trying again
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.flushIntervalMs, 200)));
+    }
+    for (const lane of this.lanes) {
+      try {
+        await lane.sink.close();
+      } catch (err) {
+        this.onError(err, lane.sink.name);
+      }
+    }
+  }
+
+  private abandonBacklogs(): void {
+    for (const lane of this.lanes) {
+      for (const batch of lane.backlog) {
+        if (!batch.abandoned) {
+          batch.abandoned = true;
+          this.droppedCount += batch.events.length;
+        }
+        this.release(batch);
+      }
+      lane.backlog.length = 0;
+    }
+  }
+}
