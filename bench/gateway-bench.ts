@@ -1,0 +1,269 @@
+// Gateway benchmark (issue 2, "Speed"): the distillguard gateway with auth, gates, limits and events on, against
+// a bare pass-through proxy and the Portkey gateway, all in front of the same local upstream, non-streaming and
+// SSE, at c=50; then an RSS soak of the gateway. Every server and the load generator run in processes of their own.
+//
+//   node --import tsx bench/gateway-bench.ts [--quick] [--targets=bare,gateway,portkey] [--modes=json,sse]
+//        [--duration=S] [--warmup=S] [--rounds=N] [--soak=S | --no-soak] [--connections=N] [--cpu-prof]
+//
+// Flags take their value with `=` so that scripts/run-bench.mjs can tell them from its filter argument.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { topSelfTime } from './lib/cpuprofile.ts';
+import { runLoad } from './lib/load.ts';
+import type { LoadRequest } from './lib/load-types.ts';
+import { describeMachine } from './lib/machine.ts';
+import { MODES, REQUEST_BODY, type Mode } from './lib/payloads.ts';
+import { preflight } from './lib/preflight.ts';
+import { installSignalHandlers, stopAll } from './lib/processes.ts';
+import {
+  checkGoals,
+  renderMarkdown,
+  summarize,
+  type GatewayBenchReport,
+  type RunRecord,
+  type SoakReport,
+} from './lib/report.ts';
+import { readRssMb } from './lib/rss.ts';
+import { round, rssTrend, type RssSample } from './lib/stats.ts';
+import {
+  REPO_ROOT,
+  startTarget,
+  startUpstreamProcess,
+  TARGET_NAMES,
+  type RunningTarget,
+  type StartContext,
+  type TargetName,
+} from './lib/targets.ts';
+
+const RSS_INTERVAL_SECONDS = 5;
+
+interface Settings {
+  quick: boolean;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  rounds: number;
+  soakSeconds: number;
+  targets: TargetName[];
+  modes: Mode[];
+  cpuProf: boolean;
+}
+
+function listOption<T extends string>(value: unknown, allowed: readonly T[], name: string): T[] {
+  if (typeof value !== 'string') return [...allowed];
+  const picked = value.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const v of picked) if (!allowed.includes(v as T)) throw new Error(`--${name}: unknown value ${v} (use ${allowed.join(',')})`);
+  return picked as T[];
+}
+
+function numberOption(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number`);
+  return n;
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean' },
+      'no-soak': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      targets: { type: 'string' },
+      modes: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      soak: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  return {
+    quick,
+    connections: numberOption(values.connections, 50, 'connections'),
+    warmupSeconds: numberOption(values.warmup, quick ? 3 : 10, 'warmup'),
+    durationSeconds: numberOption(values.duration, quick ? 5 : 20, 'duration'),
+    rounds: Math.max(1, Math.floor(numberOption(values.rounds, 1, 'rounds'))),
+    soakSeconds: values['no-soak'] === true ? 0 : numberOption(values.soak, quick ? 60 : 300, 'soak'),
+    targets: listOption(values.targets, TARGET_NAMES, 'targets'),
+    modes: listOption(values.modes, MODES, 'modes'),
+    cpuProf: values['cpu-prof'] === true,
+  };
+}
+
+function loadRequests(target: RunningTarget, modes: readonly Mode[]): LoadRequest[] {
+  return modes.map((mode) => ({ method: 'POST', path: target.path, headers: target.headers, body: REQUEST_BODY[mode] }));
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+/** Warm-up and measured runs of every started target in every mode; targets alternate so drift hits all alike. */
+async function compare(settings: Settings, running: Map<TargetName, RunningTarget>, failures: Map<TargetName, string>): Promise<RunRecord[]> {
+  const runs: RunRecord[] = [];
+  const broken = new Map<string, string>();
+  for (const mode of settings.modes) {
+    for (const name of settings.targets) {
+      const target = running.get(name);
+      const failure = target ? await preflight(target, mode) : failures.get(name);
+      if (failure) {
+        log(`${name}/${mode}: not measured: ${failure}`);
+        broken.set(`${name}/${mode}`, failure);
+      }
+    }
+    for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
+      for (const name of settings.targets) {
+        const loadAverage1m = round(os.loadavg()[0]);
+        const failure = broken.get(`${name}/${mode}`);
+        const target = running.get(name);
+        if (failure || !target) {
+          if (roundNo === 1) runs.push({ target: name, mode, round: roundNo, failure: failure ?? 'not started', loadAverage1m });
+          continue;
+        }
+        const spec = { origin: target.origin, connections: settings.connections, requests: loadRequests(target, [mode]) };
+        if (settings.warmupSeconds > 0) await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
+        const load = await runLoad({ ...spec, durationSeconds: settings.durationSeconds });
+        const bad = load.errors + load.timeouts + load.non2xx;
+        log(
+          `${name}/${mode} round ${roundNo}: ${round(load.rps, 0)} req/s, p50 ${round(load.latencyMs.p50)} ms, ` +
+            `p99 ${round(load.latencyMs.p99)} ms${bad ? `, ${bad} FAILED requests ${JSON.stringify(load.statusCodes)}` : ''}`,
+        );
+        runs.push({ target: name, mode, round: roundNo, load, loadAverage1m });
+      }
+    }
+  }
+  return runs;
+}
+
+/** A fresh gateway under c=N of alternating JSON and SSE requests, its VmRSS sampled every few seconds. */
+async function soak(settings: Settings, ctx: StartContext): Promise<SoakReport> {
+  const report: SoakReport = { durationSeconds: settings.soakSeconds, intervalSeconds: RSS_INTERVAL_SECONDS, samples: [] };
+  let gateway: RunningTarget | undefined;
+  try {
+    gateway = await startTarget('gateway', { ...ctx, gatewayNodeFlags: [] }, 'gateway-soak');
+    const pid = gateway.server.pid;
+    for (const mode of MODES) {
+      const failure = await preflight(gateway, mode);
+      if (failure) throw new Error(`pre-flight ${mode}: ${failure}`);
+    }
+    const started = performance.now();
+    const sample = (): void => {
+      report.samples.push({ t: round((performance.now() - started) / 1000, 1), rssMb: round(readRssMb(pid), 1) });
+    };
+    sample();
+    const timer = setInterval(sample, RSS_INTERVAL_SECONDS * 1000);
+    try {
+      report.load = await runLoad({
+        origin: gateway.origin,
+        connections: settings.connections,
+        durationSeconds: settings.soakSeconds,
+        requests: loadRequests(gateway, MODES),
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    sample();
+    report.trend = rssTrend(report.samples);
+    const t = report.trend;
+    log(
+      `soak: ${round(report.load.rps, 0)} req/s, RSS ${t.startMb} → ${t.endMb} MB (max ${t.maxMb}), ` +
+        `slope ${round(t.slopeMbPerMin)} MB/min after warm-up: ${t.flat ? 'flat' : 'GROWING'}`,
+    );
+  } catch (err) {
+    report.failure = (err as Error).message;
+    log(`soak failed: ${report.failure}`);
+  } finally {
+    await gateway?.stop();
+  }
+  return report;
+}
+
+/** Event data of the gateways can be large: always removed. Server logs stay when something went wrong. */
+function keepLogsOnlyOnFailure(workDir: string, somethingFailed: boolean): void {
+  if (!somethingFailed) {
+    rmSync(workDir, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(workDir)) {
+    if (entry.endsWith('-data')) rmSync(join(workDir, entry), { recursive: true, force: true });
+  }
+  log(`server logs kept in ${workDir}`);
+}
+
+async function main(): Promise<void> {
+  const settings = parseSettings(process.argv.slice(2));
+  installSignalHandlers();
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().slice(0, 16).replace(':', '') + 'Z';
+  const resultsDir = join(REPO_ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const workDir = mkdtempSync(join(os.tmpdir(), 'dg-bench-'));
+  const machine = describeMachine();
+  const profileName = `gateway-${stamp}.cpuprofile`;
+  log(`gateway bench: targets ${settings.targets.join(', ')}; modes ${settings.modes.join(', ')}; scratch ${workDir}`);
+
+  const running = new Map<TargetName, RunningTarget>();
+  const failures = new Map<TargetName, string>();
+  let report: GatewayBenchReport | undefined;
+  try {
+    const upstream = await startUpstreamProcess(workDir);
+    const ctx: StartContext = { upstreamUrl: upstream.url, workDir };
+    for (const name of settings.targets) {
+      const flags = name === 'gateway' && settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`, `--cpu-prof-name=${profileName}`] : [];
+      try {
+        running.set(name, await startTarget(name, { ...ctx, gatewayNodeFlags: flags }));
+        log(`${name}: listening on ${running.get(name)?.origin}`);
+      } catch (err) {
+        failures.set(name, (err as Error).message);
+        log(`${name}: failed to start: ${(err as Error).message}`);
+      }
+    }
+    const runs = await compare(settings, running, failures);
+    for (const target of running.values()) await target.stop();
+    running.clear();
+
+    const soakReport = settings.soakSeconds > 0 && settings.targets.includes('gateway') ? await soak(settings, ctx) : undefined;
+    const summary = summarize(runs, settings.targets, settings.modes);
+    report = {
+      bench: 'gateway',
+      startedAt: startedAt.toISOString(),
+      machine,
+      settings: {
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        durationSeconds: settings.durationSeconds,
+        rounds: settings.rounds,
+        soakSeconds: settings.soakSeconds,
+      },
+      runs,
+      summary,
+      goals: settings.targets.includes('gateway') ? checkGoals(summary, soakReport) : [],
+      soak: soakReport,
+    };
+    const profilePath = join(resultsDir, profileName);
+    if (settings.cpuProf && existsSync(profilePath)) {
+      report.cpuProfile = { file: relative(REPO_ROOT, profilePath), top: topSelfTime(profilePath, 25) };
+    }
+  } finally {
+    await stopAll();
+    keepLogsOnlyOnFailure(workDir, failures.size > 0 || report === undefined || report.summary.some((s) => s.status !== 'ok'));
+  }
+
+  const outFile = join(resultsDir, `gateway-${stamp}${settings.quick ? '-quick' : ''}.json`);
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${renderMarkdown(report)}\n\nresults: ${relative(REPO_ROOT, outFile)}\n`);
+  if (report.goals.some((g) => !g.met)) process.exitCode = 1;
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`gateway bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  await stopAll();
+  process.exit(1);
+});

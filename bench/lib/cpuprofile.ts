@@ -1,0 +1,51 @@
+// Reads a V8 .cpuprofile (node --cpu-prof) and ranks functions by self time: where the process spends its CPU.
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface SelfTimeEntry {
+  function: string;
+  /** file:line, shortened to the part after node_modules/ or the repository */
+  location: string;
+  selfMs: number;
+  /** share of all sampled time, % */
+  share: number;
+}
+
+function shortLocation(url: string, line: number): string {
+  if (!url) return '(native)';
+  const path = url.replace(/^file:\/\//, '');
+  const nm = path.lastIndexOf('node_modules/');
+  const short = nm >= 0 ? path.slice(nm + 'node_modules/'.length) : path.replace(/^.*?\/(dist|src|bench)\//, '$1/');
+  return `${short}:${line + 1}`;
+}
+
+export function topSelfTime(profilePath: string, limit = 25): SelfTimeEntry[] {
+  const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<string, { entry: Omit<SelfTimeEntry, 'selfMs' | 'share'>; us: number }>();
+  let totalUs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = nodeById.get(profile.samples[i]);
+    const delta = profile.timeDeltas[i] ?? 0;
+    if (!node || delta <= 0) continue;
+    totalUs += delta;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName}\u0000${url}\u0000${lineNumber}`;
+    const slot = selfUs.get(key);
+    if (slot) slot.us += delta;
+    else selfUs.set(key, { entry: { function: functionName || '(anonymous)', location: shortLocation(url, lineNumber) }, us: delta });
+  }
+  return [...selfUs.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, limit)
+    .map(({ entry, us }) => ({ ...entry, selfMs: us / 1000, share: totalUs ? (100 * us) / totalUs : 0 }));
+}

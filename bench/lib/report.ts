@@ -1,0 +1,212 @@
+// The gateway bench's result: the shape written to bench/results/gateway-<date>.json, the comparison against
+// the bare proxy, and the markdown tables pasted into bench/README.md.
+import type { LoadResult } from './load-types.ts';
+import type { MachineInfo } from './machine.ts';
+import type { Mode } from './payloads.ts';
+import type { SelfTimeEntry } from './cpuprofile.ts';
+import { round, type RssSample, type RssTrend } from './stats.ts';
+import { TARGET_LABELS, type TargetName } from './targets.ts';
+
+/** The issue's targets on this 2-core machine. */
+export const GOALS = { minThroughputPctOfBare: 85, maxAddedP99Ms: 1 } as const;
+
+export interface RunRecord {
+  target: TargetName;
+  mode: Mode;
+  round: number;
+  /** Why the target was not measured (failed to start, wrong answer to the pre-flight request). */
+  failure?: string;
+  load?: LoadResult;
+  loadAverage1m: number;
+}
+
+export interface ComboSummary {
+  target: TargetName;
+  mode: Mode;
+  /** ok: measured without errors; errors: measured but some requests failed; failed: not measured */
+  status: 'ok' | 'errors' | 'failed';
+  reason?: string;
+  rps?: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p99Ms?: number;
+  errors?: number;
+  timeouts?: number;
+  non2xx?: number;
+  throughputPctOfBare?: number;
+  addedP99Ms?: number;
+}
+
+export interface SoakReport {
+  durationSeconds: number;
+  intervalSeconds: number;
+  samples: RssSample[];
+  trend?: RssTrend;
+  load?: LoadResult;
+  failure?: string;
+}
+
+export interface GoalCheck {
+  goal: string;
+  mode: Mode | 'soak';
+  value: string;
+  met: boolean;
+}
+
+export interface GatewayBenchReport {
+  bench: 'gateway';
+  startedAt: string;
+  machine: MachineInfo;
+  settings: { connections: number; warmupSeconds: number; durationSeconds: number; rounds: number; soakSeconds: number };
+  runs: RunRecord[];
+  summary: ComboSummary[];
+  goals: GoalCheck[];
+  soak?: SoakReport;
+  cpuProfile?: { file: string; top: SelfTimeEntry[] };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** One line per target and mode: the median over rounds of each figure, and how it compares with the bare proxy. */
+export function summarize(runs: RunRecord[], targets: readonly TargetName[], modes: readonly Mode[]): ComboSummary[] {
+  const out: ComboSummary[] = [];
+  for (const mode of modes) {
+    for (const target of targets) {
+      const mine = runs.filter((r) => r.target === target && r.mode === mode);
+      const measured = mine.filter((r) => r.load).map((r) => r.load as LoadResult);
+      if (measured.length === 0) {
+        out.push({ target, mode, status: 'failed', reason: mine.find((r) => r.failure)?.failure ?? 'not run' });
+        continue;
+      }
+      const errors = measured.reduce((n, l) => n + l.errors, 0);
+      const timeouts = measured.reduce((n, l) => n + l.timeouts, 0);
+      const non2xx = measured.reduce((n, l) => n + l.non2xx, 0);
+      out.push({
+        target,
+        mode,
+        status: errors + timeouts + non2xx > 0 ? 'errors' : 'ok',
+        rps: median(measured.map((l) => l.rps)),
+        p50Ms: median(measured.map((l) => l.latencyMs.p50)),
+        p90Ms: median(measured.map((l) => l.latencyMs.p90)),
+        p99Ms: median(measured.map((l) => l.latencyMs.p99)),
+        errors,
+        timeouts,
+        non2xx,
+      });
+    }
+    const bare = out.find((s) => s.target === 'bare' && s.mode === mode && s.status === 'ok');
+    if (!bare) continue;
+    for (const s of out) {
+      if (s.mode !== mode || s.target === 'bare' || s.rps === undefined) continue;
+      s.throughputPctOfBare = (100 * s.rps) / (bare.rps as number);
+      s.addedP99Ms = (s.p99Ms as number) - (bare.p99Ms as number);
+    }
+  }
+  return out;
+}
+
+/** The issue's three targets, judged for the distillguard gateway. */
+export function checkGoals(summary: ComboSummary[], soak: SoakReport | undefined): GoalCheck[] {
+  const checks: GoalCheck[] = [];
+  for (const s of summary) {
+    if (s.target !== 'gateway') continue;
+    if (s.status !== 'ok' || s.throughputPctOfBare === undefined || s.addedP99Ms === undefined) {
+      const why = s.status === 'ok' ? 'no bare-proxy baseline' : s.status === 'errors' ? 'requests failed' : 'not measured';
+      checks.push({ goal: `throughput ≥ ${GOALS.minThroughputPctOfBare} % of bare`, mode: s.mode, value: why, met: false });
+      checks.push({ goal: `added p99 ≤ ${GOALS.maxAddedP99Ms} ms`, mode: s.mode, value: why, met: false });
+      continue;
+    }
+    checks.push({
+      goal: `throughput ≥ ${GOALS.minThroughputPctOfBare} % of bare`,
+      mode: s.mode,
+      value: `${round(s.throughputPctOfBare, 1)} %`,
+      met: s.throughputPctOfBare >= GOALS.minThroughputPctOfBare,
+    });
+    checks.push({
+      goal: `added p99 ≤ ${GOALS.maxAddedP99Ms} ms`,
+      mode: s.mode,
+      value: `${round(s.addedP99Ms, 2)} ms`,
+      met: s.addedP99Ms <= GOALS.maxAddedP99Ms,
+    });
+  }
+  if (soak) {
+    const value = soak.trend
+      ? `${round(soak.trend.slopeMbPerMin, 2)} MB/min after warm-up (${round(soak.trend.projectedGrowthMb, 1)} MB over the window)`
+      : (soak.failure ?? 'no samples');
+    const met = soak.trend !== undefined && soak.trend.flat && !soak.failure && (soak.load?.errors ?? 1) === 0 && (soak.load?.non2xx ?? 1) === 0;
+    checks.push({ goal: 'RSS flat under load', mode: 'soak', value, met });
+  }
+  return checks;
+}
+
+const fmt = (v: number | undefined, digits = 2): string => (v === undefined || Number.isNaN(v) ? '–' : String(round(v, digits)));
+
+export function renderMarkdown(report: GatewayBenchReport): string {
+  const { machine: m, settings: s } = report;
+  const lines: string[] = [];
+  lines.push(
+    `Measured ${report.startedAt} on ${m.cpus} × ${m.cpuModel}, ${m.ramGb} GB RAM, Node ${m.node}, ${m.os} ` +
+      `(1-min load average at start: ${m.loadAverage1m}).`,
+  );
+  lines.push(
+    `c=${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per target and mode` +
+      (s.rounds > 1 ? `, median of ${s.rounds} rounds` : '') +
+      '; latency over every 2xx response, full response (last byte).',
+  );
+  lines.push('');
+  lines.push('| mode | target | req/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | % of bare req/s | added p99 ms |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of report.summary) {
+    const label = TARGET_LABELS[r.target];
+    if (r.status === 'failed') {
+      lines.push(`| ${r.mode} | ${label} | failed: ${(r.reason ?? '').replace(/\|/g, '/').slice(0, 120)} | | | | | | |`);
+      continue;
+    }
+    const errs = `${(r.errors ?? 0) + (r.timeouts ?? 0)} / ${r.non2xx ?? 0}${r.status === 'errors' ? ' (ERRORS)' : ''}`;
+    lines.push(
+      `| ${r.mode} | ${label} | ${fmt(r.rps, 0)} | ${fmt(r.p50Ms)} | ${fmt(r.p90Ms)} | ${fmt(r.p99Ms)} | ${errs} | ` +
+        `${r.target === 'bare' ? '100' : fmt(r.throughputPctOfBare, 1)} | ${r.target === 'bare' ? '0' : fmt(r.addedP99Ms)} |`,
+    );
+  }
+  if (report.goals.length > 0) {
+    lines.push('');
+    lines.push('| target (distillguard gateway) | mode | measured | met |');
+    lines.push('|---|---|---|---|');
+    for (const g of report.goals) lines.push(`| ${g.goal} | ${g.mode} | ${g.value} | ${g.met ? 'yes' : 'NO'} |`);
+  }
+  const soak = report.soak;
+  if (soak) {
+    lines.push('');
+    if (soak.trend && soak.load) {
+      const t = soak.trend;
+      lines.push(
+        `RSS soak: gateway under c=${s.connections} (JSON and SSE requests alternating) for ${soak.durationSeconds} s, ` +
+          `VmRSS sampled every ${soak.intervalSeconds} s; slope fitted after the first ${fmt(t.warmupSeconds, 0)} s (warm-up).`,
+      );
+      lines.push('');
+      lines.push('| req/s | errors / non-2xx | RSS start MB | RSS end MB | RSS max MB | slope MB/min | flat |');
+      lines.push('|---:|---:|---:|---:|---:|---:|---|');
+      lines.push(
+        `| ${fmt(soak.load.rps, 0)} | ${soak.load.errors + soak.load.timeouts} / ${soak.load.non2xx} | ${fmt(t.startMb, 1)} | ` +
+          `${fmt(t.endMb, 1)} | ${fmt(t.maxMb, 1)} | ${fmt(t.slopeMbPerMin)} | ${t.flat ? 'yes' : 'NO'} |`,
+      );
+    } else {
+      lines.push(`RSS soak: failed: ${soak.failure ?? 'no result'}`);
+    }
+  }
+  if (report.cpuProfile) {
+    lines.push('');
+    lines.push(`Top self time in the gateway process (${report.cpuProfile.file}):`);
+    lines.push('');
+    lines.push('| self ms | share | function | location |');
+    lines.push('|---:|---:|---|---|');
+    for (const e of report.cpuProfile.top) {
+      lines.push(`| ${fmt(e.selfMs, 0)} | ${fmt(e.share, 1)} % | ${e.function} | ${e.location} |`);
+    }
+  }
+  return lines.join('\n');
+}
