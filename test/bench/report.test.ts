@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LoadResult } from '../../bench/lib/load-types.ts';
+import { checkGoals, renderMarkdown, summarize, type GatewayBenchReport, type RunRecord } from '../../bench/lib/report.ts';
+
+function load(rps: number, p99: number, failures: Partial<Pick<LoadResult, 'errors' | 'non2xx' | 'timeouts'>> = {}): LoadResult {
+  return {
+    durationSeconds: 10,
+    ok: rps * 10,
+    rps,
+    latencyMs: { mean: p99 / 3, p50: p99 / 4, p90: p99 / 2, p99, max: p99 * 2 },
+    errors: failures.errors ?? 0,
+    timeouts: failures.timeouts ?? 0,
+    non2xx: failures.non2xx ?? 0,
+    statusCodes: { '200': rps * 10 },
+    bytesPerSecond: rps * 1000,
+  };
+}
+
+const run = (target: RunRecord['target'], mode: RunRecord['mode'], l: LoadResult | undefined, failure?: string): RunRecord => ({
+  target,
+  mode,
+  round: 1,
+  load: l,
+  failure,
+  loadAverage1m: 0,
+});
+
+describe('gateway bench report', () => {
+  it('compares each target with the bare proxy: throughput share and added p99', () => {
+    const summary = summarize(
+      [run('bare', 'json', load(10_000, 10)), run('gateway', 'json', load(9_000, 10.5)), run('portkey', 'json', load(2_000, 40))],
+      ['bare', 'gateway', 'portkey'],
+      ['json'],
+    );
+    const gateway = summary.find((s) => s.target === 'gateway');
+    assert.equal(gateway?.status, 'ok');
+    assert.equal(gateway?.throughputPctOfBare, 90);
+    assert.equal(gateway?.addedP99Ms, 0.5);
+    assert.equal(summary.find((s) => s.target === 'portkey')?.throughputPctOfBare, 20);
+    const goals = checkGoals(summary, undefined);
+    assert.deepEqual(goals.map((g) => g.met), [true, true]);
+  });
+
+  it('takes the median over rounds', () => {
+    const runs = [10_000, 12_000, 11_000].map((rps, i) => ({ ...run('bare', 'sse', load(rps, 20 + i)), round: i + 1 }));
+    const [bare] = summarize(runs, ['bare'], ['sse']);
+    assert.equal(bare.rps, 11_000);
+    assert.equal(bare.p99Ms, 21);
+  });
+
+  it('reports a target that errors as such and does not let it meet a goal', () => {
+    const summary = summarize(
+      [run('bare', 'json', load(10_000, 10)), run('gateway', 'json', load(9_900, 10, { non2xx: 3 }))],
+      ['bare', 'gateway'],
+      ['json'],
+    );
+    assert.equal(summary[1].status, 'errors');
+    assert.equal(summary[1].non2xx, 3);
+    const goals = checkGoals(summary, undefined);
+    assert.ok(goals.every((g) => !g.met && g.value === 'requests failed'));
+  });
+
+  it('reports a target that could not be measured with its reason', () => {
+    const summary = summarize([run('bare', 'sse', load(5_000, 30)), run('gateway', 'sse', undefined, 'status 401: no key')], ['bare', 'gateway'], ['sse']);
+    assert.equal(summary[1].status, 'failed');
+    assert.equal(summary[1].reason, 'status 401: no key');
+    const report: GatewayBenchReport = {
+      bench: 'gateway',
+      startedAt: '2026-11-27T00:00:00.000Z',
+      machine: { cpus: 2, cpuModel: 'Test CPU', ramGb: 4, node: 'v20', os: 'Linux', loadAverage1m: 0 },
+      settings: { connections: 50, warmupSeconds: 1, durationSeconds: 1, rounds: 1, soakSeconds: 0 },
+      runs: [],
+      summary,
+      goals: checkGoals(summary, undefined),
+    };
+    const markdown = renderMarkdown(report);
+    assert.match(markdown, /\| sse \| distillguard gateway \| failed: status 401: no key/);
+    assert.match(markdown, /2 × Test CPU, 4 GB RAM/);
+  });
+
+  it('judges the soak by its RSS trend and by failed requests', () => {
+    const trend = { startMb: 100, endMb: 101, maxMb: 104, warmupSeconds: 60, slopeMbPerMin: 0.1, projectedGrowthMb: 0.4, flat: true };
+    const good = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, samples: [], trend, load: load(5000, 10) });
+    assert.equal(good[0].met, true);
+    const failing = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, samples: [], trend, load: load(5000, 10, { errors: 1 }) });
+    assert.equal(failing[0].met, false);
+  });
+});
