@@ -4,7 +4,7 @@
 // reserved at admission, so parallel requests cannot overrun a token limit. Buckets idle long enough
 // to be full again carry no information and are evicted by an amortised sweep (no timers).
 import type { Admission, LimitScope, RateLimiter, RateLimitInfo, Reservation, ScopeKind } from './types.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { FULL_REFILL_MS, TokenBucket } from './token-bucket.ts';
 
 interface ScopeBuckets {
   requests: TokenBucket | null;
@@ -62,7 +62,7 @@ export class InProcessRateLimiter implements RateLimiter {
       if (buckets.tokens !== null) {
         buckets.tokens.refill(nowMs);
         // More than the capacity can never pass; report a full refill and let the caller explain.
-        const wait = tokens > buckets.tokens.capacity ? 60_000 : buckets.tokens.msUntil(tokens);
+        const wait = tokens > buckets.tokens.capacity ? FULL_REFILL_MS : buckets.tokens.msUntil(tokens);
         if (wait > retryAfterMs) {
           retryAfterMs = wait;
           blockedAt = i;

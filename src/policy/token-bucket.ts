@@ -4,6 +4,9 @@
 
 const MS_PER_MINUTE = 60_000;
 
+/** Time to refill a bucket from empty to full: one minute, whatever its size. */
+export const FULL_REFILL_MS = MS_PER_MINUTE;
+
 export class TokenBucket {
   private perMinuteValue: number;
   private levelValue: number;
