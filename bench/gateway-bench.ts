@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { runLoad } from './lib/load.ts';
 import type { LoadRequest } from './lib/load-types.ts';
+import { countEventLines } from './lib/event-lines.ts';
 import { describeMachine } from './lib/machine.ts';
 import { MODES, REQUEST_BODY, type Mode } from './lib/payloads.ts';
 import { preflight } from './lib/preflight.ts';
@@ -20,6 +21,7 @@ import { installSignalHandlers, stopAll } from './lib/processes.ts';
 import {
   checkGoals,
   renderMarkdown,
+  type EventsCheck,
   summarize,
   type GatewayBenchReport,
   type RunRecord,
@@ -106,13 +108,22 @@ const log = (msg: string): void => {
 };
 
 /** Warm-up and measured runs of every started target in every mode; targets alternate so drift hits all alike. */
-async function compare(settings: Settings, running: Map<TargetName, RunningTarget>, failures: Map<TargetName, string>): Promise<RunRecord[]> {
+async function compare(
+  settings: Settings,
+  running: Map<TargetName, RunningTarget>,
+  failures: Map<TargetName, string>,
+  answered: Map<TargetName, number>,
+): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
+  const countAnswers = (name: TargetName, n: number): void => {
+    answered.set(name, (answered.get(name) ?? 0) + n);
+  };
   const broken = new Map<string, string>();
   for (const mode of settings.modes) {
     for (const name of settings.targets) {
       const target = running.get(name);
       const failure = target ? await preflight(target, mode) : failures.get(name);
+      if (target) countAnswers(name, 1);
       if (failure) {
         log(`${name}/${mode}: not measured: ${failure}`);
         broken.set(`${name}/${mode}`, failure);
@@ -128,8 +139,12 @@ async function compare(settings: Settings, running: Map<TargetName, RunningTarge
           continue;
         }
         const spec = { origin: target.origin, connections: settings.connections, requests: loadRequests(target, [mode]) };
-        if (settings.warmupSeconds > 0) await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
+        if (settings.warmupSeconds > 0) {
+          const warm = await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
+          countAnswers(name, warm.ok + warm.non2xx);
+        }
         const load = await runLoad({ ...spec, durationSeconds: settings.durationSeconds });
+        countAnswers(name, load.ok + load.non2xx);
         const bad = load.errors + load.timeouts + load.non2xx;
         log(
           `${name}/${mode} round ${roundNo}: ${round(load.rps, 0)} req/s, p50 ${round(load.latencyMs.p50)} ms, ` +
@@ -140,6 +155,15 @@ async function compare(settings: Settings, running: Map<TargetName, RunningTarge
     }
   }
   return runs;
+}
+
+/** After a clean stop (which flushes), the gateway's JSONL logs must hold an event for every answered request. */
+async function eventsCheck(gateway: RunningTarget, answered: number): Promise<EventsCheck | undefined> {
+  if (!gateway.dataDir) return undefined;
+  const written = await countEventLines(gateway.dataDir);
+  const check = { answered, written, complete: written >= answered };
+  log(`gateway events: ${written} JSONL lines for ${answered} answered requests${check.complete ? '' : ' (EVENTS MISSING)'}`);
+  return check;
 }
 
 /** A fresh gateway under c=N of alternating JSON and SSE requests, its VmRSS sampled every few seconds. */
@@ -171,6 +195,8 @@ async function soak(settings: Settings, ctx: StartContext): Promise<SoakReport> 
     }
     sample();
     report.trend = rssTrend(report.samples);
+    await gateway.stop();
+    report.events = await eventsCheck(gateway, report.load.ok + report.load.non2xx + MODES.length);
     const t = report.trend;
     log(
       `soak: ${round(report.load.rps, 0)} req/s, RSS ${t.startMb} → ${t.endMb} MB (max ${t.maxMb}), ` +
@@ -225,8 +251,11 @@ async function main(): Promise<void> {
         log(`${name}: failed to start: ${(err as Error).message}`);
       }
     }
-    const runs = await compare(settings, running, failures);
+    const answered = new Map<TargetName, number>();
+    const runs = await compare(settings, running, failures, answered);
     for (const target of running.values()) await target.stop();
+    const gateway = running.get('gateway');
+    const events = gateway ? await eventsCheck(gateway, answered.get('gateway') ?? 0) : undefined;
     running.clear();
 
     const soakReport = settings.soakSeconds > 0 && settings.targets.includes('gateway') ? await soak(settings, ctx) : undefined;
@@ -246,6 +275,7 @@ async function main(): Promise<void> {
       summary,
       goals: settings.targets.includes('gateway') ? checkGoals(summary, soakReport) : [],
       soak: soakReport,
+      events,
     };
     const profilePath = join(resultsDir, profileName);
     if (settings.cpuProf && existsSync(profilePath)) {

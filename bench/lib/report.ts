@@ -37,12 +37,20 @@ export interface ComboSummary {
   addedP99Ms?: number;
 }
 
+/** Events the gateway wrote (JSONL lines) against the requests it answered (in-flight ones at the end add more). */
+export interface EventsCheck {
+  answered: number;
+  written: number;
+  complete: boolean;
+}
+
 export interface SoakReport {
   durationSeconds: number;
   intervalSeconds: number;
   samples: RssSample[];
   trend?: RssTrend;
   load?: LoadResult;
+  events?: EventsCheck;
   failure?: string;
 }
 
@@ -62,6 +70,8 @@ export interface GatewayBenchReport {
   summary: ComboSummary[];
   goals: GoalCheck[];
   soak?: SoakReport;
+  /** events written by the gateway of the comparison runs */
+  events?: EventsCheck;
   cpuProfile?: { file: string; top: SelfTimeEntry[] };
 }
 
@@ -172,6 +182,14 @@ export function renderMarkdown(report: GatewayBenchReport): string {
         `${r.target === 'bare' ? '100' : fmt(r.throughputPctOfBare, 1)} | ${r.target === 'bare' ? '0' : fmt(r.addedP99Ms)} |`,
     );
   }
+  if (report.events) {
+    const e = report.events;
+    lines.push('');
+    lines.push(
+      `Events on: the gateway wrote ${e.written} log-v1 events (JSONL; SQLite too) for the ${e.answered} requests it answered` +
+        `${e.complete ? '' : ' (EVENTS MISSING)'}.`,
+    );
+  }
   if (report.goals.length > 0) {
     lines.push('');
     lines.push('| target (distillguard gateway) | mode | measured | met |');
@@ -194,6 +212,13 @@ export function renderMarkdown(report: GatewayBenchReport): string {
         `| ${fmt(soak.load.rps, 0)} | ${soak.load.errors + soak.load.timeouts} / ${soak.load.non2xx} | ${fmt(t.startMb, 1)} | ` +
           `${fmt(t.endMb, 1)} | ${fmt(t.maxMb, 1)} | ${fmt(t.slopeMbPerMin)} | ${t.flat ? 'yes' : 'NO'} |`,
       );
+      if (soak.events) {
+        lines.push('');
+        lines.push(
+          `The soak's gateway wrote ${soak.events.written} events for ${soak.events.answered} answered requests` +
+            `${soak.events.complete ? '' : ' (EVENTS MISSING)'}.`,
+        );
+      }
     } else {
       lines.push(`RSS soak: failed: ${soak.failure ?? 'no result'}`);
     }

@@ -37,6 +37,8 @@ export interface RunningTarget {
   path: string;
   headers: Record<string, string>;
   server: ServerProcess;
+  /** Where a distillguard gateway keeps its store and event logs. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ async function startGateway(ctx: StartContext, instance = 'gateway'): Promise<Ru
     path: CHAT_PATH,
     headers: { ...JSON_HEADERS, authorization: `Bearer ${secret}` },
     server,
+    dataDir,
     stop: () => stopProcess(server.child),
   };
 }
