@@ -14,9 +14,14 @@ function isPlainObject(v: Json): v is Record<string, Json> {
 
 /** Deep merge where objects merge key by key and anything else in `over` replaces `base`. */
 export function deepMerge(base: Json, over: Json): Json {
+  // A YAML section left empty (only comments) reads as null: it means "no changes here".
+  if (isPlainObject(base) && over === null) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
   const out: Record<string, Json> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    if (k in base) out[k] = deepMerge(base[k], v);
+    else if (v !== null) out[k] = v;
+  }
   return out;
 }
 

@@ -1,0 +1,256 @@
+// POST /v1/messages: request checks, thinking-block visibility, usage, JSON and SSE.
+import type { ChatMessage } from '../../../events/types.ts';
+import { formatEvent, SseSplitter } from '../../sse.ts';
+import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, UsageRecord } from '../types.ts';
+import { emptyUsage } from '../types.ts';
+import {
+  type Body,
+  contentText,
+  estimateTokens,
+  invalid,
+  optionalArray,
+  optionalBool,
+  optionalInt,
+  optionalObject,
+  requireObjectBody,
+  requireString,
+  textLength,
+  toNumberOrNull,
+} from '../validate.ts';
+
+const STOP_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+  pause_turn: 'stop',
+};
+
+/** Anthropic does not report thinking tokens apart; they are estimated from the thinking text (≈ 4 chars a token). */
+function thinkingTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+function parse(raw: unknown): ParsedRequest {
+  const body = requireObjectBody(raw);
+  const model = requireString(body, 'model');
+  const maxTokens = optionalInt(body, 'max_tokens', 1);
+  if (maxTokens === null) throw invalid('max_tokens', 'max_tokens: Field required');
+  const messages = optionalArray(body, 'messages');
+  if (!messages || messages.length === 0) throw invalid('messages', 'messages: Field required (a non-empty array)');
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as Body | null;
+    if (!m || typeof m !== 'object' || (m.role !== 'user' && m.role !== 'assistant')) {
+      throw invalid(`messages.${i}.role`, `messages.${i}.role: Input should be 'user' or 'assistant'`);
+    }
+  }
+  const stream = optionalBool(body, 'stream') ?? false;
+  const tools = optionalArray(body, 'tools');
+  const thinking = optionalObject(body, 'thinking');
+  const parsed: ParsedRequest = {
+    model,
+    stream,
+    modified: false,
+    features: {
+      maxTokens,
+      n: null,
+      logprobs: false,
+      topLogprobs: null,
+      logitBias: false,
+      tools: (tools?.length ?? 0) > 0,
+      reasoningRequested: thinking !== null && thinking.type === 'enabled',
+    },
+    estimatedInputTokens: estimateTokens(textLength(messages) + textLength(body.system)),
+    body,
+    applyCaps(caps) {
+      if (caps.maxTokens === undefined) return;
+      parsed.modified = true;
+      body.max_tokens = caps.maxTokens;
+      // The thinking budget must stay below max_tokens or the upstream refuses the request.
+      if (thinking && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= caps.maxTokens) {
+        body.thinking = { ...thinking, budget_tokens: Math.max(1, caps.maxTokens - 1) };
+      }
+    },
+  };
+  return parsed;
+}
+
+function mapStopReason(reason: unknown): string | null {
+  return typeof reason === 'string' ? (STOP_REASONS[reason] ?? reason) : null;
+}
+
+function settleOutput(usage: UsageRecord, totalOutput: number | null, thinkingChars: number): void {
+  usage.reasoningTokens = thinkingChars > 0 ? thinkingTokens(thinkingChars) : usage.reasoningTokens;
+  usage.outputTokens = totalOutput === null ? null : Math.max(0, totalOutput - (usage.reasoningTokens ?? 0));
+}
+
+function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord {
+  const usage = emptyUsage();
+  const u = body.usage as Body | undefined;
+  usage.inputTokens = u ? toNumberOrNull(u.input_tokens) : null;
+  usage.finishReason = mapStopReason(body.stop_reason);
+  const content = Array.isArray(body.content) ? (body.content as Body[]) : [];
+  let thinkingChars = 0;
+  for (const block of content) if (block.type === 'thinking' && typeof block.thinking === 'string') thinkingChars += block.thinking.length;
+  settleOutput(usage, u ? toNumberOrNull(u.output_tokens) : null, thinkingChars);
+  if (visibility === 'none') {
+    body.content = content.filter((b) => b.type !== 'thinking' && b.type !== 'redacted_thinking');
+  } else if (visibility === 'summary') {
+    body.content = content.filter((b) => b.type !== 'redacted_thinking');
+    for (const block of body.content as Body[]) {
+      if (block.type !== 'thinking') continue;
+      block.thinking = summariseReasoning(String(block.thinking ?? ''));
+      // The signature covers the raw thinking; it cannot be passed back once the text changed.
+      delete block.signature;
+    }
+  }
+  return usage;
+}
+
+class MessagesStreamTransform implements StreamTransform {
+  readonly usage = emptyUsage();
+  private readonly splitter = new SseSplitter();
+  private totalOutput: number | null = null;
+  private thinkingChars = 0;
+  /** Upstream block index → index the caller sees (hidden blocks shift the ones after them). */
+  private readonly indexMap = new Map<number, number>();
+  private readonly hiddenBlocks = new Set<number>();
+  private readonly thinkingBuffers = new Map<number, ReasoningBuffer>();
+  private nextIndex = 0;
+
+  constructor(private readonly visibility: ReasoningVisibility) {}
+
+  push(chunk: string): string {
+    let out = '';
+    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.event, ev.data, ev.raw);
+    return out;
+  }
+
+  end(): string {
+    const ev = this.splitter.flush();
+    const out = ev ? this.rewrite(ev.event, ev.data, ev.raw) : '';
+    settleOutput(this.usage, this.totalOutput, this.thinkingChars);
+    return out;
+  }
+
+  private rewrite(event: string | null, data: string | null, raw: string): string {
+    if (data === null) return raw;
+    const full = this.visibility === 'full';
+    switch (event) {
+      case 'message_start':
+      case 'message_delta':
+        this.readUsage(data);
+        return raw;
+      case 'content_block_start':
+        return full ? raw : this.blockStart(data);
+      case 'content_block_delta':
+        if (full) {
+          if (data.includes('"thinking_delta"')) this.countThinking(data);
+          return raw;
+        }
+        return this.blockDelta(data);
+      case 'content_block_stop':
+        return full ? raw : this.blockStop(data);
+      default:
+        return raw;
+    }
+  }
+
+  private readUsage(data: string): void {
+    const obj = safeParse(data);
+    if (!obj) return;
+    const message = obj.message as Body | undefined;
+    const u = (message?.usage ?? obj.usage) as Body | undefined;
+    if (u) {
+      if (u.input_tokens !== undefined) this.usage.inputTokens = toNumberOrNull(u.input_tokens) ?? this.usage.inputTokens;
+      if (u.output_tokens !== undefined) this.totalOutput = toNumberOrNull(u.output_tokens);
+    }
+    const delta = obj.delta as Body | undefined;
+    if (delta && delta.stop_reason !== undefined) this.usage.finishReason = mapStopReason(delta.stop_reason);
+  }
+
+  private countThinking(data: string): void {
+    const delta = safeParse(data)?.delta as Body | undefined;
+    if (delta && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
+  }
+
+  private blockStart(data: string): string {
+    const obj = safeParse(data);
+    if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_start');
+    const block = obj.content_block as Body | undefined;
+    const type = block?.type;
+    const hide = type === 'redacted_thinking' || (type === 'thinking' && this.visibility === 'none');
+    if (hide) {
+      this.hiddenBlocks.add(obj.index);
+      return '';
+    }
+    if (type === 'thinking') this.thinkingBuffers.set(obj.index, new ReasoningBuffer());
+    const index = this.nextIndex++;
+    this.indexMap.set(obj.index, index);
+    obj.index = index;
+    return formatEvent(JSON.stringify(obj), 'content_block_start');
+  }
+
+  private blockDelta(data: string): string {
+    const obj = safeParse(data);
+    if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_delta');
+    const delta = obj.delta as Body | undefined;
+    if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
+    if (this.hiddenBlocks.has(obj.index)) return '';
+    const buffer = this.thinkingBuffers.get(obj.index);
+    if (buffer) {
+      // Summary mode: hold the raw thinking; it is replaced by its summary when the block ends.
+      if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') buffer.add(delta.thinking);
+      return '';
+    }
+    obj.index = this.indexMap.get(obj.index) ?? obj.index;
+    return formatEvent(JSON.stringify(obj), 'content_block_delta');
+  }
+
+  private blockStop(data: string): string {
+    const obj = safeParse(data);
+    if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_stop');
+    if (this.hiddenBlocks.has(obj.index)) return '';
+    const upstreamIndex = obj.index;
+    const index = this.indexMap.get(upstreamIndex) ?? upstreamIndex;
+    obj.index = index;
+    let out = '';
+    const buffer = this.thinkingBuffers.get(upstreamIndex);
+    if (buffer) {
+      const summary = { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: buffer.takeSummary() } };
+      out += formatEvent(JSON.stringify(summary), 'content_block_delta');
+      this.thinkingBuffers.delete(upstreamIndex);
+    }
+    return out + formatEvent(JSON.stringify(obj), 'content_block_stop');
+  }
+}
+
+function safeParse(data: string): Body | null {
+  try {
+    const v = JSON.parse(data) as unknown;
+    return v && typeof v === 'object' ? (v as Body) : null;
+  } catch {
+    return null;
+  }
+}
+
+function toLogMessages(body: Body): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const system = contentText(body.system);
+  if (system) out.push({ role: 'system', content: system });
+  const messages = Array.isArray(body.messages) ? (body.messages as Body[]) : [];
+  for (const m of messages) out.push({ role: String(m.role), content: contentText(m.content) });
+  return out;
+}
+
+export const messages: Endpoint = {
+  method: 'POST',
+  path: '/v1/messages',
+  upstreamPath: '/v1/messages',
+  parse,
+  transformJson,
+  createStreamTransform: (visibility) => new MessagesStreamTransform(visibility),
+  toLogMessages,
+};

@@ -1,0 +1,210 @@
+// POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
+import type { ChatMessage } from '../../../events/types.ts';
+import { formatEvent, SseSplitter } from '../../sse.ts';
+import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, UsageRecord } from '../types.ts';
+import { emptyUsage } from '../types.ts';
+import {
+  type Body,
+  contentText,
+  estimateTokens,
+  invalid,
+  optionalArray,
+  optionalBool,
+  optionalInt,
+  optionalObject,
+  requireObjectBody,
+  requireString,
+  textLength,
+  toNumberOrNull,
+} from '../validate.ts';
+
+/** Fields in which OpenAI-compatible servers put raw reasoning (DeepSeek, vLLM, OpenRouter styles). */
+const REASONING_FIELDS = ['reasoning_content', 'reasoning'] as const;
+
+function parse(raw: unknown): ParsedRequest {
+  const body = requireObjectBody(raw);
+  const model = requireString(body, 'model');
+  const messages = optionalArray(body, 'messages');
+  if (!messages || messages.length === 0) throw invalid('messages', "'messages' is required and must be a non-empty array.");
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as Body | null;
+    if (!m || typeof m !== 'object' || typeof m.role !== 'string') {
+      throw invalid(`messages[${i}].role`, `'messages[${i}]' must be an object with a string 'role'.`);
+    }
+  }
+  const stream = optionalBool(body, 'stream') ?? false;
+  const streamOptions = optionalObject(body, 'stream_options');
+  const maxCompletion = optionalInt(body, 'max_completion_tokens', 1);
+  const maxTokens = optionalInt(body, 'max_tokens', 1);
+  const n = optionalInt(body, 'n', 1);
+  const logprobs = optionalBool(body, 'logprobs') ?? false;
+  const topLogprobs = optionalInt(body, 'top_logprobs', 0);
+  const logitBias = optionalObject(body, 'logit_bias');
+  const tools = optionalArray(body, 'tools');
+  const functions = optionalArray(body, 'functions');
+
+  // Usage is needed to settle the rate-limit reservation, so it is always asked of the upstream;
+  // a caller that did not ask for it does not get the extra chunk.
+  const callerWantsUsage = streamOptions?.include_usage === true;
+  if (stream && !callerWantsUsage) body.stream_options = { ...(streamOptions ?? {}), include_usage: true };
+
+  const parsed: ParsedRequest = {
+    model,
+    stream,
+    hideUsageChunk: stream && !callerWantsUsage,
+    modified: stream && !callerWantsUsage,
+    features: {
+      maxTokens: maxCompletion ?? maxTokens,
+      n,
+      logprobs,
+      topLogprobs,
+      logitBias: logitBias !== null && Object.keys(logitBias).length > 0,
+      tools: (tools?.length ?? 0) > 0 || (functions?.length ?? 0) > 0,
+      reasoningRequested: body.reasoning_effort !== undefined && body.reasoning_effort !== null,
+    },
+    estimatedInputTokens: estimateTokens(textLength(messages)),
+    body,
+    applyCaps(caps) {
+      if (caps.maxTokens !== undefined || caps.n !== undefined || caps.topLogprobs !== undefined) parsed.modified = true;
+      if (caps.maxTokens !== undefined) {
+        if (maxCompletion !== null || maxTokens === null) body.max_completion_tokens = caps.maxTokens;
+        if (maxTokens !== null) body.max_tokens = caps.maxTokens;
+      }
+      if (caps.n !== undefined) body.n = caps.n;
+      if (caps.topLogprobs !== undefined) body.top_logprobs = caps.topLogprobs;
+    },
+  };
+  return parsed;
+}
+
+export function readChatUsage(usage: unknown, into: UsageRecord): void {
+  if (!usage || typeof usage !== 'object') return;
+  const u = usage as Body;
+  const completion = toNumberOrNull(u.completion_tokens);
+  const details = u.completion_tokens_details as Body | undefined;
+  const reasoning = details ? toNumberOrNull(details.reasoning_tokens) : null;
+  into.inputTokens = toNumberOrNull(u.prompt_tokens);
+  into.reasoningTokens = reasoning;
+  into.outputTokens = completion === null ? null : completion - (reasoning ?? 0);
+}
+
+/** Applies the caller's reasoning visibility to one message or delta object. */
+function rewriteReasoning(holder: Body, visibility: ReasoningVisibility): void {
+  for (const field of REASONING_FIELDS) {
+    const v = holder[field];
+    if (v === undefined) continue;
+    if (visibility === 'none' || typeof v !== 'string') delete holder[field];
+    else holder[field] = summariseReasoning(v);
+  }
+}
+
+function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord {
+  const usage = emptyUsage();
+  readChatUsage(body.usage, usage);
+  const choices = Array.isArray(body.choices) ? (body.choices as Body[]) : [];
+  for (const choice of choices) {
+    if (usage.finishReason === null && typeof choice.finish_reason === 'string') usage.finishReason = choice.finish_reason;
+    if (visibility !== 'full' && choice.message && typeof choice.message === 'object') rewriteReasoning(choice.message as Body, visibility);
+  }
+  return usage;
+}
+
+const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const FINISH_REASON = /"finish_reason"\s*:\s*"/;
+
+class ChatStreamTransform implements StreamTransform {
+  readonly usage = emptyUsage();
+  private readonly splitter = new SseSplitter();
+  /** Reasoning held per choice index until its answer starts (summary mode). */
+  private readonly buffers = new Map<number, ReasoningBuffer>();
+
+  constructor(
+    private readonly visibility: ReasoningVisibility,
+    private readonly hideUsageChunk: boolean,
+  ) {}
+
+  push(chunk: string): string {
+    let out = '';
+    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.data, ev.raw);
+    return out;
+  }
+
+  end(): string {
+    const ev = this.splitter.flush();
+    return ev ? this.rewrite(ev.data, ev.raw) : '';
+  }
+
+  private rewrite(data: string | null, raw: string): string {
+    if (data === null || data === '[DONE]') return raw;
+    const touchesReasoning = this.visibility !== 'full' && (data.includes('"reasoning_content"') || data.includes('"reasoning"'));
+    const hasUsage = USAGE_OBJECT.test(data);
+    // Most chunks need nothing: forward their bytes as they came.
+    if (!touchesReasoning && !hasUsage && !FINISH_REASON.test(data)) return raw;
+    let obj: Body;
+    try {
+      obj = JSON.parse(data) as Body;
+    } catch {
+      return raw;
+    }
+    if (hasUsage) readChatUsage(obj.usage, this.usage);
+    const choices = Array.isArray(obj.choices) ? (obj.choices as Body[]) : [];
+    for (const c of choices) {
+      if (this.usage.finishReason === null && typeof c.finish_reason === 'string') this.usage.finishReason = c.finish_reason;
+    }
+    if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
+    if (!touchesReasoning) return raw;
+    let prefix = '';
+    let keep = false;
+    for (const c of choices) {
+      const index = typeof c.index === 'number' ? c.index : 0;
+      const delta = c.delta as Body | undefined;
+      if (!delta) {
+        keep = true;
+        continue;
+      }
+      for (const field of REASONING_FIELDS) {
+        const v = delta[field];
+        if (v === undefined) continue;
+        if (this.visibility === 'summary' && typeof v === 'string') this.bufferFor(index).add(v);
+        delete delta[field];
+      }
+      const answerStarted = delta.content !== undefined || delta.tool_calls !== undefined || c.finish_reason != null;
+      if (answerStarted) prefix += this.summaryChunk(obj, index);
+      if (Object.keys(delta).some((k) => k !== 'role') || c.finish_reason != null || c.logprobs != null) keep = true;
+    }
+    if (!keep && choices.length > 0) return prefix;
+    return prefix + formatEvent(JSON.stringify(obj));
+  }
+
+  private bufferFor(index: number): ReasoningBuffer {
+    let b = this.buffers.get(index);
+    if (!b) this.buffers.set(index, (b = new ReasoningBuffer()));
+    return b;
+  }
+
+  /** One chunk carrying the summary of a choice's reasoning, sent just before its answer. */
+  private summaryChunk(template: Body, index: number): string {
+    const buffer = this.buffers.get(index);
+    if (!buffer || buffer.isEmpty) return '';
+    const summary = buffer.takeSummary();
+    const chunk = { ...template, choices: [{ index, delta: { reasoning_content: summary }, finish_reason: null }] };
+    delete (chunk as Body).usage;
+    return formatEvent(JSON.stringify(chunk));
+  }
+}
+
+function toLogMessages(body: Body): ChatMessage[] {
+  const messages = Array.isArray(body.messages) ? (body.messages as Body[]) : [];
+  return messages.map((m) => ({ role: String(m.role), content: contentText(m.content) }));
+}
+
+export const chatCompletions: Endpoint = {
+  method: 'POST',
+  path: '/v1/chat/completions',
+  upstreamPath: '/v1/chat/completions',
+  parse,
+  transformJson,
+  createStreamTransform: (visibility, request) => new ChatStreamTransform(visibility, request.hideUsageChunk === true),
+  toLogMessages,
+};

@@ -1,0 +1,67 @@
+// Prometheus metrics of one gateway instance (its own registry, so several can live in one process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'dialect' | 'status'>;
+  readonly latency: Histogram<'dialect'>;
+  readonly upstreamLatency: Histogram<'dialect'>;
+  readonly limiterRejections: Counter<'scope'>;
+
+  constructor(queue: { depth: number; dropped: number; written: number }) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'distillguard_' });
+    this.requests = new Counter({
+      name: 'distillguard_requests_total',
+      help: 'Requests answered, by API dialect and HTTP status',
+      labelNames: ['dialect', 'status'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'distillguard_request_duration_seconds',
+      help: 'Time from request arrival to the last byte sent',
+      labelNames: ['dialect'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'distillguard_upstream_duration_seconds',
+      help: 'Time from sending upstream to the upstream response ending',
+      labelNames: ['dialect'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.limiterRejections = new Counter({
+      name: 'distillguard_ratelimit_rejections_total',
+      help: 'Requests refused by a rate limit, by the scope that refused them',
+      labelNames: ['scope'],
+      registers,
+    });
+    new Gauge({
+      name: 'distillguard_event_queue_depth',
+      help: 'Events waiting to be written',
+      registers,
+      collect() {
+        this.set(queue.depth);
+      },
+    });
+    new Gauge({
+      name: 'distillguard_events_dropped_total',
+      help: 'Events dropped because the queue was full (should stay 0)',
+      registers,
+      collect() {
+        this.set(queue.dropped);
+      },
+    });
+    new Gauge({
+      name: 'distillguard_events_written_total',
+      help: 'Events written to every sink',
+      registers,
+      collect() {
+        this.set(queue.written);
+      },
+    });
+  }
+}

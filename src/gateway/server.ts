@@ -1,0 +1,476 @@
+// The gateway's request path, top to bottom:
+//   authenticate → parse (dialect) → tier gates → rate limits → forward upstream (stream or JSON)
+//   → response transforms (reasoning visibility) → settle the rate-limit reservation → one event.
+// Nothing on this path waits on detection or on the store: identity and decisions are in memory and
+// the event is queued for writing after the response ends.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.ts';
+import { DgError, ERRORS } from '../errors.ts';
+import type { LogEventV1 } from '../events/types.ts';
+import type { AuthResult, Principal } from '../identity/types.ts';
+import type { GateOutcome, RequestedFeatures } from '../policy/gates.ts';
+import { rateLimitError, rateLimitHeaders } from '../policy/ratelimit-headers.ts';
+import type { LimitScope, RateLimiter, RateLimitInfo, Reservation } from '../policy/types.ts';
+import type { VerificationTier } from '../events/types.ts';
+import type { ClientIpResolver } from './client-ip.ts';
+import { anthropic } from './dialects/anthropic/index.ts';
+import { openai } from './dialects/openai/index.ts';
+import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, UsageRecord } from './dialects/types.ts';
+import { emptyUsage } from './dialects/types.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import { type Upstream, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
+
+export const DIALECTS: readonly Dialect[] = [openai, anthropic];
+
+/** Output tokens reserved when neither the caller nor the tier sets max_tokens. */
+const DEFAULT_OUTPUT_RESERVATION = 1024;
+/** Body fields that hold the conversation (logged as `messages`, not as `params`). */
+const CONVERSATION_FIELDS = new Set(['messages', 'input', 'instructions', 'system', 'prompt']);
+/** Status recorded when the caller went away before the response ended (nginx's convention). */
+const STATUS_CLIENT_CLOSED = 499;
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  identity: { authenticate(secret: string): AuthResult };
+  gates: { apply(features: RequestedFeatures, tier: VerificationTier): GateOutcome };
+  limiter: RateLimiter;
+  scopes(principal: Principal): LimitScope[];
+  events: { push(event: LogEventV1): void };
+  upstreams: Record<DialectName, Upstream>;
+  upstreamApiKeys: Partial<Record<DialectName, string>>;
+  metrics: GatewayMetrics;
+  clientIp: ClientIpResolver;
+  log: Logger;
+  /** Answers /readyz: null when ready, else the reason. */
+  notReadyReason?(): string | null;
+}
+
+/** What one request did, gathered along the path and written as its event at the end. */
+interface Exchange {
+  requestId: string;
+  arrivedAt: number;
+  startedAt: number;
+  dialect: Dialect;
+  endpoint: Endpoint;
+  body: Record<string, unknown> | null;
+  params: Record<string, unknown>;
+  principal: Principal | null;
+  keyIdHint: string | null;
+  parsed: ParsedRequest | null;
+  reservation: Reservation | null;
+  status: number;
+  usage: UsageRecord;
+  upstreamMs: number | null;
+}
+
+export function buildGateway(deps: GatewayDeps): FastifyInstance {
+  const { config } = deps;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.server.body_limit_bytes,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+  });
+  const knownModels = config.models.length > 0 ? new Set(config.models) : null;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, buf, done) => {
+    if ((buf as Buffer).length === 0) return done(null, undefined);
+    try {
+      const text = (buf as Buffer).toString('utf8');
+      (req as RequestWithRawBody)[RAW_BODY] = text;
+      done(null, JSON.parse(text));
+    } catch {
+      done(new DgError(ERRORS.INVALID_JSON, 'We could not parse the JSON body of your request.'), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _buf, done) => {
+    done(new DgError(ERRORS.UNSUPPORTED_MEDIA_TYPE, "Send the request body as JSON with 'Content-Type: application/json'."), undefined);
+  });
+
+  // Errors raised before a handler runs (body parsing, size) still answer in the caller's dialect.
+  app.setErrorHandler((err, req, reply) => {
+    const dialect = dialectOf(req);
+    const dgErr = toDgError(err);
+    const exchange = newExchange(dialect, endpointFor(dialect, req), performance.now());
+    const secret = dialect.apiKey(req.headers);
+    exchange.keyIdHint = keyIdOf(secret);
+    // Attribute the refused request to its account when the key is good, so floods of bad bodies are seen.
+    const auth = secret ? deps.identity.authenticate(secret) : null;
+    if (auth?.ok) exchange.principal = auth.principal;
+    exchange.status = dgErr.status;
+    sendError(reply.raw, dialect, dgErr, exchange.requestId, null);
+    record(req.raw, exchange);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const dialect = guessDialect(req.headers);
+    const err = new DgError(ERRORS.NOT_FOUND, `Unknown route: ${req.method} ${req.url.split('?')[0]}.`);
+    sendError(reply.raw, dialect, err, randomUUID(), null);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const reason = deps.notReadyReason?.() ?? null;
+    if (reason) return reply.code(503).send({ status: 'not_ready', reason });
+    return { status: 'ready' };
+  });
+
+  // One route per path; a path both dialects serve (GET /v1/models) picks the dialect from the headers.
+  const byPath = new Map<string, { method: string; targets: { dialect: Dialect; endpoint: Endpoint }[] }>();
+  for (const dialect of DIALECTS) {
+    for (const endpoint of dialect.endpoints) {
+      const key = `${endpoint.method} ${endpoint.path}`;
+      const entry = byPath.get(key) ?? { method: endpoint.method, targets: [] };
+      entry.targets.push({ dialect, endpoint });
+      byPath.set(key, entry);
+    }
+  }
+  for (const { method, targets } of byPath.values()) {
+    const path = targets[0].endpoint.path;
+    app.route({
+      method,
+      url: path,
+      config: { dialect: targets[0].dialect.name },
+      handler: (req, reply) => {
+        const target = targets.length === 1 ? targets[0] : (targets.find((t) => t.dialect === guessDialect(req.headers)) ?? targets[0]);
+        return handleExchange(target.dialect, target.endpoint, req, reply);
+      },
+    });
+  }
+
+  async function handleExchange(dialect: Dialect, endpoint: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    const res = reply.raw;
+    const exchange = newExchange(dialect, endpoint, performance.now());
+    let rateInfo: RateLimitInfo | null = null;
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.on('close', onClose);
+    try {
+      // 1. Who is calling (in memory, no I/O).
+      const secret = dialect.apiKey(req.headers);
+      exchange.keyIdHint = keyIdOf(secret);
+      if (!secret) throw new DgError(ERRORS.MISSING_API_KEY, dialect.name === 'anthropic' ? 'x-api-key header is required.' : "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
+      const auth = deps.identity.authenticate(secret);
+      if (!auth.ok) throw new DgError(auth.reason === 'revoked' ? ERRORS.REVOKED_API_KEY : ERRORS.INVALID_API_KEY);
+      const principal = auth.principal;
+      exchange.principal = principal;
+      if (principal.status === 'suspended') throw new DgError(ERRORS.ACCOUNT_SUSPENDED);
+
+      // 2. What is asked, in the dialect's terms.
+      let visibility: ReasoningVisibility = 'full';
+      let reserveTokens = 0;
+      let parsed: ParsedRequest | null = null;
+      if (endpoint.parse) {
+        const body = req.body as Record<string, unknown> | undefined;
+        exchange.body = body && typeof body === 'object' && !Array.isArray(body) ? body : null;
+        if (exchange.body) exchange.params = paramsOf(exchange.body);
+        parsed = endpoint.parse(body);
+        exchange.parsed = parsed;
+        if (knownModels && !knownModels.has(parsed.model)) {
+          throw new DgError(ERRORS.UNKNOWN_MODEL, `The model '${parsed.model}' does not exist or you do not have access to it.`, { param: 'model' });
+        }
+        // 3. What the caller's tier allows.
+        const gate = deps.gates.apply(parsed.features, principal.tier);
+        if (!gate.ok) throw gate.error;
+        parsed.applyCaps(gate.caps);
+        visibility = gate.reasoning;
+        const outputBudget = gate.caps.maxTokens ?? parsed.features.maxTokens ?? DEFAULT_OUTPUT_RESERVATION;
+        reserveTokens = parsed.estimatedInputTokens + outputBudget * Math.max(1, gate.caps.n ?? parsed.features.n ?? 1);
+      }
+
+      // 4. Rate limits per key, account and campaign; tokens reserved now, settled at the end.
+      const scopes = deps.scopes(principal);
+      const admitted = deps.limiter.admit(scopes, reserveTokens, Date.now());
+      const admission = admitted instanceof Promise ? await admitted : admitted;
+      rateInfo = admission.info;
+      if (!admission.ok) {
+        deps.metrics.limiterRejections.inc({ scope: admission.scope });
+        throw rateLimitError(admission, scopes, reserveTokens);
+      }
+      exchange.reservation = admission.reservation;
+
+      // 5. Forward.
+      const upstreamStart = performance.now();
+      const upstreamRes = await deps.upstreams[dialect.name]
+        .request({
+          method: endpoint.method,
+          path: endpoint.upstreamPath,
+          headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed),
+          body: parsed ? (parsed.modified ? JSON.stringify(parsed.body) : rawBodyOf(req, parsed.body)) : undefined,
+          signal: abort.signal,
+        })
+        .catch((err) => {
+          throw abort.signal.aborted ? new DgError(ERRORS.CLIENT_CLOSED) : upstreamFailure(err);
+        });
+
+      const headers: Record<string, string> = { 'x-request-id': exchange.requestId, ...(rateInfo ? rateLimitHeaders(rateInfo) : {}) };
+      if (upstreamRes.statusCode >= 400) {
+        await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
+      } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
+        await streamResponse(res, upstreamRes.body, endpoint.createStreamTransform(visibility, parsed), visibility === 'full' && !parsed.hideUsageChunk, headers, dialect, exchange);
+      } else {
+        const text = await upstreamRes.body.text();
+        sendJsonAnswer(res, upstreamRes.statusCode, text, endpoint, visibility, headers, exchange);
+      }
+      exchange.upstreamMs = performance.now() - upstreamStart;
+      deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, exchange.upstreamMs / 1000);
+    } catch (err) {
+      const dgErr = toDgError(err);
+      exchange.status = abort.signal.aborted ? STATUS_CLIENT_CLOSED : dgErr.status;
+      if (!abort.signal.aborted) {
+        if (!res.headersSent) sendError(res, dialect, dgErr, exchange.requestId, rateInfo);
+        else if (!res.writableEnded) res.end(dialect.streamErrorEvent(dgErr));
+      }
+      if (dgErr.status >= 500 && dgErr.status !== STATUS_CLIENT_CLOSED) deps.log.warn({ err: dgErr.cause ?? dgErr, code: dgErr.code, requestId: exchange.requestId }, 'request failed');
+    } finally {
+      res.off('close', onClose);
+      if (abort.signal.aborted) exchange.status = STATUS_CLIENT_CLOSED;
+      settle(exchange);
+      record(req.raw, exchange);
+    }
+  }
+
+  async function streamResponse(
+    res: ServerResponse,
+    body: AsyncIterable<unknown> & { setEncoding(enc: BufferEncoding): unknown },
+    transform: ReturnType<NonNullable<Endpoint['createStreamTransform']>>,
+    passThrough: boolean,
+    headers: Record<string, string>,
+    dialect: Dialect,
+    exchange: Exchange,
+  ): Promise<void> {
+    exchange.status = 200;
+    res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    body.setEncoding('utf8');
+    try {
+      for await (const chunk of body) {
+        // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
+        const rewritten = transform.push(chunk as string);
+        const out = passThrough ? (chunk as string) : rewritten;
+        if (out.length > 0 && !res.write(out)) await drained(res);
+      }
+      const tail = transform.end();
+      res.end(passThrough ? undefined : tail);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'AbortError' || res.destroyed) throw new DgError(ERRORS.CLIENT_CLOSED);
+      // The stream already began with 200: the failure is told in-stream, in the caller's dialect.
+      const failure = upstreamFailure(err);
+      res.end(dialect.streamErrorEvent(failure));
+      deps.log.warn({ err, requestId: exchange.requestId }, 'upstream stream failed');
+    } finally {
+      exchange.usage = transform.usage;
+    }
+  }
+
+  function sendJsonAnswer(res: ServerResponse, status: number, text: string, endpoint: Endpoint, visibility: ReasoningVisibility, headers: Record<string, string>, exchange: Exchange): void {
+    exchange.status = status;
+    let out = text;
+    if (endpoint.transformJson) {
+      let obj: Record<string, unknown> | null = null;
+      try {
+        obj = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        obj = null;
+      }
+      if (obj && typeof obj === 'object') {
+        exchange.usage = endpoint.transformJson(obj, visibility);
+        if (visibility !== 'full') out = JSON.stringify(obj);
+      }
+    }
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+    res.end(out);
+  }
+
+  async function relayUpstreamError(dialect: Dialect, status: number, text: string, res: ServerResponse, headers: Record<string, string>, exchange: Exchange): Promise<void> {
+    exchange.status = status;
+    let parsedBody: unknown = null;
+    try {
+      parsedBody = JSON.parse(text);
+    } catch {
+      parsedBody = null;
+    }
+    if (dialect.isNativeErrorBody(parsedBody)) {
+      res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    const err = upstreamErrorAnswer(status, text);
+    sendError(res, dialect, err, exchange.requestId, null);
+  }
+
+  function settle(exchange: Exchange): void {
+    if (!exchange.reservation) return;
+    const u = exchange.usage;
+    const used =
+      u.inputTokens === null && u.outputTokens === null
+        ? exchange.status >= 400
+          ? (exchange.parsed?.estimatedInputTokens ?? 0)
+          : exchange.reservation.reservedTokens
+        : (u.inputTokens ?? 0) + (u.outputTokens ?? 0) + (u.reasoningTokens ?? 0);
+    const settled = deps.limiter.reconcile(exchange.reservation, used, Date.now());
+    if (settled instanceof Promise) settled.catch((err) => deps.log.warn({ err }, 'rate-limit reconcile failed'));
+  }
+
+  function record(req: IncomingMessage, exchange: Exchange): void {
+    const latency = performance.now() - exchange.startedAt;
+    deps.metrics.requests.inc({ dialect: exchange.dialect.name, status: String(exchange.status) });
+    deps.metrics.latency.observe({ dialect: exchange.dialect.name }, latency / 1000);
+    const p = exchange.principal;
+    const body = exchange.body;
+    const u = exchange.usage;
+    deps.events.push({
+      ts: new Date(exchange.arrivedAt).toISOString(),
+      request_id: exchange.requestId,
+      account_id: p?.accountId ?? UNAUTHENTICATED_ACCOUNT,
+      org_id: p?.orgId ?? null,
+      key_id: p?.keyId ?? exchange.keyIdHint,
+      client: {
+        ip: deps.clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for']),
+        user_agent: headerValue(req.headers['user-agent']),
+        ja4: headerValue(req.headers[config.server.ja4_header]),
+      },
+      endpoint: exchange.endpoint.path,
+      model: exchange.parsed?.model ?? (typeof body?.model === 'string' ? body.model : ''),
+      params: exchange.params,
+      messages: body && exchange.endpoint.toLogMessages ? exchange.endpoint.toLogMessages(body) : [],
+      response: {
+        status: exchange.status,
+        input_tokens: u.inputTokens,
+        output_tokens: u.outputTokens,
+        reasoning_tokens: u.reasoningTokens,
+        finish_reason: u.finishReason,
+        latency_ms: Math.round(latency),
+      },
+    });
+  }
+
+  return app;
+}
+
+/** account_id of events for requests whose key could not be resolved to an account. */
+export const UNAUTHENTICATED_ACCOUNT = 'unauthenticated';
+
+function newExchange(dialect: Dialect, endpoint: Endpoint, startedAt: number): Exchange {
+  return {
+    requestId: `req_${randomUUID().replace(/-/g, '')}`,
+    arrivedAt: Date.now(),
+    startedAt,
+    dialect,
+    endpoint,
+    body: null,
+    params: {},
+    principal: null,
+    keyIdHint: null,
+    parsed: null,
+    reservation: null,
+    status: 0,
+    usage: emptyUsage(),
+    upstreamMs: null,
+  };
+}
+
+function paramsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const k in body) if (!CONVERSATION_FIELDS.has(k)) params[k] = body[k];
+  return params;
+}
+
+/** The visible key id of a presented secret (`dg-<keyId>-…`), logged even when the key is refused. */
+function keyIdOf(secret: string | null): string | null {
+  if (!secret) return null;
+  const m = /^dg-(key_[0-9a-f]{12})-/.exec(secret);
+  return m ? m[1] : null;
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  if (v === undefined) return null;
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  const v = Array.isArray(contentType) ? contentType[0] : contentType;
+  return typeof v === 'string' && v.startsWith('text/event-stream');
+}
+
+function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = dialect.upstreamAuthHeaders(apiKey);
+  if (hasBody) headers['content-type'] = 'application/json';
+  headers.accept = headerValue(incoming.accept) ?? 'application/json';
+  for (const name of dialect.forwardedHeaders) {
+    const v = incoming[name];
+    if (v !== undefined) headers[name] = headerValue(v)!;
+  }
+  return headers;
+}
+
+const RAW_BODY = Symbol('rawBody');
+type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: string };
+
+/** The body as the caller sent it, when nothing had to change (saves serialising it again). */
+function rawBodyOf(req: FastifyRequest, body: Record<string, unknown>): string {
+  return (req as RequestWithRawBody)[RAW_BODY] ?? JSON.stringify(body);
+}
+
+function dialectOf(req: FastifyRequest): Dialect {
+  const configured = (req.routeOptions?.config as { dialect?: DialectName } | undefined)?.dialect;
+  if (configured === 'anthropic' && req.url.startsWith('/v1/messages')) return anthropic;
+  if (configured === 'openai' && !req.url.startsWith('/v1/models')) return openai;
+  return guessDialect(req.headers);
+}
+
+function guessDialect(headers: Record<string, string | string[] | undefined>): Dialect {
+  return headers['x-api-key'] !== undefined || headers['anthropic-version'] !== undefined ? anthropic : openai;
+}
+
+function endpointFor(dialect: Dialect, req: FastifyRequest): Endpoint {
+  const path = req.url.split('?')[0];
+  return dialect.endpoints.find((e) => e.path === path) ?? { method: 'POST', path, upstreamPath: path };
+}
+
+function toDgError(err: unknown): DgError {
+  if (err instanceof DgError) return err;
+  const code = (err as { code?: string })?.code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DgError(ERRORS.BODY_TOO_LARGE, 'The request body exceeds the size limit of this gateway.');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return new DgError(ERRORS.UNSUPPORTED_MEDIA_TYPE, "Send the request body as JSON with 'Content-Type: application/json'.");
+  }
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new DgError(ERRORS.INVALID_REQUEST, 'The request body is empty.');
+  return new DgError(ERRORS.INTERNAL, undefined, { cause: err });
+}
+
+function sendError(res: ServerResponse, dialect: Dialect, err: DgError, requestId: string, rateInfo: RateLimitInfo | null): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const text = JSON.stringify(dialect.errorBody(err));
+  res.writeHead(err.status, {
+    ...(rateInfo ? rateLimitHeaders(rateInfo) : {}),
+    ...err.headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': requestId,
+    'x-distillguard-error-code': err.code,
+  });
+  res.end(text);
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

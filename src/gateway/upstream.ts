@@ -1,0 +1,66 @@
+// The connection to the model API: one pooled undici client per upstream origin, with timeouts
+// mapped to the gateway's own errors.
+import { Pool, type Dispatcher } from 'undici';
+import { DgError, ERRORS } from '../errors.ts';
+
+export interface UpstreamOptions {
+  connections: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export class Upstream {
+  readonly origin: string;
+  /** Path prefix of the base URL (e.g. `/proxy` in `http://host/proxy`), prepended to every route. */
+  private readonly prefix: string;
+  private readonly pool: Pool;
+
+  constructor(baseUrl: string, opts: UpstreamOptions) {
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.prefix = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: opts.connections,
+      pipelining: 1,
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  request(opts: {
+    method: 'GET' | 'POST';
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal: AbortSignal;
+  }): Promise<Dispatcher.ResponseData> {
+    return this.pool.request({
+      method: opts.method,
+      path: this.prefix + opts.path,
+      headers: opts.headers,
+      body: opts.body,
+      signal: opts.signal,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** Turns a failure to talk to the upstream into the error the caller sees (502 or 504). */
+export function upstreamFailure(err: unknown): DgError {
+  const code = (err as { code?: string })?.code ?? '';
+  if (TIMEOUT_CODES.has(code)) return new DgError(ERRORS.UPSTREAM_TIMEOUT, undefined, { cause: err });
+  return new DgError(ERRORS.UPSTREAM_UNREACHABLE, undefined, { cause: err });
+}
+
+/** An error answer from the upstream that is not in the caller's dialect, relayed with its status. */
+export function upstreamErrorAnswer(status: number, text: string): DgError {
+  const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 300);
+  const def = { ...ERRORS.UPSTREAM_ERROR, status: status >= 400 && status <= 599 ? status : 502 };
+  return new DgError(def, `The upstream model API answered ${status}${snippet ? `: ${snippet}` : '.'}`);
+}
