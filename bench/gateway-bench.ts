@@ -139,7 +139,8 @@ async function compare(
           continue;
         }
         const spec = { origin: target.origin, connections: settings.connections, requests: loadRequests(target, [mode]) };
-        if (settings.warmupSeconds > 0) {
+        // Processes stay up between rounds, so one warm-up (JIT, pools, heap) per target and mode suffices.
+        if (roundNo === 1 && settings.warmupSeconds > 0) {
           const warm = await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
           countAnswers(name, warm.ok + warm.non2xx);
         }

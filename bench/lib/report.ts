@@ -164,7 +164,7 @@ export function renderMarkdown(report: GatewayBenchReport): string {
   );
   lines.push(
     `c=${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per target and mode` +
-      (s.rounds > 1 ? `, median of ${s.rounds} rounds` : '') +
+      (s.rounds > 1 ? `, median of ${s.rounds} rounds (targets take turns each round)` : '') +
       '; latency over every 2xx response, full response (last byte).',
   );
   lines.push('');
