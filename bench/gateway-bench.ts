@@ -130,7 +130,9 @@ async function compare(
       }
     }
     for (let roundNo = 1; roundNo <= settings.rounds; roundNo++) {
-      for (const name of settings.targets) {
+      // Even rounds run the targets in reverse, so a drift in background load does not favour one of them.
+      const order = roundNo % 2 === 1 ? settings.targets : [...settings.targets].reverse();
+      for (const name of order) {
         const loadAverage1m = round(os.loadavg()[0]);
         const failure = broken.get(`${name}/${mode}`);
         const target = running.get(name);
