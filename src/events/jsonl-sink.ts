@@ -33,6 +33,22 @@ export function formatEventLine(e: LogEventV1): string {
   });
 }
 
+const batchTexts = new WeakMap<readonly LogEventV1[], string>();
+
+/**
+ * A batch as JSON Lines text, every line ending in '\n'. Memoized per batch array: the queue hands the same
+ * array to every sink, so the JSONL and SQLite sinks format it once between them. Batches are not mutated.
+ */
+export function formatBatch(batch: readonly LogEventV1[]): string {
+  let text = batchTexts.get(batch);
+  if (text === undefined) {
+    text = '';
+    for (let i = 0; i < batch.length; i++) text += formatEventLine(batch[i]) + '\n';
+    batchTexts.set(batch, text);
+  }
+  return text;
+}
+
 const FILE_NAME = /^events-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl$/;
 
 /** `20261127T023015123Z`: ISO 8601 basic format, sortable and safe in file names on every OS. */
@@ -83,9 +99,7 @@ export class JsonlFileSink implements EventSink {
 
   write(batch: LogEventV1[]): void {
     if (batch.length === 0) return;
-    let text = '';
-    for (let i = 0; i < batch.length; i++) text += formatEventLine(batch[i]) + '\n';
-    const buf = Buffer.from(text, 'utf8');
+    const buf = Buffer.from(formatBatch(batch), 'utf8');
     if (this.fd !== null && this.bytes > 0 && this.bytes + buf.length > this.rotateBytes) this.closeFile();
     const fd = this.fd ?? this.openFile();
     let off = 0;

@@ -1,9 +1,16 @@
 // Events in SQLite (`<data-dir>/events.sqlite`): a file of its own, so event writes never contend with
-// identity writes for SQLite's single writer lock. One transaction per batch with a prepared statement.
+// identity writes for SQLite's single writer lock.
+// Inserting costs tens of microseconds per event (row, primary key and two indexes), too much for the thread
+// that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch
+// as the one JSON Lines string the JSONL sink formats anyway (see formatBatch), and the worker inserts it in
+// one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
+// readers and the writer proceed together).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { formatEventLine } from './jsonl-sink.ts';
+import { formatBatch } from './jsonl-sink.ts';
 import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
@@ -27,6 +34,89 @@ CREATE INDEX IF NOT EXISTS events_account_ts ON events (account_id, ts);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 `;
 
+const WRITER_ROLE = 'distillguard:sqlite-event-writer';
+
+type ToWriter = { type: 'write'; id: number; text: string } | { type: 'close' };
+type FromWriter = { type: 'written'; id: number } | { type: 'failed'; id: number; message: string };
+
+/** A batch the SQLite writer could not store (the queue retries it). */
+export class EventStoreError extends Error {
+  readonly code = 'DG_ERR_EVENT_STORE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventStoreError';
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  // a second connection may be creating the schema at the same moment
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last transactions
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** The worker side: inserts each JSON Lines batch in one transaction and acknowledges it. */
+function runWriter(file: string): void {
+  const port = parentPort!;
+  const db = openDatabase(file);
+  // OR IGNORE: a batch retried after an error is idempotent
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO events (ts, request_id, account_id, key_id, model, endpoint, status,
+       input_tokens, output_tokens, reasoning_tokens, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertLines = db.transaction((text: string) => {
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      if (end > start) {
+        const line = text.slice(start, end);
+        const e = JSON.parse(line) as LogEventV1;
+        const r = e.response;
+        insert.run(
+          e.ts, e.request_id, e.account_id, e.key_id ?? null, e.model, e.endpoint, r.status,
+          r.input_tokens ?? null, r.output_tokens ?? null, r.reasoning_tokens ?? null, line,
+        );
+      }
+      start = end + 1;
+    }
+  });
+  port.on('message', (msg: ToWriter) => {
+    if (msg.type === 'close') {
+      db.close();
+      port.close();
+      return;
+    }
+    let reply: FromWriter;
+    try {
+      insertLines(msg.text);
+      reply = { type: 'written', id: msg.id };
+    } catch (err) {
+      reply = { type: 'failed', id: msg.id, message: (err as Error).message };
+    }
+    port.postMessage(reply);
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WRITER_ROLE) {
+  runWriter((workerData as { file: string }).file);
+}
+
+/**
+ * A worker thread running this very module. Run from TypeScript sources (tests, `tsx`), a worker does not
+ * inherit the parent's tsx loader, so it registers tsx first; built code loads the .js file directly.
+ */
+function spawnThisModule(data: { role: string; file: string }): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: data });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: data });
+}
+
 export interface EventQuery {
   accountId?: string;
   /** Only events with `ts >= since` (RFC 3339 UTC, as the gateway writes it: compared as text). */
@@ -35,8 +125,6 @@ export interface EventQuery {
   limit: number;
 }
 
-type Row = [string, string, string, string | null, string, string, number, number | null, number | null, number | null, string];
-
 export interface SqliteEventSinkOptions {
   /** The gateway's data directory; the database is `<dataDir>/events.sqlite`. */
   dataDir?: string;
@@ -44,43 +132,40 @@ export interface SqliteEventSinkOptions {
   file?: string;
 }
 
+interface PendingWrite {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 export class SqliteEventSink implements EventSink {
   readonly name = 'sqlite';
   readonly file: string;
-  private readonly db: Database.Database;
-  private readonly insertBatch: (batch: LogEventV1[]) => void;
+  private readonly reader: Database.Database;
   private readonly queries = new Map<string, Database.Statement>();
+  private writer: Worker | null = null;
+  private readonly pending = new Map<number, PendingWrite>();
+  private nextId = 1;
 
   constructor(opts: SqliteEventSinkOptions) {
     const file = opts.file ?? (opts.dataDir !== undefined ? join(opts.dataDir, EVENTS_DB_FILE) : undefined);
     if (file === undefined) throw new TypeError('SqliteEventSink needs dataDir or file');
     this.file = file;
     mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a commit survives a process crash; only an OS crash can lose the last transactions
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    // OR IGNORE: a batch retried after an error is idempotent
-    const insert = this.db.prepare(
-      `INSERT OR IGNORE INTO events (ts, request_id, account_id, key_id, model, endpoint, status,
-         input_tokens, output_tokens, reasoning_tokens, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertBatch = this.db.transaction((batch: LogEventV1[]) => {
-      for (let i = 0; i < batch.length; i++) {
-        const e = batch[i];
-        const r = e.response;
-        const row: Row = [
-          e.ts, e.request_id, e.account_id, e.key_id ?? null, e.model, e.endpoint, r.status,
-          r.input_tokens ?? null, r.output_tokens ?? null, r.reasoning_tokens ?? null, formatEventLine(e),
-        ];
-        insert.run(row);
-      }
-    });
+    // opening here creates the schema and surfaces a bad path at start-up, not at the first batch
+    this.reader = openDatabase(file);
   }
 
-  write(batch: LogEventV1[]): void {
-    if (batch.length > 0) this.insertBatch(batch);
+  /** Resolves once the batch is committed; rejects (and the queue retries) if it could not be. */
+  write(batch: LogEventV1[]): Promise<void> | void {
+    if (batch.length === 0) return;
+    const writer = this.writer ?? this.startWriter();
+    const id = this.nextId++;
+    // keep the process alive while a batch is on its way to disk
+    writer.ref();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      writer.postMessage({ type: 'write', id, text: formatBatch(batch) } satisfies ToWriter);
+    });
   }
 
   /** Events, most recent first, optionally of one account and from a point in time on. */
@@ -97,20 +182,58 @@ export class SqliteEventSink implements EventSink {
     }
     args.push(Math.max(0, Math.floor(q.limit)));
     const sql = `SELECT json FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC LIMIT ?`;
-    let stmt = this.queries.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql).pluck();
-      this.queries.set(sql, stmt);
-    }
-    return (stmt.all(...args) as string[]).map((json) => JSON.parse(json) as LogEventV1);
+    return (this.statement(sql).all(...args) as string[]).map((json) => JSON.parse(json) as LogEventV1);
   }
 
   /** Number of stored events. */
   count(): number {
-    return this.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    return this.statement('SELECT count(*) FROM events').get() as number;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Lets the writer finish what it was sent, then closes both connections. */
+  async close(): Promise<void> {
+    const writer = this.writer;
+    this.writer = null;
+    if (writer) {
+      writer.ref();
+      const exited = once(writer, 'exit');
+      writer.postMessage({ type: 'close' } satisfies ToWriter);
+      await exited;
+    }
+    if (this.reader.open) this.reader.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.queries.get(sql);
+    if (!stmt) {
+      stmt = this.reader.prepare(sql).pluck();
+      this.queries.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private startWriter(): Worker {
+    const writer = spawnThisModule({ role: WRITER_ROLE, file: this.file });
+    writer.on('message', (msg: FromWriter) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) writer.unref();
+      if (msg.type === 'written') p.resolve();
+      else p.reject(new EventStoreError(`events.sqlite: ${msg.message}`));
+    });
+    const failAll = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    writer.on('error', (err) => failAll(new EventStoreError(`events.sqlite writer failed: ${err.message}`)));
+    writer.on('exit', (code) => {
+      // a writer that died is replaced at the next write; its unacknowledged batches are retried by the queue
+      if (this.writer === writer) this.writer = null;
+      failAll(new EventStoreError(`events.sqlite writer exited (code ${code})`));
+    });
+    writer.unref();
+    this.writer = writer;
+    return writer;
   }
 }

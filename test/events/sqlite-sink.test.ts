@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
 import { makeEvent, tempDir } from './helpers.ts';
 
-test('events land in <data-dir>/events.sqlite in WAL mode with their columns', () => {
+test('events land in <data-dir>/events.sqlite in WAL mode with their columns', async () => {
   const dataDir = tempDir();
   const sink = new SqliteEventSink({ dataDir });
   assert.equal(sink.file, join(dataDir, 'events.sqlite'));
-  sink.write([makeEvent(0), makeEvent(1)]);
-  sink.close();
+  await sink.write([makeEvent(0), makeEvent(1)]);
+  await sink.close();
   const db = new Database(sink.file, { readonly: true });
   try {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
@@ -29,19 +29,19 @@ test('events land in <data-dir>/events.sqlite in WAL mode with their columns', (
   }
 });
 
-test('a batch written twice is stored once', () => {
+test('a batch written twice is stored once', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const batch = Array.from({ length: 50 }, (_, i) => makeEvent(i));
-  sink.write(batch);
-  sink.write(batch);
+  await sink.write(batch);
+  await sink.write(batch);
   assert.equal(sink.count(), 50);
-  sink.close();
+  await sink.close();
 });
 
-test('queryEvents filters by account and time, newest first, up to the limit', () => {
+test('queryEvents filters by account and time, newest first, up to the limit', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const events = Array.from({ length: 200 }, (_, i) => makeEvent(i));
-  sink.write(events);
+  await sink.write(events);
   const ofAccount = sink.queryEvents({ accountId: 'acct_3', limit: 1000 });
   assert.deepEqual(
     ofAccount.map((e) => e.request_id),
@@ -54,5 +54,5 @@ test('queryEvents filters by account and time, newest first, up to the limit', (
   assert.ok(both.every((e) => e.account_id === 'acct_3' && e.ts >= since));
   assert.equal(both.length, events.slice(150).filter((e) => e.account_id === 'acct_3').length);
   assert.deepEqual(sink.queryEvents({ limit: 1 })[0].messages, events[199].messages);
-  sink.close();
+  await sink.close();
 });
