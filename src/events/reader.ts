@@ -76,7 +76,7 @@ export async function* readJsonlChunks(path: string, opts: ReadJsonlOptions = {}
   let lineNo = 0;
   let atStart = true;
   try {
-    for await (const chunk of text as AsyncIterable<Buffer>) {
+    for await (const chunk of gunzipErrorsAsParseErrors(text as AsyncIterable<Buffer>, () => lineNo + 1)) {
       let str = decoder.write(chunk);
       if (atStart && str.length > 0) {
         if (str.charCodeAt(0) === 0xfeff) str = str.slice(1);
@@ -112,6 +112,19 @@ export async function* readJsonlChunks(path: string, opts: ReadJsonlOptions = {}
   } finally {
     raw.destroy();
     if (text !== raw) text.destroy();
+  }
+}
+
+/** A corrupt or truncated .gz file surfaces as a LogParseError at the line where the readable data ends. */
+async function* gunzipErrorsAsParseErrors(source: AsyncIterable<Buffer>, nextLineNo: () => number): AsyncGenerator<Buffer> {
+  try {
+    yield* source;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== undefined && code.startsWith('Z_')) {
+      throw new LogParseError(nextLineNo(), null, `corrupt or truncated gzip data (${(err as Error).message})`);
+    }
+    throw err;
   }
 }
 

@@ -124,3 +124,17 @@ test('breaking out of the loop early stops reading without error', async () => {
   }
   assert.equal(n, 1);
 });
+
+test('a truncated .gz file yields what it holds, then a LogParseError', async () => {
+  const file = join(tempDir(), 'cut.jsonl.gz');
+  const gz = gzipSync(Array.from({ length: 2000 }, (_, i) => event(i)).join('\n') + '\n');
+  writeFileSync(file, gz.subarray(0, gz.length - 64));
+  const got: LogEventV1[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const e of readEvents(file)) got.push(e);
+    })(),
+    (err: unknown) => err instanceof LogParseError && /gzip/.test(err.message) && err.lineNo === got.length + 1,
+  );
+  assert.ok(got.length > 0);
+});
