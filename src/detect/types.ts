@@ -100,8 +100,9 @@ export interface DetectorParams {
     min_kinds: number;
     /** ... or at least this much total evidence weight */
     strong_weight: number;
-    /** values held by more than this share of all accounts carry no evidence */
+    /** values held by more than this share of all accounts (and more than common_floor accounts) carry no evidence */
     max_value_share: number;
+    common_floor: number;
     /** members remembered per value (beyond, the value counts as common) */
     max_value_members: number;
     /** distinct template keys remembered per account */
@@ -110,6 +111,10 @@ export interface DetectorParams {
     template_min_repeats: number;
     min_campaign_size: number;
     louvain_resolution: number;
+    /** log-odds added to a campaign's pooled score per evidence kind beyond the first */
+    kind_logit_bonus: number;
+    /** log-odds added per doubling of the campaign's size beyond 2 members */
+    size_logit_bonus: number;
     /** recompute communities after at least this many events ... */
     recompute_min_events: number;
     /** ... and at least this many events per graph edge of the previous run (bounds amortised cost) ... */

@@ -1,0 +1,353 @@
+// The streaming detector: events in, decisions out. Pure and deterministic: no I/O, no wall clock (time is
+// the events' ts), no randomness beyond a fixed-seed Louvain. Per event it updates one account's bounded
+// state, rescores it, and every so often (in events and event time, with amortised cost bounded by the graph
+// size) relinks all accounts into campaigns. The same code runs offline in `analyze` and online behind the
+// gateway, so offline first_flagged_at values are what the gateway would have done.
+import type { AccountRecordV1, LogEventV1 } from '../events/types.ts';
+import { AccountState, metaFromRecord } from './account-state.ts';
+import { CampaignTracker, type CampaignState } from './campaigns.ts';
+import { DetectorInputError } from './errors.ts';
+import { findCommunities } from './linkage/communities.ts';
+import { EvidenceIndex } from './linkage/evidence-index.ts';
+import { addressBlock, bucket } from './linkage/values.ts';
+import { defaultParams, validateParams } from './params.ts';
+import { Scorer, round, type Score } from './scoring.ts';
+import { decayAll, decayFactor } from './sketches/decayed-counter.ts';
+import { MinHasher } from './sketches/minhash.ts';
+import { computeFeatures, FEATURE_NAMES, SIGNALS } from './signals/index.ts';
+import { isRelease } from './signals/release-pivot.ts';
+import type { EventView, SignalEnv } from './signals/types.ts';
+import { lastUserText, scanWindow, systemText, tokenHashes } from './text/normalize.ts';
+import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
+import {
+  isFlagged,
+  type AccountResult,
+  type CampaignResult,
+  type Decision,
+  type DetectorParams,
+  type Verdict,
+} from './types.ts';
+
+const MS_PER_HOUR = 3_600_000;
+/** Tokens of the user turn that are hashed (template detection needs the start of a prompt, not all of it). */
+const MAX_TOKENS = 256;
+const MAX_TOKEN_CHARS = 2_000;
+/** Scanned for content patterns: head and tail of the user turn, head of the system prompt. */
+const USER_HEAD = 1_500;
+const USER_TAIL = 500;
+const SYSTEM_HEAD = 600;
+
+export class Detector {
+  readonly params: DetectorParams;
+  /** @internal state below is shared with snapshot.ts */
+  readonly scorer: Scorer;
+  readonly hasher: MinHasher;
+  readonly env: SignalEnv;
+  readonly byId = new Map<string, AccountState>();
+  readonly accounts: AccountState[] = [];
+  /** accounts.jsonl records of accounts not yet seen in events */
+  readonly pending = new Map<string, AccountRecordV1>();
+  readonly index: EvidenceIndex;
+  readonly tracker = new CampaignTracker();
+  campaignOf = new Map<number, CampaignState>();
+  eventsSinceLink = 0;
+  lastLinkMs = NaN;
+  lastLinkEdges = 0;
+  events = 0;
+  /** the latest event time seen (the engine's clock) */
+  latestMs = -Infinity;
+  latestTs = '';
+
+  private readonly view: EventView;
+  private readonly bandKeys: Uint32Array;
+  private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
+  private readonly halfLifeMs: number;
+
+  constructor(params?: DetectorParams) {
+    this.params = validateParams(params ?? defaultParams());
+    this.scorer = new Scorer(this.params);
+    this.hasher = new MinHasher(this.params.minhash.k, this.params.minhash.bands);
+    this.env = { params: this.params, hasher: this.hasher, streamStartMs: NaN, modelFirstSeen: new Map() };
+    this.index = new EvidenceIndex(this.params.linkage.max_value_members);
+    this.bandKeys = new Uint32Array(this.params.minhash.bands);
+    this.halfLifeMs = this.params.decay_half_life_hours * MS_PER_HOUR;
+    this.view = {
+      ev: undefined as unknown as LogEventV1,
+      tsMs: 0,
+      scanText: '',
+      tokens: new Uint32Array(MAX_TOKENS),
+      tokenCount: 0,
+      signature: new Uint32Array(this.params.minhash.k),
+      hasSignature: false,
+    };
+  }
+
+  /** Account metadata (accounts.jsonl); may arrive before or after the account's first event. */
+  ingestAccount(rec: AccountRecordV1): void {
+    const acc = this.byId.get(rec.account_id);
+    if (acc) this.applyRecord(acc, rec);
+    else this.pending.set(rec.account_id, rec);
+  }
+
+  /** Processes one event; returns the decisions whose verdict or campaign changed with it. */
+  ingest(ev: LogEventV1): Decision[] {
+    const tsMs = Date.parse(ev.ts);
+    if (!Number.isFinite(tsMs)) throw new DetectorInputError(`event ${ev.request_id}: ts "${ev.ts}" is not an RFC 3339 timestamp`);
+    const env = this.env;
+    if (Number.isNaN(env.streamStartMs)) {
+      env.streamStartMs = tsMs;
+      this.lastLinkMs = tsMs;
+    }
+    if (!env.modelFirstSeen.has(ev.model)) env.modelFirstSeen.set(ev.model, tsMs);
+    this.events++;
+    if (tsMs >= this.latestMs) {
+      this.latestMs = tsMs;
+      this.latestTs = ev.ts;
+    }
+
+    const acc = this.byId.get(ev.account_id) ?? this.createAccount(ev, tsMs);
+    if (tsMs > acc.lastTsMs) decayAll(acc.counters, decayFactor(tsMs - acc.lastTsMs, this.halfLifeMs));
+    acc.counters[0]! += 1; // C.requests
+
+    const view = this.prepareView(ev, tsMs);
+    const newModel = !acc.models.has(ev.model);
+    for (const s of SIGNALS) s.observe(view, acc, env);
+    if (newModel) this.registerPivot(acc, ev.model, tsMs);
+    if (view.hasSignature) {
+      this.registerTemplates(acc, view.signature);
+      acc.pushSignature(view.signature, this.hasher.k);
+    }
+    if (!(acc.lastTsMs >= tsMs)) acc.lastTsMs = tsMs;
+    this.registerClient(acc, ev);
+
+    const decisions: Decision[] = [];
+    this.rescore(acc, tsMs);
+    this.applyVerdict(acc, ev.ts, decisions);
+    this.eventsSinceLink++;
+    if (this.linkDue(tsMs)) this.relink(tsMs, ev.ts, decisions);
+    return decisions;
+  }
+
+  /** Relinks campaigns now (at the latest event's time), e.g. at the end of an offline run. */
+  flush(): Decision[] {
+    const decisions: Decision[] = [];
+    if (this.eventsSinceLink === 0) return decisions;
+    this.relink(this.latestMs, this.latestTs, decisions);
+    return decisions;
+  }
+
+  results(): { accounts: AccountResult[]; campaigns: CampaignResult[] } {
+    const accounts = this.accounts.map((a): AccountResult => {
+      const signals = this.ownSignals(a);
+      const camp = this.campaignOf.get(a.idx);
+      if (camp && camp.risk > a.ownRisk) {
+        signals.unshift({ name: 'campaign_risk', value: camp.risk, contribution: round(logit(camp.risk) - logit(a.ownRisk)) });
+      }
+      return { account_id: a.id, verdict: a.verdict, risk: round(a.risk), campaign_id: a.campaignId, first_flagged_at: a.firstFlaggedAt, signals };
+    });
+    const campaigns = this.tracker.current.map(
+      (c): CampaignResult => ({
+        campaign_id: c.id,
+        kind: c.kind,
+        accounts: c.members.map((m) => this.accounts[m]!.id),
+        risk: c.risk,
+        first_seen: c.firstSeen,
+        first_flagged_at: c.firstFlaggedAt,
+        evidence: [...c.evidence, ...c.signals.slice(0, 4).map((s) => ({ type: `signal:${s.name}`, detail: `pooled value ${s.value}, contribution ${s.contribution}` }))],
+      }),
+    );
+    return { accounts, campaigns };
+  }
+
+  /** Each account's feature vector at its latest event (the fitting script's input). */
+  features(): Map<string, Record<string, number>> {
+    const out = new Map<string, Record<string, number>>();
+    for (const a of this.accounts) {
+      this.fillOwnFeatures(a);
+      const rec: Record<string, number> = {};
+      FEATURE_NAMES.forEach((name, i) => {
+        rec[name] = this.featureBuf[i]!;
+      });
+      out.set(a.id, rec);
+    }
+    return out;
+  }
+
+  snapshot(): DetectorSnapshot {
+    return snapshotDetector(this);
+  }
+
+  static restore(snap: unknown, params?: DetectorParams): Detector {
+    const d = new Detector(params);
+    restoreDetector(d, snap);
+    return d;
+  }
+
+  // ── per event ────────────────────────────────────────────────────────────────────────────────────
+
+  private createAccount(ev: LogEventV1, tsMs: number): AccountState {
+    const acc = new AccountState(ev.account_id, this.accounts.length, this.hasher.k, this.params.minhash.ring);
+    acc.firstTsMs = tsMs;
+    acc.firstTs = ev.ts;
+    acc.firstAsn = typeof ev.client.asn === 'number' ? ev.client.asn : null;
+    this.byId.set(acc.id, acc);
+    this.accounts.push(acc);
+    const bucketMs = this.params.linkage.activity_bucket_minutes * 60_000;
+    this.index.add(acc, 'sync_activity', `act:${bucket(tsMs, bucketMs)}`);
+    const rec = this.pending.get(acc.id);
+    if (rec) {
+      this.pending.delete(acc.id);
+      this.applyRecord(acc, rec);
+    }
+    return acc;
+  }
+
+  /** Context and signup evidence from accounts.jsonl. Creation-burst values carry the creation time bucket. */
+  private applyRecord(acc: AccountState, rec: AccountRecordV1): void {
+    acc.meta = metaFromRecord(rec);
+    if (acc.hasRecord) return; // evidence registers once; later records only refresh the context
+    acc.hasRecord = true;
+    const burst = acc.meta.createdAtMs === null ? null : bucket(acc.meta.createdAtMs, this.params.linkage.creation_burst_hours * MS_PER_HOUR);
+    if (rec.payment_fingerprint) this.index.add(acc, 'payment', `pay:${rec.payment_fingerprint}`);
+    if (rec.signup_ip) this.index.add(acc, 'signup_network', `signup:${addressBlock(rec.signup_ip)}|${burst ?? '-'}`);
+    if (rec.email_local_shape && rec.email_domain && burst !== null) {
+      this.index.add(acc, 'email_shape', `mail:${rec.email_local_shape}@${rec.email_domain.toLowerCase()}|${burst}`);
+    }
+    if (acc.firstAsn !== null && burst !== null) this.index.add(acc, 'asn_burst', `asn:${acc.firstAsn}|${burst}`);
+  }
+
+  private prepareView(ev: LogEventV1, tsMs: number): EventView {
+    const view = this.view;
+    view.ev = ev;
+    view.tsMs = tsMs;
+    const user = lastUserText(ev.messages);
+    const system = systemText(ev.messages);
+    view.scanText = system.length === 0 ? scanWindow(user, USER_HEAD, USER_TAIL) : `${scanWindow(user, USER_HEAD, USER_TAIL)}\n${system.slice(0, SYSTEM_HEAD)}`;
+    view.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, view.tokens);
+    const mh = this.params.minhash;
+    view.hasSignature = this.hasher.signature(view.tokens, view.tokenCount, mh.shingle, mh.max_shingles, view.signature);
+    return view;
+  }
+
+  /** Band keys that repeat inside the account are its templates; once repeated, they become linkage values. */
+  private registerTemplates(acc: AccountState, sig: Uint32Array): void {
+    const lp = this.params.linkage;
+    this.hasher.bandKeys(sig, this.bandKeys);
+    const t = acc.templates;
+    for (let b = 0; b < this.bandKeys.length; b++) {
+      const key = this.bandKeys[b]!;
+      const count = t.get(key);
+      if (count !== undefined) {
+        t.set(key, count + 1);
+        if (count + 1 === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
+      } else if (t.size < lp.templates_per_account * 2) {
+        t.set(key, 1);
+        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
+      } else {
+        // Misra–Gries: a new key when the table is full wears every count down by one; rare keys fall out
+        for (const [k2, c2] of t) {
+          if (c2 <= 1) t.delete(k2);
+          else t.set(k2, c2 - 1);
+        }
+      }
+    }
+  }
+
+  private registerPivot(acc: AccountState, model: string, tsMs: number): void {
+    const first = this.env.modelFirstSeen.get(model)!;
+    const rp = this.params.release;
+    if (!isRelease(first, this.env.streamStartMs, rp.warmup_hours)) return;
+    if (tsMs - first > rp.fast_hours * MS_PER_HOUR) return;
+    this.index.add(acc, 'sync_pivot', `pivot:${model}|${bucket(tsMs, MS_PER_HOUR)}`);
+  }
+
+  private registerClient(acc: AccountState, ev: LogEventV1): void {
+    const ip = ev.client.ip;
+    if (ip !== acc.lastIp) {
+      acc.lastIp = ip;
+      this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
+    }
+    const ja4 = ev.client.ja4 ?? '';
+    const ua = ev.client.user_agent ?? '';
+    if (ja4.length + ua.length > 0) {
+      const tag = `${ja4}|${ua}`;
+      if (tag !== acc.lastClientTag) {
+        acc.lastClientTag = tag;
+        this.index.add(acc, 'client_fingerprint', `tls:${tag}`);
+      }
+    }
+  }
+
+  // ── scoring and verdicts ─────────────────────────────────────────────────────────────────────────
+
+  private fillOwnFeatures(acc: AccountState): void {
+    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: acc.lastTsMs }, this.params.shrinkage, this.featureBuf);
+  }
+
+  private rescore(acc: AccountState, tsMs: number): Score {
+    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: tsMs }, this.params.shrinkage, this.featureBuf);
+    const s = this.scorer.score(this.featureBuf);
+    acc.ownRisk = s.risk;
+    acc.ownClass = s.cls;
+    return s;
+  }
+
+  private ownSignals(acc: AccountState) {
+    this.fillOwnFeatures(acc);
+    return this.scorer.explain(this.featureBuf, acc.ownClass);
+  }
+
+  /** Combines the account's own score with its campaign's; records a decision when the outcome changes. */
+  private applyVerdict(acc: AccountState, ts: string, decisions: Decision[]): void {
+    const camp = this.campaignOf.get(acc.idx) ?? null;
+    let verdict: Verdict;
+    let risk: number;
+    let reason: string;
+    if (camp && camp.risk > acc.ownRisk) {
+      risk = camp.risk;
+      verdict = this.scorer.verdictOf({ cls: camp.kind, risk });
+      if (risk >= this.params.thresholds.campaign && !isFlagged(verdict)) verdict = camp.kind;
+      reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
+    } else {
+      risk = acc.ownRisk;
+      verdict = this.scorer.verdictOf({ cls: acc.ownClass, risk });
+      reason = '';
+    }
+    const campaignId = camp ? camp.id : null;
+    acc.risk = risk;
+    if (verdict === acc.verdict && campaignId === acc.campaignId) return;
+    acc.verdict = verdict;
+    acc.campaignId = campaignId;
+    if (isFlagged(verdict) && acc.firstFlaggedAt === null) acc.firstFlaggedAt = ts;
+    if (reason === '') {
+      const top = this.ownSignals(acc).filter((s) => s.contribution > 0).slice(0, 3);
+      reason = verdict === 'benign' ? 'no signal above threshold' : top.map((s) => `${s.name}=${s.value}`).join(', ');
+    }
+    decisions.push({ account_id: acc.id, ts, verdict, risk: round(risk), campaign_id: campaignId, reason });
+  }
+
+  // ── linkage ──────────────────────────────────────────────────────────────────────────────────────
+
+  private linkDue(tsMs: number): boolean {
+    const lp = this.params.linkage;
+    const n = this.eventsSinceLink;
+    if (n >= Math.max(lp.recompute_min_events, lp.recompute_events_per_edge * this.lastLinkEdges)) return true;
+    return tsMs - this.lastLinkMs >= lp.recompute_max_minutes * 60_000 && n >= lp.recompute_min_events / 10;
+  }
+
+  private relink(tsMs: number, ts: string, decisions: Decision[]): void {
+    const run = findCommunities(this.index, this.accounts.length, this.params);
+    const before = this.campaignOf;
+    this.campaignOf = this.tracker.update(run.communities, this.accounts, tsMs, ts, this.scorer, this.params);
+    this.lastLinkEdges = run.edges;
+    this.lastLinkMs = tsMs;
+    this.eventsSinceLink = 0;
+    const touched = new Set<number>([...before.keys(), ...this.campaignOf.keys()]);
+    for (const idx of [...touched].sort((a, b) => a - b)) this.applyVerdict(this.accounts[idx]!, ts, decisions);
+  }
+}
+
+function logit(p: number): number {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+}

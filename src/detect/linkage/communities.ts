@@ -1,0 +1,104 @@
+// Communities of accounts over the evidence graph. The graph is bipartite: accounts on one side, shared
+// values on the other (an edge per holder, weighted by the value's rarity), so a value held by a thousand
+// accounts costs a thousand edges, not half a million pairs, and still binds them tightly. Louvain finds
+// the communities; an account stays in its community only with evidence of several independent kinds, or
+// one very strong one (a rare shared card): one university NAT address or one SDK version is not enough.
+import { UndirectedGraph } from 'graphology';
+import louvainModule from 'graphology-communities-louvain';
+import { seededRandom } from '../sketches/hash.ts';
+import type { DetectorParams } from '../types.ts';
+import { EvidenceIndex } from './evidence-index.ts';
+import type { EvidenceKind } from './values.ts';
+
+// The package is CommonJS with ESM-style typings: at run time the default import is the function itself,
+// while the types see a namespace holding `default`. Accept both.
+type Louvain = typeof louvainModule.default;
+const louvain: Louvain =
+  (louvainModule as unknown as { default?: Louvain }).default ?? (louvainModule as unknown as Louvain);
+
+/** Fixed seed: Louvain's visiting order is random; a fixed seed makes the engine deterministic. */
+const LOUVAIN_SEED = 0x5eed;
+
+export interface SharedValue {
+  key: string;
+  kind: EvidenceKind;
+  weight: number;
+  /** accounts of the community holding it */
+  holders: number;
+  /** accounts holding it overall */
+  count: number;
+}
+
+export interface Community {
+  /** account indexes that qualified, ascending */
+  members: number[];
+  evidence: SharedValue[];
+  kinds: Set<EvidenceKind>;
+}
+
+export interface LinkageRun {
+  communities: Community[];
+  edges: number;
+}
+
+export function findCommunities(index: EvidenceIndex, accounts: number, params: DetectorParams): LinkageRun {
+  const lp = params.linkage;
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  const used: { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] }[] = [];
+  let edges = 0;
+  for (const [key, e] of index.entries) {
+    if (e.members.length < 2) continue;
+    const weight = EvidenceIndex.weight(e, accounts, lp.kind_weights[e.kind] ?? 0, lp.max_value_share, lp.common_floor);
+    if (weight <= 0) continue;
+    const vnode = `v${used.length}`;
+    graph.addNode(vnode);
+    for (const m of e.members) {
+      const anode = `a${m}`;
+      if (!graph.hasNode(anode)) graph.addNode(anode);
+      graph.addEdge(vnode, anode, { weight });
+      edges++;
+    }
+    used.push({ key, kind: e.kind, weight, count: e.count, members: e.members });
+  }
+  if (edges === 0) return { communities: [], edges: 0 };
+
+  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+
+  // per account: evidence kinds and weight that tie it to others of its own community
+  const kindsOf = new Map<number, Set<EvidenceKind>>();
+  const weightOf = new Map<number, number>();
+  const evidenceOf = new Map<number, SharedValue[]>();
+  used.forEach((v, i) => {
+    const c = community[`v${i}`]!;
+    const holders = v.members.filter((m) => community[`a${m}`] === c);
+    if (holders.length < 2) return;
+    for (const m of holders) {
+      let kinds = kindsOf.get(m);
+      if (!kinds) kindsOf.set(m, (kinds = new Set()));
+      kinds.add(v.kind);
+      weightOf.set(m, (weightOf.get(m) ?? 0) + v.weight);
+    }
+    let list = evidenceOf.get(c);
+    if (!list) evidenceOf.set(c, (list = []));
+    list.push({ key: v.key, kind: v.kind, weight: v.weight, holders: holders.length, count: v.count });
+  });
+
+  const membersOf = new Map<number, number[]>();
+  for (const [m, kinds] of kindsOf) {
+    if (kinds.size < lp.min_kinds && (weightOf.get(m) ?? 0) < lp.strong_weight) continue;
+    const c = community[`a${m}`]!;
+    let list = membersOf.get(c);
+    if (!list) membersOf.set(c, (list = []));
+    list.push(m);
+  }
+
+  const communities: Community[] = [];
+  for (const [c, members] of membersOf) {
+    if (members.length < lp.min_campaign_size) continue;
+    members.sort((a, b) => a - b);
+    const evidence = (evidenceOf.get(c) ?? []).sort((a, b) => b.weight * b.holders - a.weight * a.holders || (a.key < b.key ? -1 : 1));
+    communities.push({ members, evidence, kinds: new Set(evidence.map((e) => e.kind)) });
+  }
+  communities.sort((a, b) => a.members[0]! - b.members[0]!);
+  return { communities, edges };
+}

@@ -1,0 +1,45 @@
+// Inverted index from linkage value to the accounts holding it. Linking looks up shared values here instead
+// of comparing accounts pairwise; a value's account count is its commonness (the IDF of the evidence).
+import type { AccountState } from '../account-state.ts';
+import { VALUES_PER_KIND, type EvidenceKind } from './values.ts';
+
+export interface ValueEntry {
+  kind: EvidenceKind;
+  /** how many accounts hold the value (keeps counting past the stored members) */
+  count: number;
+  /** account indexes, up to the member cap */
+  members: number[];
+}
+
+export class EvidenceIndex {
+  readonly entries = new Map<string, ValueEntry>();
+  private readonly maxMembers: number;
+
+  constructor(maxMembers: number) {
+    this.maxMembers = maxMembers;
+  }
+
+  /** Records that `acc` holds `key` (once per account, and within the per-kind budget). */
+  add(acc: AccountState, kind: EvidenceKind, key: string, limit = VALUES_PER_KIND[kind]): void {
+    if (acc.values.has(key)) return;
+    const used = acc.valuesPerKind.get(kind) ?? 0;
+    if (used >= limit) return;
+    acc.valuesPerKind.set(kind, used + 1);
+    acc.values.add(key);
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { kind, count: 0, members: [] };
+      this.entries.set(key, e);
+    }
+    e.count++;
+    if (e.members.length < this.maxMembers) e.members.push(acc.idx);
+  }
+
+  /** Evidence weight of one shared value: the kind's weight times the value's rarity, 0 when it is common. */
+  static weight(entry: ValueEntry, accounts: number, kindWeight: number, maxShare: number, floor: number): number {
+    const n = entry.count;
+    if (n < 2 || n > Math.max(floor, maxShare * accounts)) return 0;
+    const rarity = Math.log1p(accounts / n) / Math.log1p(accounts / 2);
+    return kindWeight * Math.min(1, Math.max(0, rarity));
+  }
+}

@@ -1,0 +1,47 @@
+// Linkage values: the strings two accounts of one actor tend to share, one kind of evidence each.
+// Keys are prefixed by kind so values of different kinds never collide in the index.
+
+export type EvidenceKind =
+  | 'payment' // same card fingerprint
+  | 'signup_network' // signup address block, within one creation burst
+  | 'asn_burst' // first traffic from one ASN, accounts created within one burst
+  | 'email_shape' // e-mail local-part shape + domain, within one creation burst
+  | 'client_fingerprint' // JA4 + user agent
+  | 'client_network' // request address block
+  | 'template' // prompt template (MinHash LSH band of masked prompts) repeated in the account
+  | 'sync_activity' // first activity in the same few minutes
+  | 'sync_pivot'; // moved to a new release in the same hour
+
+/** Values of one kind an account may register at most (residential proxies rotate through many blocks). */
+export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
+  payment: 1,
+  signup_network: 1,
+  asn_burst: 1,
+  email_shape: 1,
+  client_fingerprint: 3,
+  client_network: 4,
+  template: 16,
+  sync_activity: 1,
+  sync_pivot: 8,
+};
+
+/** The /24 of an IPv4 address or the /48 of an IPv6 address. */
+export function addressBlock(ip: string): string {
+  if (ip.includes(':')) {
+    const groups = ip.split(':');
+    return `${groups[0] ?? ''}:${groups[1] ?? ''}:${groups[2] ?? ''}::/48`;
+  }
+  const dot = ip.lastIndexOf('.');
+  return dot > 0 ? `${ip.slice(0, dot)}.0/24` : ip;
+}
+
+/** Bucket index of `ms` in buckets of `sizeMs`. */
+export function bucket(ms: number, sizeMs: number): number {
+  return Math.floor(ms / sizeMs);
+}
+
+/** Turns a key back into words for evidence ("payment pm_9 shared by 4 accounts"). */
+export function describeValue(key: string): string {
+  const colon = key.indexOf(':');
+  return colon >= 0 ? key.slice(colon + 1) : key;
+}

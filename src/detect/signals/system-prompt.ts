@@ -1,0 +1,27 @@
+// System-prompt extraction. Why it indicates abuse: a deployment's system prompt is its product; asking the
+// model to repeat its hidden instructions is an attempt to steal them (and a first step of many jailbreaks).
+// Who shares it: developers debugging their own prompt, occasionally; not as a share of their traffic.
+import { C } from '../account-state.ts';
+import { share, type SignalFamily } from './types.ts';
+
+export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
+  [
+    String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of |back )?(?:the|your)(?: full| entire| exact| original| hidden| initial)? (?:system (?:prompt|message)|instructions|initial prompt|hidden prompt|prompt above|text above|words above|pre-?prompt)`,
+    String.raw`\bwhat (?:is|are|were) your (?:system prompt|(?:initial |original |hidden )?instructions)`,
+    String.raw`\beverything (?:above|before) (?:this line|this message|here)\b`, String.raw`\bstart(?:ing)? (?:your (?:answer|response) )?with ["']?you are\b`,
+    String.raw`\bverbatim\b.*\b(?:instructions|system prompt|above)\b`,
+    '系统提示词?', '(?:покажи|выведи|повтори) (?:свой |свои |весь )?(?:системн|инструкци)', '(?:muestra|repite) (?:tu|el) (?:prompt del sistema|mensaje del sistema|instrucciones)',
+    'システムプロンプト', '(?:zeige|wiederhole) (?:deinen |den )?system-?prompt', '(?:affiche|répète) (?:ton|le|votre) (?:prompt système|message système)', '시스템 프롬프트',
+  ].join('|'),
+  'i',
+);
+
+export const systemPrompt: SignalFamily = {
+  names: ['system_prompt_extraction_share'],
+  observe(view, acc) {
+    if (SYSTEM_PROMPT_EXTRACTION.test(view.scanText)) acc.counters[C.systemPrompt]! += 1;
+  },
+  fill(src, out, at, shrink) {
+    out[at] = share(src.counters[C.systemPrompt]!, src.counters[C.requests]!, shrink);
+  },
+};

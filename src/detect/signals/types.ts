@@ -1,0 +1,64 @@
+// The shape every signal family has: what it counts per event, and the features it derives from the counts.
+import type { LogEventV1 } from '../../events/types.ts';
+import type { AccountMeta, AccountState } from '../account-state.ts';
+import type { MinHasher } from '../sketches/minhash.ts';
+import type { DetectorParams } from '../types.ts';
+
+/** What the engine computes once per event and every signal reads. */
+export interface EventView {
+  ev: LogEventV1;
+  tsMs: number;
+  /** user text and system prompt, head and tail only (see text/normalize.ts scanWindow) */
+  scanText: string;
+  /** masked token hashes of the last user message */
+  tokens: Uint32Array;
+  tokenCount: number;
+  /** MinHash signature of the last user message (valid when hasSignature) */
+  signature: Uint32Array;
+  hasSignature: boolean;
+}
+
+/** Engine-wide state the signals may read (and the release registry they may update). */
+export interface SignalEnv {
+  params: DetectorParams;
+  hasher: MinHasher;
+  streamStartMs: number;
+  /** model → ts (ms) of its first sighting in the stream */
+  modelFirstSeen: Map<string, number>;
+}
+
+/** Inputs of feature computation: one account's, or a campaign's pooled, counters and context. */
+export interface FeatureSource {
+  counters: Float64Array;
+  users: Uint8Array;
+  /** context of each member (one for an account) */
+  metas: AccountMeta[];
+  /** ts (ms) the features are computed at (for account age) */
+  atMs: number;
+}
+
+export interface SignalFamily {
+  readonly names: readonly string[];
+  observe(view: EventView, acc: AccountState, env: SignalEnv): void;
+  /** Writes this family's features (in `names` order) at out[at..]; `shrink` is the shares' prior pseudo-count. */
+  fill(src: FeatureSource, out: Float64Array, at: number, shrink: number): void;
+}
+
+/** A share shrunk toward 0 by `shrink` pseudo-observations, so a handful of events cannot make it 1. */
+export function share(hits: number, n: number, shrink: number): number {
+  const d = n + shrink;
+  return d > 0 ? hits / d : 0;
+}
+
+/** Normalised Shannon entropy of counts at c[from..from+len): 0 = all in one bucket, 1 = uniform. */
+export function normalisedEntropy(c: Float64Array, from: number, len: number): number {
+  let total = 0;
+  for (let i = 0; i < len; i++) total += c[from + i]!;
+  if (total <= 0) return 0;
+  let h = 0;
+  for (let i = 0; i < len; i++) {
+    const p = c[from + i]! / total;
+    if (p > 0) h -= p * Math.log(p);
+  }
+  return h / Math.log(len);
+}

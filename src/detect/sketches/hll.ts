@@ -1,0 +1,34 @@
+// HyperLogLog with 64 one-byte registers (Flajolet et al. 2007): counts distinct values (end-user ids) in
+// 64 bytes per account with ~13 % standard error, enough to tell one end user from thousands.
+
+export const HLL_REGISTERS = 64;
+const P = 6;
+const ALPHA = 0.709; // bias constant for m = 64
+
+/** Records the 32-bit hash `h`. */
+export function hllAdd(reg: Uint8Array, h: number): void {
+  const idx = h >>> (32 - P);
+  const rest = (h << P) >>> 0;
+  const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
+  if (rank > reg[idx]!) reg[idx] = rank;
+}
+
+/** Estimated number of distinct hashes recorded. */
+export function hllEstimate(reg: Uint8Array): number {
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < HLL_REGISTERS; i++) {
+    const r = reg[i]!;
+    sum += 2 ** -r;
+    if (r === 0) zeros++;
+  }
+  const raw = (ALPHA * HLL_REGISTERS * HLL_REGISTERS) / sum;
+  // small-range correction: linear counting while registers are still empty
+  if (raw <= 2.5 * HLL_REGISTERS && zeros > 0) return HLL_REGISTERS * Math.log(HLL_REGISTERS / zeros);
+  return raw;
+}
+
+/** Register-wise max: the sketch of the union. */
+export function hllMerge(dst: Uint8Array, src: Uint8Array): void {
+  for (let i = 0; i < HLL_REGISTERS; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+}

@@ -1,0 +1,79 @@
+// MinHash signatures by one-permutation hashing (Li, Owen & Zhang 2012) with rotation densification
+// (Shrivastava & Li 2014): one hash per shingle instead of k, so a signature costs O(shingles + k).
+// The fraction of equal slots of two signatures estimates the Jaccard similarity of their shingle sets.
+// Banded LSH keys (one per band of k/bands slots) put near-duplicates in a common bucket with high probability.
+import { combine32, mix32 } from './hash.ts';
+
+const EMPTY = 0xffffffff;
+/** Offset added per step when an empty slot borrows from a neighbour, so borrowed values stay distinct. */
+const ROTATION_STEP = 0x9e3779b1;
+
+export class MinHasher {
+  readonly k: number;
+  readonly bands: number;
+  readonly rows: number;
+  private readonly slotBits: number;
+
+  constructor(k: number, bands: number) {
+    if (k < 2 || (k & (k - 1)) !== 0) throw new RangeError(`minhash k must be a power of two, got ${k}`);
+    if (bands < 1 || k % bands !== 0) throw new RangeError(`minhash bands must divide k (${k}), got ${bands}`);
+    this.k = k;
+    this.bands = bands;
+    this.rows = k / bands;
+    this.slotBits = Math.log2(k);
+  }
+
+  /**
+   * Signature of the set of `shingle`-token shingles of `tokens[0..count)`, at most `maxShingles` of them
+   * (a prefix sample), written into `sig` (length k). Returns false, with `sig` untouched, when there is no shingle.
+   */
+  signature(tokens: Uint32Array, count: number, shingle: number, maxShingles: number, sig: Uint32Array): boolean {
+    const w = Math.min(shingle, count);
+    if (w === 0) return false;
+    const shingles = Math.min(count - w + 1, maxShingles);
+    sig.fill(EMPTY);
+    const shift = 32 - this.slotBits;
+    for (let s = 0; s < shingles; s++) {
+      let h = tokens[s]!;
+      for (let j = 1; j < w; j++) h = combine32(h, tokens[s + j]!);
+      h = mix32(h);
+      const slot = h >>> shift;
+      const value = mix32(h ^ 0x5bd1e995) >>> 1; // 31 bits: never EMPTY
+      if (value < sig[slot]!) sig[slot] = value;
+    }
+    this.densify(sig);
+    return true;
+  }
+
+  /** Fills each empty slot from the next non-empty one to its right (cyclically), offset by the distance. */
+  private densify(sig: Uint32Array): void {
+    const k = this.k;
+    for (let i = 0; i < k; i++) {
+      if (sig[i] !== EMPTY) continue;
+      for (let d = 1; d < k; d++) {
+        const v = sig[(i + d) & (k - 1)]!;
+        if (v !== EMPTY && (v & 0x80000000) === 0) {
+          sig[i] = ((v + Math.imul(d, ROTATION_STEP)) >>> 0) | 0x80000000; // high bit marks "borrowed"
+          break;
+        }
+      }
+    }
+  }
+
+  /** Estimated Jaccard similarity of two signatures stored at offsets `ao` and `bo`. */
+  similarity(a: Uint32Array, ao: number, b: Uint32Array, bo: number): number {
+    let equal = 0;
+    for (let i = 0; i < this.k; i++) if (a[ao + i] === b[bo + i]) equal++;
+    return equal / this.k;
+  }
+
+  /** One LSH key per band, written into `out` (length bands); the band index is part of the key. */
+  bandKeys(sig: Uint32Array, out: Uint32Array): void {
+    for (let b = 0; b < this.bands; b++) {
+      let h = mix32(b + 1);
+      const base = b * this.rows;
+      for (let r = 0; r < this.rows; r++) h = combine32(h, sig[base + r]!);
+      out[b] = h;
+    }
+  }
+}
