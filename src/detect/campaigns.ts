@@ -74,7 +74,7 @@ export class CampaignTracker {
         firstFlaggedAt: before ? before.firstFlaggedAt : ts,
         evidence: community.evidence.slice(0, EVIDENCE_LINES).map((e) => ({
           type: e.kind,
-          detail: `${describeValue(e.key)} shared by ${e.holders} accounts of this campaign (${e.count} overall, weight ${round(e.weight, 2)})`,
+          detail: `${describeValue(e.key, params.linkage.creation_burst_hours, params.linkage.activity_bucket_minutes)} shared by ${e.holders} accounts of this campaign (${e.count} overall, weight ${round(e.weight, 2)})`,
         })),
         signals: scorer.explain(this.features, s.cls),
       });

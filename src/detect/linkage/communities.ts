@@ -96,9 +96,26 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   for (const [c, members] of membersOf) {
     if (members.length < lp.min_campaign_size) continue;
     members.sort((a, b) => a - b);
-    const evidence = (evidenceOf.get(c) ?? []).sort((a, b) => b.weight * b.holders - a.weight * a.holders || (a.key < b.key ? -1 : 1));
+    const evidence = orderEvidence(evidenceOf.get(c) ?? []);
     communities.push({ members, evidence, kinds: new Set(evidence.map((e) => e.kind)) });
   }
   communities.sort((a, b) => a.members[0]! - b.members[0]!);
   return { communities, edges };
+}
+
+/** Strongest value of each kind first (an analyst sees every kind of evidence), then the rest by strength. */
+function orderEvidence(list: SharedValue[]): SharedValue[] {
+  const strength = (v: SharedValue) => v.weight * v.holders;
+  list.sort((a, b) => strength(b) - strength(a) || (a.key < b.key ? -1 : 1));
+  const seen = new Set<EvidenceKind>();
+  const lead: SharedValue[] = [];
+  const rest: SharedValue[] = [];
+  for (const v of list) {
+    if (seen.has(v.kind)) rest.push(v);
+    else {
+      seen.add(v.kind);
+      lead.push(v);
+    }
+  }
+  return [...lead, ...rest];
 }

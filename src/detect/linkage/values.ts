@@ -40,8 +40,29 @@ export function bucket(ms: number, sizeMs: number): number {
   return Math.floor(ms / sizeMs);
 }
 
-/** Turns a key back into words for evidence ("payment pm_9 shared by 4 accounts"). */
-export function describeValue(key: string): string {
+/** Turns a key back into words an analyst can check ("card pm_9", "signup block 1.2.3.0/24 ..."). */
+export function describeValue(key: string, creationBurstHours: number, activityBucketMinutes: number): string {
   const colon = key.indexOf(':');
-  return colon >= 0 ? key.slice(colon + 1) : key;
+  const prefix = key.slice(0, colon);
+  const body = key.slice(colon + 1);
+  const bar = body.lastIndexOf('|');
+  const head = bar >= 0 ? body.slice(0, bar) : body;
+  const tail = bar >= 0 ? body.slice(bar + 1) : '';
+  const burst = tail === '-' || tail === '' ? '' : `, created within the ${creationBurstHours} h from ${iso(Number(tail) * creationBurstHours * 3_600_000)}`;
+  switch (prefix) {
+    case 'pay': return `card ${body}`;
+    case 'signup': return `signup block ${head}${burst}`;
+    case 'mail': return `e-mail shape ${head}${burst}`;
+    case 'asn': return `first requests from ASN ${head}${burst}`;
+    case 'tls': return `client JA4 ${head || '-'} with user agent "${tail}"`;
+    case 'net': return `client address block ${body}`;
+    case 'tpl': return `prompt template (LSH band ${body})`;
+    case 'act': return `first active within the ${activityBucketMinutes} min from ${iso(Number(body) * activityBucketMinutes * 60_000)}`;
+    case 'pivot': return `moved to new model ${head} in the hour from ${iso(Number(tail) * 3_600_000)}`;
+    default: return body;
+  }
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '?';
 }
