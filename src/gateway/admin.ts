@@ -1,0 +1,142 @@
+// The admin HTTP API (its own port, default 127.0.0.1:8081): accounts, tiers, groups and API keys,
+// behind a bearer admin token. Every change goes to the store, then the gateway's identity cache is
+// reloaded so the very next request sees it. Routes outside /admin (health, metrics) come from
+// extraRoutes and are not behind the token.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DgError, ERRORS } from '../errors.ts';
+import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
+import type { IdentityCache } from '../identity/identity-cache.ts';
+import { ACCOUNT_STATUSES, type IdentityStore } from '../identity/identity-store.ts';
+import { constantTimeEqual } from '../identity/keys.ts';
+import type { Account, AccountStatus, ApiKeyRecord } from '../identity/types.ts';
+
+export interface AdminServerOptions {
+  store: IdentityStore;
+  cache: IdentityCache;
+  adminToken: string;
+  /** Registers routes beside /admin that need no token (health, readiness, metrics). */
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+const tierSchema = z.enum(VERIFICATION_TIERS as [VerificationTier, ...VerificationTier[]]);
+const statusSchema = z.enum(ACCOUNT_STATUSES as [AccountStatus, ...AccountStatus[]]);
+const createAccountBody = z.strictObject({ id: z.string(), org_id: z.string().nullable().optional(), tier: tierSchema.optional() });
+const setTierBody = z.strictObject({ tier: tierSchema });
+const setGroupBody = z.strictObject({ group_id: z.string().nullable() });
+const setStatusBody = z.strictObject({ status: statusSchema });
+
+type IdParams = { Params: { id: string } };
+
+export function buildAdminServer(opts: AdminServerOptions): FastifyInstance {
+  const { store, cache } = opts;
+  if (!opts.adminToken) throw new TypeError('buildAdminServer needs a non-empty admin token');
+  const app = Fastify();
+
+  // An empty body is no body (POST .../keys and .../revoke take none, whatever the client's content-type).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new DgError(ERRORS.INVALID_JSON), undefined);
+    }
+  });
+  app.setErrorHandler((err, _req, reply) => sendError(reply, toDgError(err)));
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, new DgError(ERRORS.NOT_FOUND, `Unknown route: ${req.method} ${req.url.split('?')[0]}.`));
+  });
+
+  app.register(
+    async (admin) => {
+      admin.addHook('onRequest', async (req) => requireAdminToken(req, opts.adminToken));
+
+      admin.post('/accounts', async (req, reply) => {
+        const body = parseBody(createAccountBody, req.body);
+        const account = store.createAccount({ id: body.id, orgId: body.org_id ?? null, tier: body.tier });
+        cache.reload();
+        return reply.code(201).send(accountJson(account));
+      });
+      admin.get('/accounts', async () => ({ data: store.listAccounts().map(accountJson) }));
+      admin.get<IdParams>('/accounts/:id', async (req) => {
+        const account = store.getAccount(req.params.id);
+        if (!account) throw new DgError(ERRORS.NOT_FOUND, `Account '${req.params.id}' does not exist.`, { param: 'id' });
+        return accountJson(account);
+      });
+      admin.post<IdParams>('/accounts/:id/tier', async (req) => {
+        const { tier } = parseBody(setTierBody, req.body);
+        return changed(accountJson(store.setTier(req.params.id, tier)));
+      });
+      admin.post<IdParams>('/accounts/:id/group', async (req) => {
+        const { group_id } = parseBody(setGroupBody, req.body);
+        return changed(accountJson(store.setGroup(req.params.id, group_id)));
+      });
+      admin.post<IdParams>('/accounts/:id/status', async (req) => {
+        const { status } = parseBody(setStatusBody, req.body);
+        return changed(accountJson(store.setStatus(req.params.id, status)));
+      });
+      admin.post<IdParams>('/accounts/:id/keys', async (req, reply) => {
+        const { record, secret } = store.createKey(req.params.id);
+        cache.reload();
+        return reply.code(201).send({ id: record.id, account_id: record.accountId, created_at: record.createdAt, secret });
+      });
+      admin.get<{ Querystring: { account?: string } }>('/keys', async (req) => ({
+        data: store.listKeys(req.query.account || undefined).map(keyJson),
+      }));
+      admin.post<IdParams>('/keys/:id/revoke', async (req) => changed(keyJson(store.revokeKey(req.params.id))));
+    },
+    { prefix: '/admin' },
+  );
+
+  opts.extraRoutes?.(app);
+  return app;
+
+  function changed<T>(result: T): T {
+    cache.reload();
+    return result;
+  }
+}
+
+function requireAdminToken(req: FastifyRequest, token: string): void {
+  const header = req.headers.authorization;
+  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+  if (!presented || !constantTimeEqual(presented, token)) {
+    throw new DgError(ERRORS.ADMIN_UNAUTHORIZED, "A valid admin token is required: send 'Authorization: Bearer <admin token>'.");
+  }
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
+  if (!field) throw new DgError(ERRORS.INVALID_REQUEST, 'The request body must be a JSON object.');
+  const problem = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
+  throw new DgError(ERRORS.INVALID_REQUEST, `${field}: ${problem}`, { param: field });
+}
+
+function toDgError(err: unknown): DgError {
+  if (err instanceof DgError) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  if (status === 413) return new DgError(ERRORS.BODY_TOO_LARGE);
+  if (status === 415) return new DgError(ERRORS.UNSUPPORTED_MEDIA_TYPE);
+  if (status === 400) return new DgError(ERRORS.INVALID_REQUEST, (err as Error).message);
+  return new DgError(ERRORS.INTERNAL, undefined, { cause: err });
+}
+
+function sendError(reply: FastifyReply, err: DgError): void {
+  reply
+    .code(err.status)
+    .headers(err.headers)
+    .send({ error: { code: err.code, message: err.message, param: err.param } });
+}
+
+function accountJson(a: Account) {
+  return { id: a.id, org_id: a.orgId, tier: a.tier, group_id: a.groupId, status: a.status, created_at: a.createdAt };
+}
+
+function keyJson(k: ApiKeyRecord) {
+  return { id: k.id, account_id: k.accountId, created_at: k.createdAt, revoked_at: k.revokedAt };
+}
