@@ -47,6 +47,10 @@ export interface EventsCheck {
 export interface SoakReport {
   durationSeconds: number;
   intervalSeconds: number;
+  /** request kinds the soak alternated between */
+  modes: Mode[];
+  /** kinds the gateway answered wrongly in the pre-flight, so not soaked */
+  skippedModes: { mode: Mode; reason: string }[];
   samples: RssSample[];
   trend?: RssTrend;
   load?: LoadResult;
@@ -201,8 +205,9 @@ export function renderMarkdown(report: GatewayBenchReport): string {
     lines.push('');
     if (soak.trend && soak.load) {
       const t = soak.trend;
+      const kinds = soak.modes.length > 1 ? `${soak.modes.join(' and ')} requests alternating` : `${soak.modes[0]} requests only`;
       lines.push(
-        `RSS soak: gateway under c=${s.connections} (JSON and SSE requests alternating) for ${soak.durationSeconds} s, ` +
+        `RSS soak: gateway under c=${s.connections} (${kinds}) for ${soak.durationSeconds} s, ` +
           `VmRSS sampled every ${soak.intervalSeconds} s; slope fitted after the first ${fmt(t.warmupSeconds, 0)} s (warm-up).`,
       );
       lines.push('');
@@ -212,6 +217,7 @@ export function renderMarkdown(report: GatewayBenchReport): string {
         `| ${fmt(soak.load.rps, 0)} | ${soak.load.errors + soak.load.timeouts} / ${soak.load.non2xx} | ${fmt(t.startMb, 1)} | ` +
           `${fmt(t.endMb, 1)} | ${fmt(t.maxMb, 1)} | ${fmt(t.slopeMbPerMin)} | ${t.flat ? 'yes' : 'NO'} |`,
       );
+      if (soak.failure) lines.push('', `Soak incomplete: ${soak.failure}.`);
       if (soak.events) {
         lines.push('');
         lines.push(

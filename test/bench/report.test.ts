@@ -81,9 +81,9 @@ describe('gateway bench report', () => {
 
   it('judges the soak by its RSS trend and by failed requests', () => {
     const trend = { startMb: 100, endMb: 101, maxMb: 104, warmupSeconds: 60, slopeMbPerMin: 0.1, projectedGrowthMb: 0.4, flat: true };
-    const good = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, samples: [], trend, load: load(5000, 10) });
+    const good = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, modes: ["json", "sse"], skippedModes: [], samples: [], trend, load: load(5000, 10) });
     assert.equal(good[0].met, true);
-    const failing = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, samples: [], trend, load: load(5000, 10, { errors: 1 }) });
+    const failing = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, modes: ["json", "sse"], skippedModes: [], samples: [], trend, load: load(5000, 10, { errors: 1 }) });
     assert.equal(failing[0].met, false);
   });
 });
