@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { runLoad } from './lib/load.ts';
 import type { LoadRequest } from './lib/load-types.ts';
-import { countEventLines } from './lib/event-lines.ts';
+import { countEventLines, countSqliteEvents } from './lib/event-count.ts';
 import { describeMachine } from './lib/machine.ts';
 import { MODES, REQUEST_BODY, type Mode } from './lib/payloads.ts';
 import { preflight } from './lib/preflight.ts';
@@ -164,8 +164,12 @@ async function compare(
 async function eventsCheck(gateway: RunningTarget, answered: number): Promise<EventsCheck | undefined> {
   if (!gateway.dataDir) return undefined;
   const written = await countEventLines(gateway.dataDir);
-  const check = { answered, written, complete: written >= answered };
-  log(`gateway events: ${written} JSONL lines for ${answered} answered requests${check.complete ? '' : ' (EVENTS MISSING)'}`);
+  const sqliteRows = countSqliteEvents(gateway.dataDir);
+  const check = { answered, written, sqliteRows, complete: written >= answered && sqliteRows >= answered };
+  log(
+    `gateway events: ${written} JSONL lines, ${sqliteRows} SQLite rows for ${answered} answered requests` +
+      `${check.complete ? '' : ' (EVENTS MISSING)'}`,
+  );
   return check;
 }
 

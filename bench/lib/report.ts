@@ -40,7 +40,10 @@ export interface ComboSummary {
 /** Events the gateway wrote (JSONL lines) against the requests it answered (in-flight ones at the end add more). */
 export interface EventsCheck {
   answered: number;
+  /** JSONL lines */
   written: number;
+  /** rows in the SQLite event store */
+  sqliteRows: number;
   complete: boolean;
 }
 
@@ -190,7 +193,7 @@ export function renderMarkdown(report: GatewayBenchReport): string {
     const e = report.events;
     lines.push('');
     lines.push(
-      `Events on: the gateway wrote ${e.written} log-v1 events (JSONL; SQLite too) for the ${e.answered} requests it answered` +
+      `Events on: the gateway wrote ${e.written} log-v1 events to JSONL and ${e.sqliteRows} to SQLite for the ${e.answered} requests it answered` +
         `${e.complete ? '' : ' (EVENTS MISSING)'}.`,
     );
   }
@@ -221,7 +224,7 @@ export function renderMarkdown(report: GatewayBenchReport): string {
       if (soak.events) {
         lines.push('');
         lines.push(
-          `The soak's gateway wrote ${soak.events.written} events for ${soak.events.answered} answered requests` +
+          `The soak's gateway wrote ${soak.events.written} events to JSONL and ${soak.events.sqliteRows} to SQLite for ${soak.events.answered} answered requests` +
             `${soak.events.complete ? '' : ' (EVENTS MISSING)'}.`,
         );
       }

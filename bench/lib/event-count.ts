@@ -1,6 +1,11 @@
-// Counts the events a gateway wrote to its JSONL logs: proof that events were really on during the bench.
+// Counts the events a gateway wrote to its JSONL logs and its SQLite event store: proof that events were
+// really on during the bench, and that none were lost.
+import Database from 'better-sqlite3';
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** The SQLite sink's file in a data dir (src/events/sqlite-sink.ts). */
+const EVENTS_DB_FILE = 'events.sqlite';
 
 function eventFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -26,4 +31,16 @@ export async function countEventLines(dataDir: string): Promise<number> {
   let total = 0;
   for (const file of eventFiles(dataDir)) total += await countNewlines(file);
   return total;
+}
+
+/** Rows in the `events` table of `<dataDir>/events.sqlite`; 0 when there is no such file. */
+export function countSqliteEvents(dataDir: string): number {
+  const file = join(dataDir, EVENTS_DB_FILE);
+  if (!existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  } finally {
+    db.close();
+  }
 }

@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { countEventLines } from '../../bench/lib/event-lines.ts';
+import Database from 'better-sqlite3';
+import { countEventLines, countSqliteEvents } from '../../bench/lib/event-count.ts';
 
-describe('event line count', () => {
+describe('event counts', () => {
   it('counts the lines of every events*.jsonl under the data dir, rotated files included, and nothing else', async () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'dg-event-lines-'));
     try {
@@ -16,6 +17,20 @@ describe('event line count', () => {
       writeFileSync(join(dir, 'distillguard.sqlite'), 'not counted\n');
       assert.equal(await countEventLines(dir), 3);
       assert.equal(await countEventLines(join(dir, 'missing')), 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts the rows of the SQLite event store, 0 when there is none', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'dg-event-sqlite-'));
+    try {
+      assert.equal(countSqliteEvents(dir), 0);
+      const db = new Database(join(dir, 'events.sqlite'));
+      db.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, json TEXT)');
+      db.prepare('INSERT INTO events (json) VALUES (?), (?)').run('{}', '{}');
+      db.close();
+      assert.equal(countSqliteEvents(dir), 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
