@@ -20,14 +20,15 @@ import { preflight } from './lib/preflight.ts';
 import { installSignalHandlers, stopAll } from './lib/processes.ts';
 import {
   checkGoals,
+  cpuUsPerRequest,
   renderMarkdown,
-  type EventsCheck,
   summarize,
+  type EventsCheck,
   type GatewayBenchReport,
   type RunRecord,
   type SoakReport,
 } from './lib/report.ts';
-import { readRssMb } from './lib/rss.ts';
+import { readCpuSeconds, readRssMb } from './lib/proc.ts';
 import { round, rssTrend, type RssSample } from './lib/stats.ts';
 import {
   REPO_ROOT,
@@ -146,14 +147,16 @@ async function compare(
           const warm = await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
           countAnswers(name, warm.ok + warm.non2xx);
         }
+        const cpuBefore = readCpuSeconds(target.server.pid);
         const load = await runLoad({ ...spec, durationSeconds: settings.durationSeconds });
+        const serverCpuSeconds = readCpuSeconds(target.server.pid) - cpuBefore;
         countAnswers(name, load.ok + load.non2xx);
         const bad = load.errors + load.timeouts + load.non2xx;
         log(
           `${name}/${mode} round ${roundNo}: ${round(load.rps, 0)} req/s, p50 ${round(load.latencyMs.p50)} ms, ` +
-            `p99 ${round(load.latencyMs.p99)} ms${bad ? `, ${bad} FAILED requests ${JSON.stringify(load.statusCodes)}` : ''}`,
+            `p99 ${round(load.latencyMs.p99)} ms, ${round(cpuUsPerRequest(serverCpuSeconds, load), 0)} µs CPU/request${bad ? `, ${bad} FAILED requests ${JSON.stringify(load.statusCodes)}` : ''}`,
         );
-        runs.push({ target: name, mode, round: roundNo, load, loadAverage1m });
+        runs.push({ target: name, mode, round: roundNo, load, serverCpuSeconds, loadAverage1m });
       }
     }
   }

@@ -17,7 +17,15 @@ export interface RunRecord {
   /** Why the target was not measured (failed to start, wrong answer to the pre-flight request). */
   failure?: string;
   load?: LoadResult;
+  /** CPU (user + system) the target's process used during the measured run */
+  serverCpuSeconds?: number;
   loadAverage1m: number;
+}
+
+/** CPU the proxy spent per answered request, µs: unlike req/s, barely moved by other work on the machine. */
+export function cpuUsPerRequest(cpuSeconds: number, load: LoadResult): number {
+  const answered = load.ok + load.non2xx;
+  return answered > 0 ? (cpuSeconds * 1e6) / answered : Number.NaN;
 }
 
 export interface ComboSummary {
@@ -30,6 +38,8 @@ export interface ComboSummary {
   p50Ms?: number;
   p90Ms?: number;
   p99Ms?: number;
+  /** CPU µs the target's process spent per answered request */
+  cpuUsPerRequest?: number;
   errors?: number;
   timeouts?: number;
   non2xx?: number;
@@ -110,6 +120,9 @@ export function summarize(runs: RunRecord[], targets: readonly TargetName[], mod
         p50Ms: median(measured.map((l) => l.latencyMs.p50)),
         p90Ms: median(measured.map((l) => l.latencyMs.p90)),
         p99Ms: median(measured.map((l) => l.latencyMs.p99)),
+        cpuUsPerRequest: median(
+          mine.filter((r) => r.load && r.serverCpuSeconds !== undefined).map((r) => cpuUsPerRequest(r.serverCpuSeconds as number, r.load as LoadResult)),
+        ),
         errors,
         timeouts,
         non2xx,
@@ -172,21 +185,23 @@ export function renderMarkdown(report: GatewayBenchReport): string {
   lines.push(
     `c=${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per target and mode` +
       (s.rounds > 1 ? `, median of ${s.rounds} rounds (targets take turns each round)` : '') +
-      '; latency over every 2xx response, full response (last byte).',
+      '; latency over every 2xx response, to its last byte; CPU µs/req is the user + system CPU time of the ' +
+      "target's process per answered request (little moved by other work on the machine, unlike req/s).",
   );
   lines.push('');
-  lines.push('| mode | target | req/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | % of bare req/s | added p99 ms |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| mode | target | req/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | % of bare req/s | added p99 ms | CPU µs/req |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of report.summary) {
     const label = TARGET_LABELS[r.target];
     if (r.status === 'failed') {
-      lines.push(`| ${r.mode} | ${label} | failed: ${(r.reason ?? '').replace(/\|/g, '/').slice(0, 120)} | | | | | | |`);
+      lines.push(`| ${r.mode} | ${label} | failed: ${(r.reason ?? '').replace(/\|/g, '/').slice(0, 120)} | | | | | | | |`);
       continue;
     }
     const errs = `${(r.errors ?? 0) + (r.timeouts ?? 0)} / ${r.non2xx ?? 0}${r.status === 'errors' ? ' (ERRORS)' : ''}`;
     lines.push(
       `| ${r.mode} | ${label} | ${fmt(r.rps, 0)} | ${fmt(r.p50Ms)} | ${fmt(r.p90Ms)} | ${fmt(r.p99Ms)} | ${errs} | ` +
-        `${r.target === 'bare' ? '100' : fmt(r.throughputPctOfBare, 1)} | ${r.target === 'bare' ? '0' : fmt(r.addedP99Ms)} |`,
+        `${r.target === 'bare' ? '100' : fmt(r.throughputPctOfBare, 1)} | ${r.target === 'bare' ? '0' : fmt(r.addedP99Ms)} | ` +
+        `${fmt(r.cpuUsPerRequest, 0)} |`,
     );
   }
   if (report.events) {

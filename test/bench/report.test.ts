@@ -42,6 +42,11 @@ describe('gateway bench report', () => {
     assert.deepEqual(goals.map((g) => g.met), [true, true]);
   });
 
+  it('reports the CPU the target spent per answered request', () => {
+    const [bare] = summarize([{ ...run('bare', 'json', load(1_000, 10)), serverCpuSeconds: 5 }], ['bare'], ['json']);
+    assert.equal(bare.cpuUsPerRequest, 500); // 5 s of CPU over 10,000 answers
+  });
+
   it('takes the median over rounds', () => {
     const runs = [10_000, 12_000, 11_000].map((rps, i) => ({ ...run('bare', 'sse', load(rps, 20 + i)), round: i + 1 }));
     const [bare] = summarize(runs, ['bare'], ['sse']);
