@@ -22,9 +22,12 @@ export function tzOf(net: Network): number {
   return TZ_BY_COUNTRY[net.country] ?? 0;
 }
 
+const MAX_ACCOUNT_AGE_DAYS = 1100;
+
 /** Sign-up some time before the run: account age drawn log-normally (days). */
 export function createdBefore(world: World, rng: Rng, medianDays: number, sigma = 0.9): number {
-  const days = Math.max(1, rng.lognormal(medianDays, sigma));
+  // Clamped to the API's plausible lifetime: no account is older than about three years.
+  const days = Math.min(MAX_ACCOUNT_AGE_DAYS, Math.max(1, rng.lognormal(medianDays, sigma)));
   return world.start - Math.round(days * DAY_MS) - rng.int(0, DAY_MS - 1);
 }
 

@@ -26,7 +26,7 @@ const p = (actor: string, count: number): ScenarioEntry => ({ actor, kind: 'pers
 const a = (actor: string, count: number, size = 1): ScenarioEntry => ({ actor, kind: 'attack', count, size });
 
 const ALL_BENIGN = [
-  p('casual', 750), p('coding-app', 60), p('rag-app', 25), p('eval-lab', 8), p('tutoring-app', 15), p('university', 120),
+  p('casual', 750), p('coding-app', 50), p('rag-app', 22), p('eval-lab', 8), p('tutoring-app', 15), p('university', 120),
   p('enterprise', 40), p('reseller', 6), p('translation', 10), p('copywriting', 15), p('power-user', 40),
 ];
 const ALL_ATTACKS = [
@@ -49,9 +49,9 @@ const BASE_SCENARIOS: ScenarioDef[] = [
     name: 'small', description: 'Fast: every persona and attack in miniature, ~300 accounts and ~20k requests over 2 days.',
     days: 2, variant: 0, attackTempo: 1,
     entries: [
-      p('casual', 150), p('coding-app', 10), p('rag-app', 5), p('eval-lab', 2), p('tutoring-app', 3), p('university', 30), p('enterprise', 8),
-      p('reseller', 1), p('translation', 2), p('copywriting', 3), p('power-user', 8),
-      a('hydra', 1, 40), a('low-and-slow', 1, 6), a('agentic-sweep', 1, 5), a('logprob-extraction', 1, 2), a('jailbreaker', 2, 2), a('laundering', 1),
+      p('casual', 90), p('coding-app', 30), p('rag-app', 14), p('eval-lab', 3), p('tutoring-app', 5), p('university', 25), p('enterprise', 10),
+      p('reseller', 4), p('translation', 4), p('copywriting', 4), p('power-user', 8),
+      a('hydra', 1, 100), a('low-and-slow', 1, 6), a('agentic-sweep', 1, 5), a('logprob-extraction', 1, 2), a('jailbreaker', 2, 2), a('laundering', 1),
       a('sleeper', 1, 6), a('multilingual', 1, 8), a('rubric-grading', 1, 4), a('release-pivot', 1, 6),
     ],
   },

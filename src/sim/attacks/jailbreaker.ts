@@ -19,10 +19,11 @@ export function spawn(world: World, rng: Rng, size: number): Population {
     const r = rng.fork(`jb${i}`);
     const net = r.chance(0.4) ? vpn : pickNetwork(r, 'residential');
     const home = homeAddress(r, net, 0.2);
+    const anthropic = r.chance(0.2);
     const a = newAccount({
       rng: r, createdAt: createdBefore(world, r, 20, 1.2), verification: r.weighted<VerificationTier>(['none', 'email'], [50, 50]),
-      useCase: r.pick(['chatbot', 'testing', 'fun', null]), signupAddress: home(r), endpoint: r.chance(0.8) ? '/v1/chat/completions' : '/v1/messages',
-      stack: r.pick([STACKS.browser, STACKS.openaiPython, STACKS.curl]), address: home, payment: r.chance(0.5) ? null : undefined,
+      useCase: r.pick(['chatbot', 'testing', 'fun', null]), signupAddress: home(r), endpoint: anthropic ? '/v1/messages' : '/v1/chat/completions',
+      stack: anthropic ? r.pick([STACKS.anthropicPython, STACKS.curl]) : r.pick([STACKS.browser, STACKS.openaiPython, STACKS.curl]), address: home, payment: r.chance(0.5) ? null : undefined,
     });
     const sessions = r.range(0.5, 2);
     function* events(): Generator<TimedEvent> {

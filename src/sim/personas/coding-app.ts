@@ -1,8 +1,8 @@
 // Coding apps: an IDE assistant's backend calling on behalf of its developers. Cloud egress, office hours in
 // its users' zones, a fixed system prompt with file context, tools now and then, end-user ids in params.user.
-import { adoption, arrivals, createdBefore, egressPool, largeModel, newAccount, pickNetwork } from '../common.ts';
+import { adoption, arrivals, createdBefore, egressPool, largeModel, newAccount, pickNetwork, sdkStack } from '../common.ts';
 import { STACKS } from '../net.ts';
-import { buildEvent } from '../request.ts';
+import { buildEvent, type Endpoint } from '../request.ts';
 import type { Rng } from '../rng.ts';
 import { WORK_HOURS } from '../time.ts';
 import { AGENT_TOOLS } from '../prompts/builtin-attack.ts';
@@ -20,11 +20,12 @@ export function spawn(world: World, rng: Rng, count: number): Population {
     const product = r.pick(['CodePilot', 'DevMate', 'Stackwise', 'RefactorAI', 'Lintly', 'ShipFast']);
     const system = `You are ${product}, a coding assistant inside the developer's editor. Answer with concise explanations and ` +
       `complete code blocks. Respect the project's language and style. The open file and selection are provided below.`;
+    const endpoint: Endpoint = r.chance(0.75) ? '/v1/chat/completions' : '/v1/messages';
     const a = newAccount({
       rng: r, orgId: r.chance(0.7) ? `org_${r.hex(10)}` : null, createdAt: createdBefore(world, r, 300),
       verification: r.weighted(['org', 'id', 'phone'], [55, 30, 15]), useCase: r.pick(['coding assistant', 'IDE plugin', 'developer tools']),
       emailLocal: r.pick(['dev', 'api', 'platform', 'eng', 'founders']), emailDomain: `${product.toLowerCase()}.dev`,
-      signupAddress: egress(r), endpoint: r.chance(0.75) ? '/v1/chat/completions' : '/v1/messages', stack: r.pick([STACKS.openaiNode, STACKS.openaiPython, STACKS.go]),
+      signupAddress: egress(r), endpoint, stack: endpoint === '/v1/messages' ? sdkStack(r, endpoint) : r.pick([STACKS.openaiNode, STACKS.openaiPython, STACKS.go]),
       address: egress, keys: r.int(1, 3),
     });
     const users = r.int(20, 2000);

@@ -16,10 +16,11 @@ export function spawn(world: World, rng: Rng, count: number): Population {
     const r = rng.fork(`power${i}`);
     const net = pickNetwork(r, 'residential');
     const home = homeAddress(r, net, 0.3);
+    const anthropic = r.chance(0.3);
     const a = newAccount({
       rng: r, createdAt: createdBefore(world, r, 400), verification: 'id', useCase: r.pick(['research', 'personal productivity', 'writing a book', 'side projects']),
-      signupAddress: home(r), endpoint: r.chance(0.7) ? '/v1/chat/completions' : '/v1/messages',
-      stack: r.pick([STACKS.openaiPython, STACKS.anthropicPython, STACKS.curl, STACKS.browser]), address: home,
+      signupAddress: home(r), endpoint: anthropic ? '/v1/messages' : '/v1/chat/completions',
+      stack: anthropic ? r.pick([STACKS.anthropicPython, STACKS.curl]) : r.pick([STACKS.openaiPython, STACKS.curl, STACKS.browser]), address: home,
     });
     const adoptAt = adoption(world, r, 10, 1);
     const sessions = r.lognormal(3, 0.5);
