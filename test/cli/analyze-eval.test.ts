@@ -1,0 +1,87 @@
+// `distillguard analyze` and `distillguard eval` run as a user runs them: the CLI in its own process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { validateReport } from '../../src/report/report-v1.ts';
+
+const CLI = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/analyze/', import.meta.url));
+const EVENTS = join(FIXTURES, 'events.jsonl');
+const ACCOUNTS = join(FIXTURES, 'accounts.jsonl');
+/** the fixture's one bad line: client.ip missing */
+const BAD_LINE = 31;
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'dg-analyze-'));
+}
+
+test('analyze counts a bad line, goes on, and reports every account once', () => {
+  const dir = tempDir();
+  const out = join(dir, 'report.json');
+  const html = join(dir, 'report.html');
+  const r = run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', out, '--html', html]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = validateReport(JSON.parse(readFileSync(out, 'utf8')));
+  assert.equal(report.input.events, 160);
+  assert.equal(report.input.rejected, 1);
+  assert.deepEqual(report.input.rejected_examples[0], { file: 'events', line: BAD_LINE, field: 'client.ip', message: 'client.ip: expected an IPv4 or IPv6 address' });
+  assert.equal(report.input.account_records, 3);
+  assert.deepEqual(report.accounts.map((a) => a.account_id).sort(), ['acct_<script>alert(1)</script>', 'acct_casual', 'acct_probe']);
+  const byId = new Map(report.accounts.map((a) => [a.account_id, a]));
+  assert.equal(byId.get('acct_casual')!.verdict, 'benign');
+  // the logprob / logit_bias / max_tokens 1 prober is flagged, with the time it was flagged
+  assert.equal(byId.get('acct_probe')!.verdict, 'extraction');
+  assert.ok(byId.get('acct_probe')!.first_flagged_at! > '2026-10-01T00:10:00.000Z');
+  const page = readFileSync(html, 'utf8');
+  assert.ok(page.includes('acct_&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.equal(page.includes('acct_<script>'), false);
+  assert.match(r.stderr, /rejected events line 31 \(client\.ip\)/);
+});
+
+test('analyze --strict stops at the first bad line, naming the line and the field', () => {
+  const dir = tempDir();
+  const out = join(dir, 'report.json');
+  const r = run(['analyze', '--events', EVENTS, '--out', out, '--strict']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`line ${BAD_LINE}, field client\\.ip`));
+});
+
+test('analyze reads .jsonl.gz the same as .jsonl', () => {
+  const dir = tempDir();
+  const gz = join(dir, 'events.jsonl.gz');
+  writeFileSync(gz, gzipSync(readFileSync(EVENTS)));
+  const plain = run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', join(dir, 'plain.json')]);
+  const zipped = run(['analyze', '--events', gz, '--accounts', ACCOUNTS, '--out', join(dir, 'zipped.json')]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(zipped.code, 0, zipped.stderr);
+  const a = JSON.parse(readFileSync(join(dir, 'plain.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'zipped.json'), 'utf8'));
+  assert.deepEqual(b.accounts, a.accounts);
+  assert.deepEqual(b.input, a.input);
+});
+
+test('analyze applies the detector section of --config and rejects an invalid one', () => {
+  const dir = tempDir();
+  const strictCfg = join(dir, 'strict.yaml');
+  // nothing reaches a risk of 1.0, so with this threshold nothing is flagged
+  writeFileSync(strictCfg, 'detector:\n  thresholds:\n    suspicious: 1\n    flagged: 1\n    campaign: 1\n');
+  const r = run(['analyze', '--events', EVENTS, '--out', join(dir, 'r.json'), '--config', strictCfg]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  assert.equal(report.accounts.filter((a: { first_flagged_at: string | null }) => a.first_flagged_at !== null).length, 0);
+  const badCfg = join(dir, 'bad.yaml');
+  writeFileSync(badCfg, 'detector:\n  thresholds:\n    flagged: 2\n');
+  const bad = run(['analyze', '--events', EVENTS, '--out', join(dir, 'r2.json'), '--config', badCfg]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /thresholds/);
+});
