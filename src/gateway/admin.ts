@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { DgError, ERRORS } from '../errors.ts';
 import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
 import type { IdentityCache } from '../identity/identity-cache.ts';
-import { ACCOUNT_STATUSES, type IdentityStore } from '../identity/identity-store.ts';
+import { ACCOUNT_STATUSES, accountJson, keyJson, type IdentityStore } from '../identity/identity-store.ts';
 import { constantTimeEqual } from '../identity/keys.ts';
-import type { Account, AccountStatus, ApiKeyRecord } from '../identity/types.ts';
+import type { AccountStatus } from '../identity/types.ts';
 
 export interface AdminServerOptions {
   store: IdentityStore;
@@ -131,12 +131,4 @@ function sendError(reply: FastifyReply, err: DgError): void {
     .code(err.status)
     .headers(err.headers)
     .send({ error: { code: err.code, message: err.message, param: err.param } });
-}
-
-function accountJson(a: Account) {
-  return { id: a.id, org_id: a.orgId, tier: a.tier, group_id: a.groupId, status: a.status, created_at: a.createdAt };
-}
-
-function keyJson(k: ApiKeyRecord) {
-  return { id: k.id, account_id: k.accountId, created_at: k.createdAt, revoked_at: k.revokedAt };
 }

@@ -22,7 +22,7 @@ import { openai } from './dialects/openai/index.ts';
 import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, UsageRecord } from './dialects/types.ts';
 import { emptyUsage } from './dialects/types.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { type Upstream, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
+import { isUpstreamFailure, type Upstream, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
 
 export const DIALECTS: readonly Dialect[] = [openai, anthropic];
 
@@ -239,7 +239,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   async function streamResponse(
     res: ServerResponse,
-    body: AsyncIterable<unknown> & { setEncoding(enc: BufferEncoding): unknown },
+    body: AsyncIterable<Buffer>,
     transform: ReturnType<NonNullable<Endpoint['createStreamTransform']>>,
     passThrough: boolean,
     headers: Record<string, string>,
@@ -249,22 +249,24 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     exchange.status = 200;
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     res.flushHeaders();
-    body.setEncoding('utf8');
+    // Decodes across chunk boundaries, so a character split between two chunks stays whole.
+    const decoder = new TextDecoder();
     try {
       for await (const chunk of body) {
+        const text = decoder.decode(chunk, { stream: true });
         // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
-        const rewritten = transform.push(chunk as string);
-        const out = passThrough ? (chunk as string) : rewritten;
-        if (out.length > 0 && !res.write(out)) await drained(res);
+        const rewritten = transform.push(text);
+        const ok = passThrough ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
+        if (!ok) await drained(res);
       }
-      const tail = transform.end();
+      const tail = transform.push(decoder.decode()) + transform.end();
       res.end(passThrough ? undefined : tail);
     } catch (err) {
       if ((err as { name?: string }).name === 'AbortError' || res.destroyed) throw new DgError(ERRORS.CLIENT_CLOSED);
       // The stream already began with 200: the failure is told in-stream, in the caller's dialect.
-      const failure = upstreamFailure(err);
+      const failure = isUpstreamFailure(err) ? upstreamFailure(err) : new DgError(ERRORS.INTERNAL, undefined, { cause: err });
       res.end(dialect.streamErrorEvent(failure));
-      deps.log.warn({ err, requestId: exchange.requestId }, 'upstream stream failed');
+      deps.log.warn({ err, code: failure.code, requestId: exchange.requestId }, 'stream failed');
     } finally {
       exchange.usage = transform.usage;
     }

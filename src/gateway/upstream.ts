@@ -51,6 +51,12 @@ export class Upstream {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
+/** True for errors of the connection to the upstream (undici's UND_ERR_* and socket errors), not bugs of ours. */
+export function isUpstreamFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || code.startsWith('E'));
+}
+
 /** Turns a failure to talk to the upstream into the error the caller sees (502 or 504). */
 export function upstreamFailure(err: unknown): DgError {
   const code = (err as { code?: string })?.code ?? '';

@@ -64,7 +64,11 @@ describe('tier gates', () => {
 describe('rate limits', () => {
   let up: TestUpstream;
   before(async () => {
-    up = await startUpstream((_req, body, res) => sendJson(res, 200, chatCompletionBody(body.model)));
+    // Answers after a pause, so that parallel requests are all in flight at once.
+    up = await startUpstream(async (_req, body, res) => {
+      await new Promise((r) => setTimeout(r, 200));
+      sendJson(res, 200, chatCompletionBody(body.model));
+    });
   });
   after(() => up.close());
 

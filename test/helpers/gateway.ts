@@ -27,7 +27,7 @@ export async function startTestGateway(opts: { config?: Record<string, unknown>;
     port: 0,
     adminPort: 0,
     upstream: opts.upstream ?? null,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.DG_TEST_LOG ?? 'silent' }),
   });
   let closed = false;
   const close = async () => {

@@ -118,6 +118,8 @@ class ChatStreamTransform implements StreamTransform {
   private readonly splitter = new SseSplitter();
   /** Reasoning held per choice index until its answer starts (summary mode). */
   private readonly buffers = new Map<number, ReasoningBuffer>();
+  /** Choices whose reasoning is held and whose summary is not sent yet. */
+  private pendingSummaries = 0;
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -137,7 +139,9 @@ class ChatStreamTransform implements StreamTransform {
 
   private rewrite(data: string | null, raw: string): string {
     if (data === null || data === '[DONE]') return raw;
-    const touchesReasoning = this.visibility !== 'full' && (data.includes('"reasoning_content"') || data.includes('"reasoning"'));
+    // A chunk matters here when it carries reasoning, or when a held summary is due before its answer.
+    const touchesReasoning =
+      this.visibility !== 'full' && (this.pendingSummaries > 0 || data.includes('"reasoning_content"') || data.includes('"reasoning"'));
     const hasUsage = USAGE_OBJECT.test(data);
     // Most chunks need nothing: forward their bytes as they came.
     if (!touchesReasoning && !hasUsage && !FINISH_REASON.test(data)) return raw;
@@ -166,7 +170,11 @@ class ChatStreamTransform implements StreamTransform {
       for (const field of REASONING_FIELDS) {
         const v = delta[field];
         if (v === undefined) continue;
-        if (this.visibility === 'summary' && typeof v === 'string') this.bufferFor(index).add(v);
+        if (this.visibility === 'summary' && typeof v === 'string' && v.length > 0) {
+          const buffer = this.bufferFor(index);
+          if (buffer.isEmpty) this.pendingSummaries++;
+          buffer.add(v);
+        }
         delete delta[field];
       }
       const answerStarted = delta.content !== undefined || delta.tool_calls !== undefined || c.finish_reason != null;
@@ -187,6 +195,7 @@ class ChatStreamTransform implements StreamTransform {
   private summaryChunk(template: Body, index: number): string {
     const buffer = this.buffers.get(index);
     if (!buffer || buffer.isEmpty) return '';
+    this.pendingSummaries--;
     const summary = buffer.takeSummary();
     const chunk = { ...template, choices: [{ index, delta: { reasoning_content: summary }, finish_reason: null }] };
     delete (chunk as Body).usage;
