@@ -256,6 +256,16 @@ function now(): string {
   return new Date().toISOString();
 }
 
+/** An account in the wire form (snake_case) that the admin API and `--json` output share. */
+export function accountJson(a: Account) {
+  return { id: a.id, org_id: a.orgId, tier: a.tier, group_id: a.groupId, status: a.status, created_at: a.createdAt };
+}
+
+/** A key record in the same wire form; there is no secret in it to leak. */
+export function keyJson(k: ApiKeyRecord) {
+  return { id: k.id, account_id: k.accountId, created_at: k.createdAt, revoked_at: k.revokedAt };
+}
+
 function toAccount(row: AccountRow): Account {
   return { id: row.id, orgId: row.org_id, tier: row.tier, groupId: row.group_id, status: row.status, createdAt: row.created_at };
 }
