@@ -51,6 +51,7 @@ export function buildPromptLibrary(variant: 0 | 1, dataDir: string | null): Prom
   const builtin: PromptLibrary = { source: 'builtin', ...benign, ...tasks, ...attack };
   if (dataDir === null) return builtin;
   const pools: DataPools = loadDataPools(dataDir);
+  if (Object.values(pools).every((pool: string[]) => pool.length === 0)) return builtin;
   return {
     ...builtin,
     source: 'data',
