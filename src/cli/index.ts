@@ -1,5 +1,7 @@
 // distillguard command line: one file per command, each registering itself here.
 import { Command } from 'commander';
+import { register as registerAccounts } from './accounts.ts';
+import { register as registerKeys } from './keys.ts';
 import { register as registerAnalyze } from './analyze.ts';
 import { register as registerServe } from './serve.ts';
 
@@ -7,6 +9,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program.name('distillguard').description('Defends a model API against distillation attacks.').version('0.1.0');
   // Commands register below (one import each).
+  registerAccounts(program);
+  registerKeys(program);
   registerAnalyze(program);
   registerServe(program);
   await program.parseAsync(argv);
