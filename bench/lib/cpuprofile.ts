@@ -16,7 +16,7 @@ export interface SelfTimeEntry {
   /** file:line, shortened to the part after node_modules/ or the repository */
   location: string;
   selfMs: number;
-  /** share of all sampled time, % */
+  /** share of all sampled busy (non-idle) time, % */
   share: number;
 }
 
@@ -36,7 +36,8 @@ export function topSelfTime(profilePath: string, limit = 25): SelfTimeEntry[] {
   for (let i = 0; i < profile.samples.length; i++) {
     const node = nodeById.get(profile.samples[i]);
     const delta = profile.timeDeltas[i] ?? 0;
-    if (!node || delta <= 0) continue;
+    // Idle time is the process waiting for I/O: not a cost, and it would swamp the shares.
+    if (!node || delta <= 0 || node.callFrame.functionName === '(idle)') continue;
     totalUs += delta;
     const { functionName, url, lineNumber } = node.callFrame;
     const key = `${functionName}\u0000${url}\u0000${lineNumber}`;

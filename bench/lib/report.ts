@@ -249,7 +249,7 @@ export function renderMarkdown(report: GatewayBenchReport): string {
   }
   if (report.cpuProfile) {
     lines.push('');
-    lines.push(`Top self time in the gateway process (${report.cpuProfile.file}):`);
+    lines.push(`Top self time in the gateway process, share of its busy (non-idle) CPU time (${report.cpuProfile.file}):`);
     lines.push('');
     lines.push('| self ms | share | function | location |');
     lines.push('|---:|---:|---|---|');

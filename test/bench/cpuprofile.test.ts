@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { topSelfTime } from '../../bench/lib/cpuprofile.ts';
 
 describe('cpu profile summary', () => {
-  it('ranks functions by self time summed over their samples', () => {
+  it('ranks functions by self time summed over their samples, idle time left out', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'dg-cpuprofile-'));
     try {
       const file = join(dir, 'p.cpuprofile');
@@ -19,11 +19,12 @@ describe('cpu profile summary', () => {
             { id: 2, callFrame: frame('parseBody', 'file:///repo/dist/gateway/server.js', 9) },
             { id: 3, callFrame: frame('write', 'file:///repo/node_modules/pino/lib/proto.js', 99) },
             { id: 4, callFrame: frame('parseBody', 'file:///repo/dist/gateway/server.js', 9) },
+            { id: 5, callFrame: frame('(idle)', '', -1) },
           ],
           startTime: 0,
           endTime: 10_000,
-          samples: [2, 3, 2, 4, 1],
-          timeDeltas: [1000, 3000, 2000, 1500, 500],
+          samples: [2, 3, 2, 4, 1, 5],
+          timeDeltas: [1000, 3000, 2000, 1500, 500, 90_000],
         }),
       );
       const top = topSelfTime(file, 2);
