@@ -6,7 +6,8 @@ import { share, type SignalFamily } from './types.ts';
 
 export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
   [
-    String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of |back )?(?:the|your)(?: full| entire| exact| original| hidden| initial)? (?:system (?:prompt|message)|instructions|initial prompt|hidden prompt|prompt above|text above|words above|pre-?prompt)`,
+    String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of |back )?(?:the|your)(?: full| entire| exact| original| hidden| initial)? (?:system (?:prompt|message)|initial prompt|hidden prompt|pre-?prompt|(?:text|words|instructions|prompt) (?:above|before this))`,
+    String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of )?your(?: full| entire| exact| original| hidden| initial)? (?:instructions|prompt|rules)\b`,
     String.raw`\bwhat (?:is|are|were) your (?:system prompt|(?:initial |original |hidden )?instructions)`,
     String.raw`\beverything (?:above|before) (?:this line|this message|here)\b`, String.raw`\bstart(?:ing)? (?:your (?:answer|response) )?with ["']?you are\b`,
     String.raw`\bverbatim\b.*\b(?:instructions|system prompt|above)\b`,

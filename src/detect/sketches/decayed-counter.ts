@@ -2,12 +2,10 @@
 // together, lazily, when the account's next event arrives: recent behaviour weighs more, old behaviour fades
 // with a half-life, and the state stays a fixed-size vector however long the account lives.
 
-const LN2 = Math.LN2;
-
 /** Factor by which counts shrink over `dtMs` with half-life `halfLifeMs` (1 for dt ≤ 0). */
 export function decayFactor(dtMs: number, halfLifeMs: number): number {
   if (dtMs <= 0 || !(halfLifeMs > 0)) return 1;
-  return Math.exp((-LN2 * dtMs) / halfLifeMs);
+  return 2 ** (-dtMs / halfLifeMs);
 }
 
 /** Multiplies every counter by `factor` (skipped when it would change nothing). */

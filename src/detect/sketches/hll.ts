@@ -1,12 +1,15 @@
 // HyperLogLog with 64 one-byte registers (Flajolet et al. 2007): counts distinct values (end-user ids) in
 // 64 bytes per account with ~13 % standard error, enough to tell one end user from thousands.
 
+import { mix32 } from './hash.ts';
+
 export const HLL_REGISTERS = 64;
 const P = 6;
 const ALPHA = 0.709; // bias constant for m = 64
 
-/** Records the 32-bit hash `h`. */
-export function hllAdd(reg: Uint8Array, h: number): void {
+/** Records the 32-bit hash `hash` (re-mixed: FNV-1a's top bits barely change between similar strings). */
+export function hllAdd(reg: Uint8Array, hash: number): void {
+  const h = mix32(hash);
   const idx = h >>> (32 - P);
   const rest = (h << P) >>> 0;
   const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) + 1;
