@@ -1,0 +1,147 @@
+// Scores a corpus for the watermark with a test whose p-value is exact.
+//
+// Each candidate word (a lexicon word in a prose position, see scanner.ts) is an observation
+// (two context words, synonym pair, member used). Under H0 (the text owes nothing to our key) the key's
+// preferred member for a (context, pair) is a fair coin independent of the text, so the observation
+// matches it with probability exactly 1/2. Repeated (context, pair) observations share one coin, so, as
+// Sander et al. (2024, "Watermarking makes language models radioactive") do, only the first observation
+// of each (context, pair) is scored. The number of matches among n de-duplicated observations is then
+// Binomial(n, 1/2) under H0, and the p-value is its exact upper tail. With several keys (provider and
+// per-campaign), the reported p-value is Bonferroni-corrected over the keys.
+import { binomialUpperTailHalf } from './binomial.ts';
+import { keyedMember } from './keyed-hash.ts';
+import type { WatermarkKey } from './keys.ts';
+import { MarkScanner, type CandidateVisitor } from './scanner.ts';
+import { TokenSegmenter, type TokenSink } from './segmenter.ts';
+
+export const WATERMARK_TEST =
+  'one-sided exact binomial test, H0: P(match) = 1/2, over de-duplicated (two previous words, synonym pair) observations; Bonferroni over keys';
+
+export interface Observation {
+  /** the two previous words, lower case ('' at the start of a sample) */
+  before: string;
+  prev: string;
+  pairId: number;
+  member: 0 | 1;
+}
+
+/** Collects de-duplicated observations from samples of text. */
+export class CorpusObserver {
+  readonly observations: Observation[] = [];
+  private readonly seen = new Set<string>();
+  words = 0;
+  candidates = 0;
+  duplicates = 0;
+  samples = 0;
+
+  addSample(text: string): void {
+    const scanner = new MarkScanner();
+    const visit: CandidateVisitor = (_tok, _start, _end, entry, c) => {
+      this.candidates++;
+      const before = c.before.slice(c.bs, c.be).toLowerCase();
+      const prev = c.prev.slice(c.ps, c.pe).toLowerCase();
+      const dedupKey = `${entry.pairId} ${before} ${prev}`;
+      if (this.seen.has(dedupKey)) this.duplicates++;
+      else {
+        this.seen.add(dedupKey);
+        this.observations.push({ before, prev, pairId: entry.pairId, member: entry.member });
+      }
+      return null;
+    };
+    const sink: TokenSink = {
+      token: (tok, fragment) => scanner.token(tok, fragment, visit),
+      whitespace: (code) => scanner.whitespace(code),
+    };
+    const segmenter = new TokenSegmenter(sink);
+    segmenter.push(text);
+    segmenter.end();
+    this.words += scanner.words;
+    this.samples++;
+  }
+}
+
+export interface KeyScore {
+  key_id: string;
+  scope: 'provider' | 'campaign';
+  campaign_id: string | null;
+  tokens_scored: number;
+  matches: number;
+  match_rate: number;
+  z: number;
+  p_value: number;
+  log10_p_value: number;
+}
+
+export function scoreKey(observations: readonly Observation[], key: WatermarkKey): KeyScore {
+  let matches = 0;
+  for (const o of observations) {
+    if (keyedMember(key.seed, o.before, 0, o.before.length, o.prev, 0, o.prev.length, o.pairId) === o.member) matches++;
+  }
+  const n = observations.length;
+  const tail = binomialUpperTailHalf(matches, n);
+  return {
+    key_id: key.id,
+    scope: key.scope,
+    campaign_id: key.campaignId,
+    tokens_scored: n,
+    matches,
+    match_rate: n === 0 ? 0 : matches / n,
+    z: n === 0 ? 0 : (matches - n / 2) / Math.sqrt(n / 4),
+    p_value: tail.p,
+    log10_p_value: tail.log10p,
+  };
+}
+
+export interface WatermarkDetection {
+  test: string;
+  /** Bonferroni-corrected over `keys` */
+  p_value: number;
+  log10_p_value: number;
+  tokens_scored: number;
+  matches: number;
+  match_rate: number;
+  /** match rate minus the 1/2 expected under H0, and Cohen's h of the same difference */
+  effect_size: { excess_match_rate: number; cohens_h: number };
+  z: number;
+  best_key: string | null;
+  keys: KeyScore[];
+  samples: number;
+  words_scanned: number;
+  candidates_seen: number;
+  duplicates_skipped: number;
+}
+
+export function detectWatermark(observer: CorpusObserver, keys: readonly WatermarkKey[]): WatermarkDetection {
+  const scores = keys.map((k) => scoreKey(observer.observations, k));
+  let best: KeyScore | null = null;
+  for (const s of scores) if (best === null || s.log10_p_value < best.log10_p_value) best = s;
+  const m = Math.max(1, keys.length);
+  const log10p = best === null ? 0 : Math.min(0, best.log10_p_value + Math.log10(m));
+  const rate = best?.match_rate ?? 0;
+  return {
+    test: WATERMARK_TEST,
+    p_value: Math.pow(10, log10p),
+    log10_p_value: log10p,
+    tokens_scored: observer.observations.length,
+    matches: best?.matches ?? 0,
+    match_rate: rate,
+    effect_size: {
+      excess_match_rate: best && best.tokens_scored > 0 ? rate - 0.5 : 0,
+      cohens_h: best && best.tokens_scored > 0 ? 2 * Math.asin(Math.sqrt(rate)) - 2 * Math.asin(Math.sqrt(0.5)) : 0,
+    },
+    z: best?.z ?? 0,
+    best_key: best?.key_id ?? null,
+    keys: scores,
+    samples: observer.samples,
+    words_scanned: observer.words,
+    candidates_seen: observer.candidates,
+    duplicates_skipped: observer.duplicates,
+  };
+}
+
+/** Convenience: observe every sample and score against the keys. */
+export function scoreCorpus(samples: Iterable<string>, keys: readonly WatermarkKey[]): WatermarkDetection {
+  const observer = new CorpusObserver();
+  for (const s of samples) observer.addSample(s);
+  return detectWatermark(observer, keys);
+}

@@ -1,0 +1,181 @@
+// Walks a response token by token (a token is a run of non-whitespace), tracks the regions where the
+// watermark must not touch anything, and reports each lexicon word in an ordinary prose position together
+// with the word before it (its context). The watermarker and the detector share this walk, so they agree
+// on which words are candidates and on what each one's context is.
+//
+// Left alone: ``` fenced blocks, `inline code`, "quoted text" (straight or curly quotes; a line break ends
+// a quote so a stray quote mark cannot silence the rest of a response), JSON and anything else inside
+// {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
+// numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
+import { lookupWord, type LexiconEntry } from './lexicon.ts';
+
+/** Where the two words before a candidate are: before[bs, be) then prev[ps, pe); empty at a text's start. */
+export interface ContextWords {
+  before: string;
+  bs: number;
+  be: number;
+  prev: string;
+  ps: number;
+  pe: number;
+}
+
+/**
+ * Called for a candidate word token[start, end) with its context (read it during the call only: the
+ * scanner reuses the object). Returns the replacement, or null to keep the word.
+ */
+export type CandidateVisitor = (token: string, start: number, end: number, entry: LexiconEntry, context: ContextWords) => string | null;
+
+const CH_NEWLINE = 10;
+const CH_QUOTE = 34;
+const CH_APOSTROPHE = 39;
+const CH_HYPHEN = 45;
+const CH_DOT = 46;
+const CH_GT = 62;
+const CH_LBRACKET = 91;
+const CH_RBRACKET = 93;
+const CH_UNDERSCORE = 95;
+const CH_BACKTICK = 96;
+const CH_LBRACE = 123;
+const CH_RBRACE = 125;
+const CH_RIGHT_SINGLE_QUOTE = 0x2019;
+const CH_LEFT_DOUBLE_QUOTE = 0x201c;
+const CH_RIGHT_DOUBLE_QUOTE = 0x201d;
+
+/** Characters that mark a token as code, a URL, an address or a path: nothing in it is changed. */
+const PROTECTING = new Uint8Array(128);
+for (const ch of '/\\@=<>|~^$%&#+') PROTECTING[ch.charCodeAt(0)] = 1;
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+/** A neighbour that makes a word part of a compound, a contraction, an identifier or a number. */
+function isJoiner(c: number): boolean {
+  return c === CH_HYPHEN || c === CH_APOSTROPHE || c === CH_RIGHT_SINGLE_QUOTE || c === CH_UNDERSCORE || isDigit(c) || c > 127;
+}
+
+/** Whole tokens that are URLs, addresses, paths, domain names or code-like: never changed. */
+export function isProtectedToken(tok: string): boolean {
+  const n = tok.length;
+  if (n >= 4 && tok.charCodeAt(0) === 119 && tok.startsWith('www.')) return true;
+  for (let i = 0; i < n; i++) {
+    const c = tok.charCodeAt(i);
+    if (c < 128 && PROTECTING[c] === 1) return true;
+    // a dot between two letters: example.com, file.txt, e.g.
+    if (c === CH_DOT && i > 0 && i + 1 < n && isLetter(tok.charCodeAt(i - 1)) && isLetter(tok.charCodeAt(i + 1))) return true;
+    // "://" is covered by "/"; a colon alone (e.g. "Note:") is prose
+  }
+  return false;
+}
+
+export class MarkScanner {
+  private fence = false;
+  private inlineCode = false;
+  private quote = false;
+  private depth = 0;
+  private blockquote = false;
+  private lineStart = true;
+  private readonly context: ContextWords = { before: '', bs: 0, be: 0, prev: '', ps: 0, pe: 0 };
+  /** Words seen so far (every word, candidate or not). */
+  words = 0;
+
+  whitespace(code: number): void {
+    if (code === CH_NEWLINE) {
+      this.quote = false;
+      this.inlineCode = false;
+      this.blockquote = false;
+      this.lineStart = true;
+    }
+  }
+
+  /**
+   * Scans one token, calling `visit` for each candidate word; returns the token with the replacements
+   * `visit` chose (the same string when there are none). A `fragment` is a piece of an over-long token:
+   * state is tracked through it but nothing in it is a candidate.
+   */
+  token(tok: string, fragment: boolean, visit: CandidateVisitor): string {
+    const n = tok.length;
+    if (this.lineStart && n > 0 && tok.charCodeAt(0) === CH_GT) this.blockquote = true;
+    this.lineStart = false;
+    const tokenProtected = fragment || isProtectedToken(tok);
+    let out: string | null = null;
+    let copied = 0;
+    let i = 0;
+    while (i < n) {
+      const c = tok.charCodeAt(i);
+      if (isLetter(c)) {
+        let j = i + 1;
+        while (j < n && isLetter(tok.charCodeAt(j))) j++;
+        this.words++;
+        let replacement: string | null = null;
+        if (
+          !tokenProtected &&
+          !this.fence &&
+          !this.inlineCode &&
+          !this.quote &&
+          this.depth === 0 &&
+          !this.blockquote &&
+          !(i > 0 && isJoiner(tok.charCodeAt(i - 1))) &&
+          !(j < n && isJoiner(tok.charCodeAt(j)))
+        ) {
+          const entry = lookupWord(tok, i, j);
+          if (entry !== undefined && !(entry.articleSensitive && this.contextIsArticle())) {
+            replacement = visit(tok, i, j, entry, this.context);
+          }
+        }
+        if (replacement === null) this.shiftContext(tok, i, j);
+        else {
+          out = (out ?? '') + tok.slice(copied, i) + replacement;
+          copied = j;
+          // the next words' context is what the reader (and the detector) will see
+          this.shiftContext(replacement, 0, replacement.length);
+        }
+        i = j;
+        continue;
+      }
+      if (c === CH_BACKTICK) {
+        let j = i + 1;
+        while (j < n && tok.charCodeAt(j) === CH_BACKTICK) j++;
+        if (j - i >= 3) {
+          this.fence = !this.fence;
+          this.inlineCode = false;
+        } else if (!this.fence) {
+          this.inlineCode = !this.inlineCode;
+        }
+        i = j;
+        continue;
+      }
+      if (!this.fence && !this.inlineCode) {
+        if (c === CH_QUOTE) this.quote = !this.quote;
+        else if (c === CH_LEFT_DOUBLE_QUOTE) this.quote = true;
+        else if (c === CH_RIGHT_DOUBLE_QUOTE) this.quote = false;
+        else if (!this.quote) {
+          if (c === CH_LBRACE || c === CH_LBRACKET) this.depth++;
+          else if ((c === CH_RBRACE || c === CH_RBRACKET) && this.depth > 0) this.depth--;
+        }
+      }
+      i++;
+    }
+    return out === null ? tok : out + tok.slice(copied);
+  }
+
+  private shiftContext(text: string, start: number, end: number): void {
+    const c = this.context;
+    c.before = c.prev;
+    c.bs = c.ps;
+    c.be = c.pe;
+    c.prev = text;
+    c.ps = start;
+    c.pe = end;
+  }
+
+  private contextIsArticle(): boolean {
+    const { prev, ps, pe } = this.context;
+    const len = pe - ps;
+    if (len < 1 || len > 2) return false;
+    if ((prev.charCodeAt(ps) | 0x20) !== 97) return false;
+    return len === 1 || (prev.charCodeAt(ps + 1) | 0x20) === 110;
+  }
+}
