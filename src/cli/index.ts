@@ -4,6 +4,7 @@ import { register as registerAccounts } from './accounts.ts';
 import { register as registerKeys } from './keys.ts';
 import { register as registerAnalyze } from './analyze.ts';
 import { register as registerServe } from './serve.ts';
+import { register as registerSimulate } from './simulate.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -13,5 +14,6 @@ export async function main(argv: string[]): Promise<void> {
   registerKeys(program);
   registerAnalyze(program);
   registerServe(program);
+  registerSimulate(program);
   await program.parseAsync(argv);
 }
