@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pino } from 'pino';
 import { startTestGateway } from '../helpers/gateway.ts';
 import { startUpstream } from '../helpers/upstreams.ts';
 
@@ -121,4 +122,26 @@ test('an event carries client address, user agent, JA4 header, params and messag
   assert.ok((ev.response.input_tokens ?? 0) > 0 && (ev.response.output_tokens ?? 0) > 0);
   assert.equal(ev.response.finish_reason, 'stop');
   assert.ok(typeof ev.response.latency_ms === 'number');
+});
+
+test('logs never contain API keys, admin tokens or prompt text', async () => {
+  const lines: string[] = [];
+  const log = pino({ level: 'trace' }, { write: (s: string) => void lines.push(s) });
+  const t = await startTestGateway({ log, upstream: 'http://127.0.0.1:9' });
+  const key = t.keyFor('acct_log', 'org');
+  const prompt = 'SECRET-PROMPT-TEXT-7f3a';
+  for (const stream of [false, true]) {
+    await fetch(`${t.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', stream, messages: [{ role: 'user', content: prompt }] }),
+    }).then((r) => r.text());
+  }
+  await fetch(`${t.gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}x` }, body: '{' }).then((r) => r.text());
+  const adminToken = t.gw.adminToken;
+  await t.close();
+  const all = lines.join('\n');
+  assert.ok(lines.length > 0, 'something was logged');
+  assert.ok(all.includes('request failed'), 'the upstream failure was logged');
+  for (const secret of [key, prompt, adminToken]) assert.ok(!all.includes(secret), `log leaked ${secret.slice(0, 12)}…`);
 });

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { resolveConfig } from '../../src/config/load.ts';
 import type { LogEventV1, VerificationTier } from '../../src/events/types.ts';
 import { listEventFiles } from '../../src/events/jsonl-sink.ts';
@@ -18,16 +18,20 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(opts: { config?: Record<string, unknown>; upstream?: string | null } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  opts: { config?: Record<string, unknown>; upstream?: string | null; log?: Logger } = {},
+): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dg-gw-'));
+  // The SQLite event sink has its own tests; gateways in other tests write JSONL only, to start faster.
+  const config = { ...opts.config, events: { sqlite: false, ...(opts.config?.events as object | undefined) } };
   const gw = await startGateway({
-    config: resolveConfig(opts.config ?? {}),
+    config: resolveConfig(config),
     dataDir,
     host: '127.0.0.1',
     port: 0,
     adminPort: 0,
     upstream: opts.upstream ?? null,
-    log: pino({ level: process.env.DG_TEST_LOG ?? 'silent' }),
+    log: opts.log ?? pino({ level: process.env.DG_TEST_LOG ?? 'silent' }),
   });
   let closed = false;
   const close = async () => {
