@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { register as registerAccounts } from './accounts.ts';
 import { register as registerKeys } from './keys.ts';
 import { register as registerAnalyze } from './analyze.ts';
+import { register as registerEval } from './eval.ts';
 import { register as registerServe } from './serve.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   registerAccounts(program);
   registerKeys(program);
   registerAnalyze(program);
+  registerEval(program);
   registerServe(program);
   registerSimulate(program);
   await program.parseAsync(argv);

@@ -1,7 +1,7 @@
 // `distillguard analyze` and `distillguard eval` run as a user runs them: the CLI in its own process.
-import { test } from 'node:test';
+import { describe, test as plainTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +16,29 @@ const ACCOUNTS = join(FIXTURES, 'accounts.jsonl');
 /** the fixture's one bad line: client.ip missing */
 const BAD_LINE = 31;
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI in a child process (asynchronously, so the tests below run side by side). */
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
+
+// each test starts its own CLI process; starting them concurrently keeps the file quick
+const cases: [string, () => Promise<void>][] = [];
+const test = (name: string, fn: () => Promise<void>) => void cases.push([name, fn]);
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'dg-analyze-'));
 }
 
-test('analyze counts a bad line, goes on, and reports every account once', () => {
+test('analyze counts a bad line, goes on, and reports every account once', async () => {
   const dir = tempDir();
   const out = join(dir, 'report.json');
   const html = join(dir, 'report.html');
-  const r = run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', out, '--html', html]);
+  const r = await run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', out, '--html', html]);
   assert.equal(r.code, 0, r.stderr);
   const report = validateReport(JSON.parse(readFileSync(out, 'utf8')));
   assert.equal(report.input.events, 160);
@@ -48,20 +57,20 @@ test('analyze counts a bad line, goes on, and reports every account once', () =>
   assert.match(r.stderr, /rejected events line 31 \(client\.ip\)/);
 });
 
-test('analyze --strict stops at the first bad line, naming the line and the field', () => {
+test('analyze --strict stops at the first bad line, naming the line and the field', async () => {
   const dir = tempDir();
   const out = join(dir, 'report.json');
-  const r = run(['analyze', '--events', EVENTS, '--out', out, '--strict']);
+  const r = await run(['analyze', '--events', EVENTS, '--out', out, '--strict']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`line ${BAD_LINE}, field client\\.ip`));
 });
 
-test('analyze reads .jsonl.gz the same as .jsonl', () => {
+test('analyze reads .jsonl.gz the same as .jsonl', async () => {
   const dir = tempDir();
   const gz = join(dir, 'events.jsonl.gz');
   writeFileSync(gz, gzipSync(readFileSync(EVENTS)));
-  const plain = run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', join(dir, 'plain.json')]);
-  const zipped = run(['analyze', '--events', gz, '--accounts', ACCOUNTS, '--out', join(dir, 'zipped.json')]);
+  const plain = await run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', join(dir, 'plain.json')]);
+  const zipped = await run(['analyze', '--events', gz, '--accounts', ACCOUNTS, '--out', join(dir, 'zipped.json')]);
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal(zipped.code, 0, zipped.stderr);
   const a = JSON.parse(readFileSync(join(dir, 'plain.json'), 'utf8'));
@@ -70,18 +79,56 @@ test('analyze reads .jsonl.gz the same as .jsonl', () => {
   assert.deepEqual(b.input, a.input);
 });
 
-test('analyze applies the detector section of --config and rejects an invalid one', () => {
+test('analyze applies the detector section of --config and rejects an invalid one', async () => {
   const dir = tempDir();
   const strictCfg = join(dir, 'strict.yaml');
   // nothing reaches a risk of 1.0, so with this threshold nothing is flagged
   writeFileSync(strictCfg, 'detector:\n  thresholds:\n    suspicious: 1\n    flagged: 1\n    campaign: 1\n');
-  const r = run(['analyze', '--events', EVENTS, '--out', join(dir, 'r.json'), '--config', strictCfg]);
+  const r = await run(['analyze', '--events', EVENTS, '--out', join(dir, 'r.json'), '--config', strictCfg]);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
   assert.equal(report.accounts.filter((a: { first_flagged_at: string | null }) => a.first_flagged_at !== null).length, 0);
   const badCfg = join(dir, 'bad.yaml');
   writeFileSync(badCfg, 'detector:\n  thresholds:\n    flagged: 2\n');
-  const bad = run(['analyze', '--events', EVENTS, '--out', join(dir, 'r2.json'), '--config', badCfg]);
+  const bad = await run(['analyze', '--events', EVENTS, '--out', join(dir, 'r2.json'), '--config', badCfg]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /thresholds/);
+});
+
+test('eval on files scores the run against labels.json and writes eval.json and eval.html', async () => {
+  const dir = tempDir();
+  const r = await run(['eval', '--events', EVENTS, '--accounts', ACCOUNTS, '--labels', join(FIXTURES, 'labels.json'), '--out', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
+  assert.equal(doc.events, 160);
+  assert.equal(doc.metrics.classes.extraction.recall, 1);
+  assert.equal(doc.metrics.benign_fpr.value, 0);
+  // started 00:10, first member flagged at 00:12
+  assert.ok(Math.abs(doc.metrics.time_to_detect.per_campaign[0].hours_to_detect - 2 / 60) < 1e-9);
+  // both probers send 10 unflagged requests each (from 00:10 until flagged at 00:12) of 60
+  assert.ok(doc.metrics.served_before_flagged.value > 0 && doc.metrics.served_before_flagged.value < 0.5);
+  assert.match(r.stdout, /attack-account recall\s+100\.0%/);
+  const html = readFileSync(join(dir, 'eval.html'), 'utf8');
+  assert.ok(html.includes('Time to detect'));
+});
+
+test('eval --scenario simulates in memory and scores the run', async () => {
+  const dir = tempDir();
+  const r = await run(['eval', '--scenario', 'small', '--seed', '3', '--scale', '0.1', '--days', '0.25', '--out', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
+  assert.deepEqual(doc.source, { scenario: 'small', seed: 3, scale: 0.1, days: 0.25 });
+  assert.ok(doc.events > 0);
+  assert.ok(doc.metrics.accounts.evaluated > 0);
+  assert.match(r.stdout, /benign false-positive rate/);
+});
+
+test('eval without a scenario or files explains what it needs', async () => {
+  const r = await run(['eval', '--out', tempDir()]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--scenario NAME, or --events FILE and --labels FILE/);
+});
+
+describe('analyze and eval commands', { concurrency: 4 }, () => {
+  for (const [name, fn] of cases) plainTest(name, fn);
 });

@@ -1,0 +1,132 @@
+// `distillguard eval`: runs the detector over labelled traffic (a scenario simulated in memory, or the files
+// `simulate` wrote) and scores it against the labels; writes DIR/eval.json and DIR/eval.html.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { DetectorParamsError } from '../detect/errors.ts';
+import { ConfigError } from '../errors.ts';
+import { renderEvalHtml, type EvalDocument } from '../eval/eval-html.ts';
+import { ATTACK_CLASSES, type EvalMetrics } from '../eval/metrics.ts';
+import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
+import { InputLineError } from '../report/analyze-log.ts';
+import { loadDetectorParams } from '../report/detector-config.ts';
+import { defaultDataDir } from '../sim/prompts/data.ts';
+
+interface EvalFlags {
+  scenario?: string;
+  seed: string;
+  scale: string;
+  days?: string;
+  data?: string;
+  events?: string;
+  accounts?: string;
+  labels?: string;
+  out: string;
+  config?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('Score the detector against labelled traffic: --scenario NAME (simulated in memory) or --events/--accounts/--labels files.')
+    .option('--scenario <name>', 'simulate this scenario in memory (e.g. mixed-holdout)')
+    .option('--seed <n>', 'simulation seed', '1')
+    .option('--scale <x>', 'simulation scale (multiplies accounts)', '1')
+    .option('--days <d>', 'simulated days (default: the scenario\'s)')
+    .option('--data <path>', 'folder of public prompt sets for the simulator (default: ../shared/data when it exists)')
+    .option('--events <file>', 'events.jsonl(.gz) written by simulate')
+    .option('--accounts <file>', 'accounts.jsonl written by simulate')
+    .option('--labels <file>', 'labels.json written by simulate')
+    .option('--out <dir>', 'where eval.json and eval.html go', './eval')
+    .option('--config <file>', 'config file whose detector: section overrides the fitted parameters')
+    .action(async (flags: EvalFlags) => {
+      process.exitCode = await runEval(flags);
+    });
+}
+
+function parseNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+export async function runEval(flags: EvalFlags): Promise<number> {
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {percentage}% | {events} events', stream: process.stderr, hideCursor: true }) : null;
+  const progress = bar
+    ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US') })
+    : undefined;
+  try {
+    const params = loadDetectorParams(flags.config);
+    let run: EvalRun;
+    bar?.start(100, 0, { events: 0 });
+    if (flags.scenario !== undefined) {
+      if (flags.events || flags.labels) throw new ConfigError('give either --scenario or --events/--labels, not both');
+      run = evalScenario(
+        {
+          scenario: flags.scenario,
+          seed: parseNumber(flags.seed, '--seed'),
+          scale: parseNumber(flags.scale, '--scale'),
+          days: flags.days === undefined ? undefined : parseNumber(flags.days, '--days'),
+          dataDir: flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd()),
+        },
+        params,
+        progress,
+      );
+    } else {
+      if (!flags.events || !flags.labels) throw new ConfigError('give --scenario NAME, or --events FILE and --labels FILE (and --accounts FILE)');
+      run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
+    }
+    bar?.update(100);
+    bar?.stop();
+    const doc: EvalDocument = {
+      version: 1,
+      generated_at: new Date().toISOString(),
+      source: run.source,
+      events: run.events,
+      params_provenance: params.provenance ?? null,
+      metrics: run.metrics,
+    };
+    const dir = resolve(flags.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'eval.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(join(dir, 'eval.html'), renderEvalHtml(doc));
+    console.log(summaryTable(run.metrics));
+    console.log(`eval: ${run.events.toLocaleString('en-US')} events; wrote ${join(dir, 'eval.json')} and ${join(dir, 'eval.html')}`);
+    return 0;
+  } catch (err) {
+    bar?.stop();
+    if (err instanceof ConfigError || err instanceof DetectorParamsError || err instanceof InputLineError) {
+      console.error(`distillguard eval: ${err.message}`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      console.error(`distillguard eval: ${(err as Error).message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const pct = (v: number | null, d = 1) => (v === null ? 'n/a' : `${(v * 100).toFixed(d)}%`);
+
+/** The short table printed at the end of a run. */
+export function summaryTable(m: EvalMetrics): string {
+  const rows: [string, string, string][] = [['metric', 'value', 'target']];
+  for (const c of ATTACK_CLASSES) {
+    rows.push([`${c} precision / recall`, `${pct(m.classes[c].precision)} / ${pct(m.classes[c].recall)}`, `(${m.classes[c].support} accounts)`]);
+  }
+  const t = m.targets;
+  const mark = (met: boolean) => (met ? 'ok' : 'MISSED');
+  rows.push(['attack-account recall', pct(m.attack_recall.value), `>= 95% ${mark(t.attack_recall_min.met)}`]);
+  rows.push(['benign false-positive rate', `${pct(m.benign_fpr.value, 2)} (${m.benign_fpr.numerator}/${m.benign_fpr.denominator})`, `<= 0.2% ${mark(t.benign_fpr_max.met)}`]);
+  const worst = Object.entries(m.benign_fpr_per_persona).sort(([, a], [, b]) => (b.rate ?? 0) - (a.rate ?? 0))[0];
+  if (worst && (worst[1].rate ?? 0) > 0) rows.push(['  worst benign persona', `${worst[0]} ${pct(worst[1].rate)} (${worst[1].flagged}/${worst[1].accounts})`, '']);
+  rows.push(['campaign pairwise F1', m.campaign_pairwise.f1 === null ? 'n/a' : m.campaign_pairwise.f1.toFixed(3), `>= 0.90 ${mark(t.campaign_pairwise_f1_min.met)}`]);
+  rows.push(['served before flagged', pct(m.served_before_flagged.value), `<= 15% ${mark(t.served_before_flagged_max.met)}`]);
+  const h = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} h`);
+  rows.push(['time to detect median / p90', `${h(m.time_to_detect.median_hours)} / ${h(m.time_to_detect.p90_hours)}`, `(${m.time_to_detect.detected}/${m.time_to_detect.campaigns} campaigns)`]);
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd()).join('\n');
+}
