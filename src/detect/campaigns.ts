@@ -57,7 +57,7 @@ export class CampaignTracker {
       }
       computeFeatures({ counters, users, metas: members.map((a) => a.meta), atMs: tsMs }, params.shrinkage, this.features);
       const bonus =
-        params.linkage.kind_logit_bonus * Math.max(0, community.kinds.size - 1) +
+        params.linkage.kind_logit_bonus * Math.max(0, community.families.size - 1) +
         params.linkage.size_logit_bonus * Math.max(0, Math.log2(members.length / 2));
       const s = scorer.score(this.features, bonus);
       if (s.risk < params.thresholds.campaign) continue;

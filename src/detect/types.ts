@@ -96,10 +96,12 @@ export interface DetectorParams {
   linkage: {
     /** base weight of each evidence kind (multiplied by the value's rarity) */
     kind_weights: Record<string, number>;
-    /** an account joins a campaign only with evidence of at least this many kinds ... */
+    /** an account joins a campaign only with evidence of at least this many independent kinds (families) ... */
     min_kinds: number;
-    /** ... or at least this much total evidence weight */
+    /** ... or at least this much evidence weight (summed over families, strongest value per family) */
     strong_weight: number;
+    /** a family counts toward min_kinds only when its strongest value weighs at least this much */
+    min_family_weight: number;
     /** values held by more than this share of all accounts (and more than common_floor accounts) carry no evidence */
     max_value_share: number;
     common_floor: number;
@@ -111,7 +113,7 @@ export interface DetectorParams {
     template_min_repeats: number;
     min_campaign_size: number;
     louvain_resolution: number;
-    /** log-odds added to a campaign's pooled score per evidence kind beyond the first */
+    /** log-odds added to a campaign's pooled score per independent evidence family beyond the first */
     kind_logit_bonus: number;
     /** log-odds added per doubling of the campaign's size beyond 2 members */
     size_logit_bonus: number;
@@ -122,6 +124,8 @@ export interface DetectorParams {
     /** ... or when this much event time has passed (with at least recompute_min_events / 10 events) */
     recompute_max_minutes: number;
     creation_burst_hours: number;
+    /** accounts that must share a creation-time bucket before it counts as a burst */
+    burst_min_accounts: number;
     activity_bucket_minutes: number;
   };
 }

@@ -2,13 +2,14 @@
 // values on the other (an edge per holder, weighted by the value's rarity), so a value held by a thousand
 // accounts costs a thousand edges, not half a million pairs, and still binds them tightly. Louvain finds
 // the communities; an account stays in its community only with evidence of several independent kinds, or
-// one very strong one (a rare shared card): one university NAT address or one SDK version is not enough.
+// one very strong one (a rare shared card): one university NAT (address, block and ASN are one family of
+// evidence) or one SDK version is not enough.
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { seededRandom } from '../sketches/hash.ts';
 import type { DetectorParams } from '../types.ts';
 import { EvidenceIndex } from './evidence-index.ts';
-import type { EvidenceKind } from './values.ts';
+import { KIND_FAMILY, type EvidenceKind } from './values.ts';
 
 // The package is CommonJS with ESM-style typings: at run time the default import is the function itself,
 // while the types see a namespace holding `default`. Accept both.
@@ -33,7 +34,8 @@ export interface Community {
   /** account indexes that qualified, ascending */
   members: number[];
   evidence: SharedValue[];
-  kinds: Set<EvidenceKind>;
+  /** independent families of evidence among the members (see KIND_FAMILY) */
+  families: Set<string>;
 }
 
 export interface LinkageRun {
@@ -48,7 +50,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   let edges = 0;
   for (const [key, e] of index.entries) {
     if (e.members.length < 2) continue;
-    const weight = EvidenceIndex.weight(e, accounts, lp.kind_weights[e.kind] ?? 0, lp.max_value_share, lp.common_floor);
+    const weight = EvidenceIndex.weight(e, accounts, lp.kind_weights[e.kind] ?? 0, lp.max_value_share, lp.common_floor, lp.burst_min_accounts);
     if (weight <= 0) continue;
     const vnode = `v${used.length}`;
     graph.addNode(vnode);
@@ -64,19 +66,19 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
 
   const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
 
-  // per account: evidence kinds and weight that tie it to others of its own community
-  const kindsOf = new Map<number, Set<EvidenceKind>>();
-  const weightOf = new Map<number, number>();
+  // per account and evidence family: the strongest value tying it to others of its own community
+  // (the strongest, not the sum: eight LSH bands of one template are one piece of evidence)
+  const familyWeights = new Map<number, Map<string, number>>();
   const evidenceOf = new Map<number, SharedValue[]>();
   used.forEach((v, i) => {
     const c = community[`v${i}`]!;
     const holders = v.members.filter((m) => community[`a${m}`] === c);
     if (holders.length < 2) return;
+    const family = KIND_FAMILY[v.kind];
     for (const m of holders) {
-      let kinds = kindsOf.get(m);
-      if (!kinds) kindsOf.set(m, (kinds = new Set()));
-      kinds.add(v.kind);
-      weightOf.set(m, (weightOf.get(m) ?? 0) + v.weight);
+      let fw = familyWeights.get(m);
+      if (!fw) familyWeights.set(m, (fw = new Map()));
+      if ((fw.get(family) ?? 0) < v.weight) fw.set(family, v.weight);
     }
     let list = evidenceOf.get(c);
     if (!list) evidenceOf.set(c, (list = []));
@@ -84,8 +86,14 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   });
 
   const membersOf = new Map<number, number[]>();
-  for (const [m, kinds] of kindsOf) {
-    if (kinds.size < lp.min_kinds && (weightOf.get(m) ?? 0) < lp.strong_weight) continue;
+  for (const [m, fw] of familyWeights) {
+    let families = 0;
+    let total = 0;
+    for (const w of fw.values()) {
+      total += w;
+      if (w >= lp.min_family_weight) families++;
+    }
+    if (families < lp.min_kinds && total < lp.strong_weight) continue;
     const c = community[`a${m}`]!;
     let list = membersOf.get(c);
     if (!list) membersOf.set(c, (list = []));
@@ -97,7 +105,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     if (members.length < lp.min_campaign_size) continue;
     members.sort((a, b) => a - b);
     const evidence = orderEvidence(evidenceOf.get(c) ?? []);
-    communities.push({ members, evidence, kinds: new Set(evidence.map((e) => e.kind)) });
+    communities.push({ members, evidence, families: new Set(evidence.map((e) => KIND_FAMILY[e.kind])) });
   }
   communities.sort((a, b) => a.members[0]! - b.members[0]!);
   return { communities, edges };

@@ -1,7 +1,7 @@
 // Inverted index from linkage value to the accounts holding it. Linking looks up shared values here instead
 // of comparing accounts pairwise; a value's account count is its commonness (the IDF of the evidence).
 import type { AccountState } from '../account-state.ts';
-import { VALUES_PER_KIND, type EvidenceKind } from './values.ts';
+import { BURST_KINDS, VALUES_PER_KIND, type EvidenceKind } from './values.ts';
 
 export interface ValueEntry {
   kind: EvidenceKind;
@@ -35,10 +35,14 @@ export class EvidenceIndex {
     if (e.members.length < this.maxMembers) e.members.push(acc.idx);
   }
 
-  /** Evidence weight of one shared value: the kind's weight times the value's rarity, 0 when it is common. */
-  static weight(entry: ValueEntry, accounts: number, kindWeight: number, maxShare: number, floor: number): number {
+  /**
+   * Evidence weight of one shared value: the kind's weight times the value's rarity; 0 when the value is
+   * common, or when a creation-burst value is shared by fewer accounts than make a burst.
+   */
+  static weight(entry: ValueEntry, accounts: number, kindWeight: number, maxShare: number, floor: number, burstMin = 2): number {
     const n = entry.count;
     if (n < 2 || n > Math.max(floor, maxShare * accounts)) return 0;
+    if (BURST_KINDS.has(entry.kind) && n < burstMin) return 0;
     const rarity = Math.log1p(accounts / n) / Math.log1p(accounts / 2);
     return kindWeight * Math.min(1, Math.max(0, rarity));
   }

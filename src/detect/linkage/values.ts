@@ -12,6 +12,25 @@ export type EvidenceKind =
   | 'sync_activity' // first activity in the same few minutes
   | 'sync_pivot'; // moved to a new release in the same hour
 
+/**
+ * Kinds that come from the same underlying fact count once toward "several independent kinds": a NAT
+ * address, its signup block and its ASN are one piece of evidence (a shared network), not three.
+ */
+export const KIND_FAMILY: Record<EvidenceKind, string> = {
+  payment: 'payment',
+  signup_network: 'network',
+  asn_burst: 'network',
+  client_network: 'network',
+  email_shape: 'identity',
+  client_fingerprint: 'tooling',
+  template: 'content',
+  sync_activity: 'timing',
+  sync_pivot: 'timing',
+};
+
+/** Kinds whose values carry the account's creation time bucket: evidence only when several share one. */
+export const BURST_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['signup_network', 'email_shape', 'asn_burst']);
+
 /** Values of one kind an account may register at most (residential proxies rotate through many blocks). */
 export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
   payment: 1,

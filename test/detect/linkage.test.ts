@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Detector } from '../../src/detect/detector.ts';
+import { findCommunities } from '../../src/detect/linkage/communities.ts';
+import { EvidenceIndex } from '../../src/detect/linkage/evidence-index.ts';
+import { addressBlock } from '../../src/detect/linkage/values.ts';
+import { defaultParams } from '../../src/detect/params.ts';
+import { isFlagged, type DetectorParams } from '../../src/detect/types.ts';
+import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
+import { byTime, enterprise, hydra, sameSdk, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
+
+function params(): DetectorParams {
+  const p = defaultParams();
+  p.linkage.recompute_min_events = 100;
+  return p;
+}
+
+function run(p: DetectorParams, sets: { accounts: AccountRecordV1[]; events: LogEventV1[] }[]): Detector {
+  const d = new Detector(p);
+  for (const s of sets) for (const a of s.accounts) d.ingestAccount(a);
+  for (const e of byTime(sets.flatMap((s) => s.events))) d.ingest(e);
+  d.flush();
+  return d;
+}
+
+const world = () => [hydra(12, 3), universityNat(40), enterprise(), sameSdk(30), tutoringApp()];
+
+test('links a hydra pool into one campaign backed by several kinds of evidence', () => {
+  const d = run(params(), world());
+  const { campaigns, accounts } = d.results();
+  const hyd = campaigns.filter((c) => c.accounts.some((a) => a.startsWith('hyd_')));
+  assert.equal(hyd.length, 1);
+  const c = hyd[0]!;
+  assert.deepEqual([...c.accounts].sort(), Array.from({ length: 12 }, (_, i) => `hyd_${i}`).sort());
+  assert.equal(c.kind, 'distillation');
+  const kinds = new Set(c.evidence.map((e) => e.type));
+  for (const k of ['payment', 'template', 'email_shape']) assert.ok(kinds.has(k), `evidence of kind ${k}`);
+  for (const a of accounts.filter((x) => x.account_id.startsWith('hyd_'))) assert.equal(a.campaign_id, c.campaign_id);
+});
+
+test('does not link the university NAT, the enterprise or the same-SDK users into campaigns', () => {
+  const d = run(params(), world());
+  const { campaigns, accounts } = d.results();
+  for (const c of campaigns) for (const a of c.accounts) assert.ok(a.startsWith('hyd_'), `${a} wrongly in ${c.campaign_id}`);
+  for (const a of accounts) {
+    if (a.account_id.startsWith('hyd_')) continue;
+    assert.equal(a.campaign_id, null, a.account_id);
+    assert.ok(!isFlagged(a.verdict), `${a.account_id} is ${a.verdict}`);
+  }
+});
+
+test('one network (NAT address, its block and ASN) or one SDK version alone does not make a community', () => {
+  const d = run(params(), [hydra(12, 3), universityNat(40, 11, 60 * 24 * 40), sameSdk(30)]);
+  const { communities } = findCommunities(d.index, d.accounts.length, d.params);
+  assert.ok(communities.some((c) => c.members.some((m) => d.accounts[m]!.id.startsWith('hyd_'))), 'the hydra forms one');
+  for (const community of communities) {
+    for (const m of community.members) {
+      const id = d.accounts[m]!.id;
+      assert.ok(!id.startsWith('uni_') && !id.startsWith('sdk_'), `${id} qualified for a community`);
+    }
+  }
+});
+
+test('accounts that each look clean alone are caught through their campaign', () => {
+  const sets = () => [hydra(15, 1, 23), universityNat(20), sameSdk(10)];
+  const alone = params();
+  for (const k of Object.keys(alone.linkage.kind_weights)) alone.linkage.kind_weights[k] = 0;
+  const solo = run(alone, sets()).results();
+  for (const a of solo.accounts.filter((x) => x.account_id.startsWith('hyd_'))) assert.ok(!isFlagged(a.verdict), `${a.account_id} flagged alone (${a.risk})`);
+  const linked = run(params(), sets()).results();
+  const hyd = linked.accounts.filter((x) => x.account_id.startsWith('hyd_'));
+  for (const a of hyd) {
+    assert.equal(a.verdict, 'distillation', a.account_id);
+    assert.notEqual(a.campaign_id, null);
+    assert.equal(a.signals[0]!.name, 'campaign_risk');
+  }
+});
+
+test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
+  const w = (count: number) => EvidenceIndex.weight({ kind: 'payment', count, members: [] }, 10_000, 3, 0.3, 8);
+  assert.equal(w(2), 3);
+  assert.ok(w(4) > w(40) && w(40) > w(400) && w(400) > 0);
+  assert.equal(w(1), 0, 'a value nobody shares');
+  assert.equal(w(5000), 0, 'a value half of all accounts hold');
+});
+
+test('address blocks: /24 for IPv4, /48 for IPv6', () => {
+  assert.equal(addressBlock('47.14.150.188'), '47.14.150.0/24');
+  assert.equal(addressBlock('2001:db8:85a3:8d3:1319:8a2e:370:7348'), '2001:db8:85a3::/48');
+});
