@@ -6,11 +6,11 @@
 //        [--duration=S] [--warmup=S] [--rounds=N] [--soak=S | --no-soak] [--connections=N] [--cpu-prof]
 //
 // Flags take their value with `=` so that scripts/run-bench.mjs can tell them from its filter argument.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { topSelfTime } from './lib/cpuprofile.ts';
+import { summarizeProfile } from './lib/cpuprofile.ts';
 import { runLoad } from './lib/load.ts';
 import type { LoadRequest } from './lib/load-types.ts';
 import { countEventLines, countSqliteEvents } from './lib/event-count.ts';
@@ -23,6 +23,7 @@ import {
   cpuUsPerRequest,
   renderMarkdown,
   summarize,
+  type CpuProfileReport,
   type EventsCheck,
   type GatewayBenchReport,
   type RunRecord,
@@ -187,7 +188,7 @@ async function soak(settings: Settings, ctx: StartContext): Promise<SoakReport> 
   };
   let gateway: RunningTarget | undefined;
   try {
-    gateway = await startTarget('gateway', { ...ctx, gatewayNodeFlags: [] }, 'gateway-soak');
+    gateway = await startTarget('gateway', ctx, 'gateway-soak');
     const pid = gateway.server.pid;
     // A mode the gateway answers wrongly is left out of the soak (and named), rather than failing it outright.
     for (const mode of MODES) {
@@ -243,6 +244,24 @@ function keepLogsOnlyOnFailure(workDir: string, somethingFailed: boolean): void 
   log(`server logs kept in ${workDir}`);
 }
 
+/**
+ * Of the per-thread profiles in `dir`, keeps the busiest (the main thread, where requests are handled) as
+ * `keepAs`, summarises it, and adds up the busy time of the other threads. Removes `dir`.
+ */
+function keepBusiestProfile(dir: string, keepAs: string): Omit<CpuProfileReport, 'target' | 'answered'> | undefined {
+  if (!existsSync(dir)) return undefined;
+  const profiles = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ path: join(dir, f), summary: summarizeProfile(join(dir, f), 25) }))
+    .sort((a, b) => b.summary.busyMs - a.summary.busyMs);
+  const [main, ...others] = profiles;
+  if (main) renameSync(main.path, keepAs);
+  rmSync(dir, { recursive: true, force: true });
+  if (!main) return undefined;
+  const otherThreadsBusyMs = others.reduce((ms, p) => ms + p.summary.busyMs, 0);
+  return { file: relative(REPO_ROOT, keepAs), otherThreadsBusyMs, ...main.summary };
+}
+
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   installSignalHandlers();
@@ -252,7 +271,9 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const workDir = mkdtempSync(join(os.tmpdir(), 'dg-bench-'));
   const machine = describeMachine();
-  const profileName = `gateway-${stamp}.cpuprofile`;
+  // One directory per target: node writes a profile per thread (tsx's loader, the SQLite worker), and a
+  // fixed --cpu-prof-name would let them overwrite each other.
+  const profileDir = (target: TargetName): string => join(resultsDir, `${target}-${stamp}-cpuprofile`);
   log(`gateway bench: targets ${settings.targets.join(', ')}; modes ${settings.modes.join(', ')}; scratch ${workDir}`);
 
   const running = new Map<TargetName, RunningTarget>();
@@ -262,9 +283,9 @@ async function main(): Promise<void> {
     const upstream = await startUpstreamProcess(workDir);
     const ctx: StartContext = { upstreamUrl: upstream.url, workDir };
     for (const name of settings.targets) {
-      const flags = name === 'gateway' && settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`, `--cpu-prof-name=${profileName}`] : [];
+      const flags = settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(name)}`] : [];
       try {
-        running.set(name, await startTarget(name, { ...ctx, gatewayNodeFlags: flags }));
+        running.set(name, await startTarget(name, { ...ctx, nodeFlags: flags }));
         log(`${name}: listening on ${running.get(name)?.origin}`);
       } catch (err) {
         failures.set(name, (err as Error).message);
@@ -297,9 +318,12 @@ async function main(): Promise<void> {
       soak: soakReport,
       events,
     };
-    const profilePath = join(resultsDir, profileName);
-    if (settings.cpuProf && existsSync(profilePath)) {
-      report.cpuProfile = { file: relative(REPO_ROOT, profilePath), top: topSelfTime(profilePath, 25) };
+    if (settings.cpuProf) {
+      report.cpuProfiles = [];
+      for (const target of settings.targets) {
+        const profile = keepBusiestProfile(profileDir(target), join(resultsDir, `${target}-${stamp}.cpuprofile`));
+        if (profile) report.cpuProfiles.push({ target, answered: answered.get(target) ?? 0, ...profile });
+      }
     }
   } finally {
     await stopAll();

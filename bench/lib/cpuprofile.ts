@@ -28,7 +28,14 @@ function shortLocation(url: string, line: number): string {
   return `${short}:${line + 1}`;
 }
 
-export function topSelfTime(profilePath: string, limit = 25): SelfTimeEntry[] {
+export interface ProfileSummary {
+  /** CPU time sampled outside (idle), ms */
+  busyMs: number;
+  /** functions with the most self time, most first */
+  top: SelfTimeEntry[];
+}
+
+export function summarizeProfile(profilePath: string, limit = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
   const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, { entry: Omit<SelfTimeEntry, 'selfMs' | 'share'>; us: number }>();
@@ -45,8 +52,9 @@ export function topSelfTime(profilePath: string, limit = 25): SelfTimeEntry[] {
     if (slot) slot.us += delta;
     else selfUs.set(key, { entry: { function: functionName || '(anonymous)', location: shortLocation(url, lineNumber) }, us: delta });
   }
-  return [...selfUs.values()]
+  const top = [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, limit)
     .map(({ entry, us }) => ({ ...entry, selfMs: us / 1000, share: totalUs ? (100 * us) / totalUs : 0 }));
+  return { busyMs: totalUs / 1000, top };
 }

@@ -3,7 +3,7 @@
 import type { LoadResult } from './load-types.ts';
 import type { MachineInfo } from './machine.ts';
 import type { Mode } from './payloads.ts';
-import type { SelfTimeEntry } from './cpuprofile.ts';
+import type { ProfileSummary } from './cpuprofile.ts';
 import { round, type RssSample, type RssTrend } from './stats.ts';
 import { TARGET_LABELS, type TargetName } from './targets.ts';
 
@@ -78,6 +78,15 @@ export interface GoalCheck {
   met: boolean;
 }
 
+export interface CpuProfileReport extends ProfileSummary {
+  target: TargetName;
+  file: string;
+  /** requests the target answered while profiled */
+  answered: number;
+  /** busy time of the process's other threads (module loader, SQLite writer), ms; `busyMs` is the main thread */
+  otherThreadsBusyMs: number;
+}
+
 export interface GatewayBenchReport {
   bench: 'gateway';
   startedAt: string;
@@ -89,7 +98,8 @@ export interface GatewayBenchReport {
   soak?: SoakReport;
   /** events written by the gateway of the comparison runs */
   events?: EventsCheck;
-  cpuProfile?: { file: string; top: SelfTimeEntry[] };
+  /** with --cpu-prof: each target's profile over its whole life (pre-flight, warm-ups, measured runs) */
+  cpuProfiles?: CpuProfileReport[];
 }
 
 function median(values: number[]): number {
@@ -247,13 +257,18 @@ export function renderMarkdown(report: GatewayBenchReport): string {
       lines.push(`RSS soak: failed: ${soak.failure ?? 'no result'}`);
     }
   }
-  if (report.cpuProfile) {
+  for (const p of report.cpuProfiles ?? []) {
+    const perRequest = p.answered > 0 ? (1000 * p.busyMs) / p.answered : Number.NaN;
     lines.push('');
-    lines.push(`Top self time in the gateway process, share of its busy (non-idle) CPU time (${report.cpuProfile.file}):`);
+    lines.push(
+      `CPU profile of the ${TARGET_LABELS[p.target]} (${p.file}): main thread ${fmt(p.busyMs, 0)} ms busy for ` +
+        `${p.answered} answered requests, ${fmt(perRequest, 0)} µs each; other threads ${fmt(p.otherThreadsBusyMs, 0)} ms. ` +
+        'Top self time on the main thread, as a share of its busy time:',
+    );
     lines.push('');
     lines.push('| self ms | share | function | location |');
     lines.push('|---:|---:|---|---|');
-    for (const e of report.cpuProfile.top) {
+    for (const e of p.top.slice(0, p.target === 'gateway' ? 25 : 12)) {
       lines.push(`| ${fmt(e.selfMs, 0)} | ${fmt(e.share, 1)} % | ${e.function} | ${e.location} |`);
     }
   }

@@ -27,8 +27,8 @@ export interface StartContext {
   upstreamUrl: string;
   /** Scratch directory of this bench run (logs, data dirs). */
   workDir: string;
-  /** Extra node flags for the distillguard gateway process, e.g. --cpu-prof. */
-  gatewayNodeFlags?: string[];
+  /** Extra node flags for the target's process, e.g. --cpu-prof. */
+  nodeFlags?: string[];
 }
 
 export interface RunningTarget {
@@ -49,7 +49,7 @@ async function startBare(ctx: StartContext): Promise<RunningTarget> {
   const server = await spawnServer({
     name: 'bare proxy',
     command: process.execPath,
-    args: ['--import', 'tsx', join(BENCH_DIR, 'bare-proxy.ts'), '--port', String(port), '--upstream', ctx.upstreamUrl],
+    args: [...(ctx.nodeFlags ?? []), '--import', 'tsx', join(BENCH_DIR, 'bare-proxy.ts'), '--port', String(port), '--upstream', ctx.upstreamUrl],
     port,
     cwd: REPO_ROOT,
     logFile: join(ctx.workDir, 'bare-proxy.log'),
@@ -94,7 +94,7 @@ async function startGateway(ctx: StartContext, instance = 'gateway'): Promise<Ru
     name: instance,
     command: process.execPath,
     args: [
-      ...(ctx.gatewayNodeFlags ?? []),
+      ...(ctx.nodeFlags ?? []),
       CLI,
       'serve',
       '--port', String(port),
@@ -141,7 +141,7 @@ async function startPortkey(ctx: StartContext): Promise<RunningTarget> {
   const server = await spawnServer({
     name: 'portkey',
     command: process.execPath,
-    args: [PORTKEY_ENTRY, '--headless', `--port=${port}`],
+    args: [...(ctx.nodeFlags ?? []), PORTKEY_ENTRY, '--headless', `--port=${port}`],
     port,
     cwd: PORTKEY_DIR,
     env: { ...process.env, NODE_ENV: 'production' },

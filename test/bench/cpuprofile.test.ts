@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { topSelfTime } from '../../bench/lib/cpuprofile.ts';
+import { summarizeProfile } from '../../bench/lib/cpuprofile.ts';
 
 describe('cpu profile summary', () => {
   it('ranks functions by self time summed over their samples, idle time left out', () => {
@@ -27,7 +27,8 @@ describe('cpu profile summary', () => {
           timeDeltas: [1000, 3000, 2000, 1500, 500, 90_000],
         }),
       );
-      const top = topSelfTime(file, 2);
+      const { busyMs, top } = summarizeProfile(file, 2);
+      assert.equal(busyMs, 8);
       assert.equal(top.length, 2);
       assert.deepEqual(
         top.map((e) => [e.function, e.location, e.selfMs]),
