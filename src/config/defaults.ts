@@ -61,4 +61,16 @@ export const DEFAULT_CONFIG = {
     },
   },
   group: { rpm: 1000, tpm: 2_000_000 },
+  enforcement: {
+    mode: 'shadow',
+    // Graduated: the stronger and surer the verdict, the stronger the action; all reversible.
+    rules: [
+      { verdict: 'distillation', min_risk: 0.97, action: 'suspend' },
+      { verdict: 'distillation', min_risk: 0, action: 'degrade' },
+      { verdict: 'extraction', min_risk: 0.97, action: 'suspend' },
+      { verdict: 'extraction', min_risk: 0, action: 'verify' },
+      { verdict: 'jailbreak', min_risk: 0, action: 'throttle' },
+      { verdict: 'suspicious', min_risk: 0, action: 'observe', campaign: false },
+    ],
+  },
 } as const;

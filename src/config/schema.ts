@@ -38,6 +38,44 @@ const tiersSchema = z.object({
   org: tierPolicySchema,
 });
 
+const actionKind = z.enum(['observe', 'throttle', 'degrade', 'verify', 'suspend']);
+
+/** What the gateway does with the detector's verdicts (issue: closed loop). */
+export const enforcementSchema = z.object({
+  /** shadow: decide and record, change nothing (a new install starts here); enforce: act. */
+  mode: z.enum(['shadow', 'enforce']).default('shadow'),
+  /** Rules in order; the first whose verdict, risk and tiers match gives the action. */
+  rules: z
+    .array(
+      z.object({
+        verdict: z.enum(['suspicious', 'distillation', 'extraction', 'jailbreak']),
+        min_risk: z.number().min(0).max(1).default(0),
+        /** tiers the rule applies to; empty = all */
+        tiers: z.array(z.enum(['none', 'email', 'phone', 'id', 'org'])).default([]),
+        action: actionKind,
+        /** apply to the whole campaign when the account belongs to one */
+        campaign: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  /** Accounts at these tiers are never suspended without an analyst's approval (the action waits in review). */
+  review_tiers: z.array(z.enum(['none', 'email', 'phone', 'id', 'org'])).default(['id', 'org']),
+  /** Accounts and organisations never acted on automatically. */
+  allowlist: z.object({ accounts: z.array(z.string()).default([]), orgs: z.array(z.string()).default([]) }).prefault({}),
+  /** Where a caller told to verify is sent (in the 403 body). */
+  verification_url: z.string().url().default('https://example.com/verify'),
+  /** A throttled account's limits are its tier's limits times this factor. */
+  throttle_factor: z.number().positive().max(1).default(0.1),
+  degrade: z
+    .object({
+      reasoning: z.enum(['summary', 'none']).default('none'),
+      max_tokens: z.number().int().positive().default(1024),
+    })
+    .prefault({}),
+});
+export type EnforcementConfig = z.infer<typeof enforcementSchema>;
+export type ActionKind = z.infer<typeof actionKind>;
+
 export const configSchema = z
   .object({
     server: z
@@ -82,6 +120,9 @@ export const configSchema = z
         queue_max: z.number().int().positive().default(100_000),
       })
       .prefault({}),
+    enforcement: enforcementSchema.prefault({}),
+    /** Overrides of the detector's fitted parameters (validated by the detector, see src/detect/params.ts). */
+    detector: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
