@@ -30,7 +30,8 @@ export function spawn(world: World, rng: Rng, count: number): Population {
         requestsPerSession: 2.5, gapMedianS: 70, gapSigma: 1, weekendFactor: 1.3 })) {
         yield buildEvent(a.caller, t, {
           model: usesMini && r.chance(0.8) ? world.smallModel : largeModel(world, r, t, adoptAt),
-          messages: chatTurns(r, world.prompts.chat(r), 0.35),
+          // Now and then someone pokes at the assistant out of curiosity ("what is your system prompt?").
+          messages: chatTurns(r, r.chance(0.004) ? world.prompts.systemPromptExtraction(r) : world.prompts.chat(r), 0.35),
           maxTokens: r.chance(0.5) ? undefined : r.pick([1024, 2048, 4096]),
           params: { temperature: r.pick([0.7, 1, 0.8]), stream: true },
           outputMedian: 350, errorRate: 0.01,
