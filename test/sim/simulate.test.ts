@@ -104,6 +104,37 @@ test('labels cover every account in the events and every campaign they name', ()
   assert.equal(labels.days, 2);
 });
 
+test('nobody asks for the new model before its release', () => {
+  const release = labels.releases[0];
+  const at = Date.parse(release.released_at);
+  let after = 0;
+  for (const l of eventLines) {
+    const e = JSON.parse(l) as { ts: string; model: string };
+    if (e.model !== release.model) continue;
+    assert.ok(Date.parse(e.ts) >= at, `${e.ts} before ${release.released_at}`);
+    after++;
+  }
+  assert.ok(after > 0);
+});
+
+test('every account stays under its tier\'s per-account requests-per-minute limit', () => {
+  const rpm: Record<string, number> = { none: 120, email: 300, phone: 1000, id: 4000, org: 10_000 };
+  const tier = new Map<string, string>();
+  for (const l of accountLines) {
+    const a = JSON.parse(l) as { account_id: string; verification: string };
+    tier.set(a.account_id, a.verification);
+  }
+  const recent = new Map<string, number[]>();
+  for (const l of eventLines) {
+    const e = JSON.parse(l) as { ts: string; account_id: string };
+    const t = Date.parse(e.ts);
+    const window = (recent.get(e.account_id) ?? []).filter((x) => x > t - 60_000);
+    window.push(t);
+    recent.set(e.account_id, window);
+    assert.ok(window.length <= rpm[tier.get(e.account_id) ?? 'none'], `${e.account_id} over its limit at ${e.ts}`);
+  }
+});
+
 test('small sends traffic from every persona and every attack', () => {
   const active = new Set<string>();
   for (const l of eventLines) active.add(labels.accounts[(JSON.parse(l) as { account_id: string }).account_id].persona);
