@@ -9,6 +9,10 @@ import type { Account, AccountStatus, ApiKeyRecord, Principal } from './types.ts
 export const IDENTITY_DB_FILE = 'distillguard.sqlite';
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'suspended'];
 
+/** Change-log rows kept at least; pruning runs every CHANGE_LOG_PRUNE_EVERY rows. */
+export const CHANGE_LOG_KEEP = 10_000;
+export const CHANGE_LOG_PRUNE_EVERY = 1_000;
+
 const MIGRATIONS = [
   `CREATE TABLE accounts (
      id TEXT PRIMARY KEY,
@@ -26,7 +30,26 @@ const MIGRATIONS = [
      revoked_at TEXT
    );
    CREATE INDEX api_keys_account ON api_keys (account_id);`,
+  // A change log, filled by triggers so no writer can forget it: which account's keys a cache must
+  // refresh. It lets a cache reload only what changed instead of every key (tens of thousands on a
+  // large deployment) each time one account moves. Only the latest CHANGE_LOG_KEEP rows are kept;
+  // a cache further behind than that reloads everything.
+  `CREATE TABLE identity_changes (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     account_id TEXT NOT NULL
+   );
+   CREATE TRIGGER identity_changes_account_insert AFTER INSERT ON accounts
+     BEGIN INSERT INTO identity_changes (account_id) VALUES (NEW.id); END;
+   CREATE TRIGGER identity_changes_account_update AFTER UPDATE ON accounts
+     BEGIN INSERT INTO identity_changes (account_id) VALUES (NEW.id); END;
+   CREATE TRIGGER identity_changes_key_insert AFTER INSERT ON api_keys
+     BEGIN INSERT INTO identity_changes (account_id) VALUES (NEW.account_id); END;
+   CREATE TRIGGER identity_changes_key_update AFTER UPDATE ON api_keys
+     BEGIN INSERT INTO identity_changes (account_id) VALUES (NEW.account_id); END;
+   CREATE TRIGGER identity_changes_prune AFTER INSERT ON identity_changes WHEN NEW.seq % ${CHANGE_LOG_PRUNE_EVERY} = 0
+     BEGIN DELETE FROM identity_changes WHERE seq <= NEW.seq - ${CHANGE_LOG_KEEP}; END;`,
 ];
+
 
 /** Account ids, org ids and group ids: what fits in a log line and a URL path without escaping. */
 const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -104,6 +127,12 @@ export class IdentityStore {
         `SELECT k.id AS key_id, k.hash, k.revoked_at, a.id AS account_id, a.org_id, a.tier, a.group_id, a.status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id`,
       ),
+      principalsChangedSince: db.prepare(
+        `SELECT k.id AS key_id, k.hash, k.revoked_at, a.id AS account_id, a.org_id, a.tier, a.group_id, a.status
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id
+         WHERE k.account_id IN (SELECT account_id FROM identity_changes WHERE seq > ?)`,
+      ),
+      changeWindow: db.prepare('SELECT MIN(seq) AS oldest, MAX(seq) AS latest FROM identity_changes'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
   }
@@ -198,22 +227,21 @@ export class IdentityStore {
 
   /** Every key with its account's current state, for IdentityCache. */
   loadPrincipals(): Map<string, PrincipalEntry> {
-    const out = new Map<string, PrincipalEntry>();
-    for (const row of this.#stmt.principals.iterate() as IterableIterator<PrincipalRow>) {
-      out.set(row.key_id, {
-        hash: row.hash,
-        revoked: row.revoked_at !== null,
-        principal: {
-          keyId: row.key_id,
-          accountId: row.account_id,
-          orgId: row.org_id,
-          tier: row.tier,
-          groupId: row.group_id,
-          status: row.status,
-        },
-      });
-    }
-    return out;
+    return toPrincipalEntries(this.#stmt.principals.all() as PrincipalRow[]);
+  }
+
+  /** Keys of the accounts changed after change-log position `seq` (see changeWindow). */
+  loadPrincipalsChangedSince(seq: number): Map<string, PrincipalEntry> {
+    return toPrincipalEntries(this.#stmt.principalsChangedSince.all(seq) as PrincipalRow[]);
+  }
+
+  /**
+   * The change log's span: `latest` is the position to remember after loading; a cache whose position
+   * is below `oldest - 1` missed pruned changes and must load everything. Both 0 while the log is empty.
+   */
+  changeWindow(): { oldest: number; latest: number } {
+    const row = this.#stmt.changeWindow.get() as { oldest: number | null; latest: number | null };
+    return { oldest: row.oldest ?? 0, latest: row.latest ?? 0 };
   }
 
   /**
@@ -264,6 +292,25 @@ export function accountJson(a: Account) {
 /** A key record in the same wire form; there is no secret in it to leak. */
 export function keyJson(k: ApiKeyRecord) {
   return { id: k.id, account_id: k.accountId, created_at: k.createdAt, revoked_at: k.revokedAt };
+}
+
+function toPrincipalEntries(rows: PrincipalRow[]): Map<string, PrincipalEntry> {
+  const out = new Map<string, PrincipalEntry>();
+  for (const row of rows) {
+    out.set(row.key_id, {
+      hash: row.hash,
+      revoked: row.revoked_at !== null,
+      principal: {
+        keyId: row.key_id,
+        accountId: row.account_id,
+        orgId: row.org_id,
+        tier: row.tier,
+        groupId: row.group_id,
+        status: row.status,
+      },
+    });
+  }
+  return out;
 }
 
 function toAccount(row: AccountRow): Account {

@@ -11,7 +11,9 @@ const RANDOM_PART_CHARS = 43;
 export const SECRET_LENGTH = SECRET_PREFIX.length + KEY_ID_PREFIX.length + KEY_ID_HEX_CHARS + 1 + RANDOM_PART_CHARS;
 
 const KEY_ID_PATTERN = /^key_[0-9a-f]{12}$/;
-const SECRET_PATTERN = /^dg-(key_[0-9a-f]{12})-[A-Za-z0-9_-]{43}$/;
+const SECRET_PATTERN = /^dg-key_[0-9a-f]{12}-[A-Za-z0-9_-]{43}$/;
+const KEY_ID_START = SECRET_PREFIX.length;
+const KEY_ID_END = KEY_ID_START + KEY_ID_PREFIX.length + KEY_ID_HEX_CHARS;
 
 export interface GeneratedKey {
   keyId: string;
@@ -30,8 +32,8 @@ export function isKeyId(value: string): boolean {
 
 /** The key id inside a well-formed secret, or null. The length check turns most garbage away before the regex. */
 export function parseKeyId(secret: string): string | null {
-  if (secret.length !== SECRET_LENGTH) return null;
-  return SECRET_PATTERN.exec(secret)?.[1] ?? null;
+  if (secret.length !== SECRET_LENGTH || !SECRET_PATTERN.test(secret)) return null;
+  return secret.slice(KEY_ID_START, KEY_ID_END);
 }
 
 /** HMAC-SHA256 of the secret under the pepper, hex (what the store keeps). */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdentityCache } from '../../src/identity/identity-cache.ts';
 import { generateKey } from '../../src/identity/keys.ts';
+import { CHANGE_LOG_KEEP, CHANGE_LOG_PRUNE_EVERY } from '../../src/identity/identity-store.ts';
 import { tempStore } from './helpers.ts';
 
 test('authenticate accepts a valid secret and returns the account\'s principal', (t) => {
@@ -97,8 +98,59 @@ test('the watcher does not reload when nothing changed', async (t) => {
   const before = cache.authenticate(secret);
   await sleep(60);
   assert.equal(cache.authenticate(secret), before);
-  cache.reload();
+  cache.reloadAll();
   assert.notEqual(cache.authenticate(secret), before);
+});
+
+test('reload after a change re-reads only the changed account\'s keys, and its result matches a full reload', (t) => {
+  const { store } = tempStore(t);
+  const secrets = new Map<string, string>();
+  for (const id of ['a', 'b', 'c']) {
+    store.createAccount({ id });
+    secrets.set(id, store.createKey(id).secret);
+  }
+  const cache = new IdentityCache(store);
+  cache.reload();
+  const untouched = cache.authenticate(secrets.get('a')!);
+
+  store.setTier('b', 'org');
+  const revokedKey = store.listKeys('c')[0]!.id;
+  store.revokeKey(revokedKey);
+  const extra = store.createKey('c').secret;
+  cache.reload();
+
+  const b = cache.authenticate(secrets.get('b')!);
+  assert.ok(b.ok && b.principal.tier === 'org');
+  assert.deepEqual(cache.authenticate(secrets.get('c')!), { ok: false, reason: 'revoked' });
+  assert.equal(cache.authenticate(extra).ok, true);
+  // account a was not re-read: its result is the very object built by the first load
+  assert.equal(cache.authenticate(secrets.get('a')!), untouched);
+
+  const full = new IdentityCache(store);
+  full.reloadAll();
+  for (const secret of [...secrets.values(), extra, 'garbage']) {
+    assert.deepEqual(cache.authenticate(secret), full.authenticate(secret), secret);
+  }
+});
+
+test('a cache that fell behind the pruned change log reloads everything', (t) => {
+  const gateway = tempStore(t);
+  const other = gateway.openAnother();
+  gateway.store.createAccount({ id: 'a' });
+  const cache = new IdentityCache(gateway.store);
+  cache.reload();
+
+  // more changes than the log keeps, made by another connection, the first one to a key of account a
+  const { secret } = other.createKey('a');
+  other.createAccount({ id: 'busy' });
+  other.db.transaction(() => {
+    for (let i = 0; i < CHANGE_LOG_KEEP + CHANGE_LOG_PRUNE_EVERY; i++) other.setGroup('busy', `g${i % 2}`);
+  })();
+  const window = other.changeWindow();
+  assert.ok(window.oldest > 2, `log pruned (oldest ${window.oldest})`);
+
+  cache.reload();
+  assert.equal(cache.authenticate(secret).ok, true);
 });
 
 /** Waits for a condition the watcher makes true; the test runner's timeout bounds it. */
