@@ -17,6 +17,8 @@ export interface AdminServerOptions {
   adminToken: string;
   /** Registers routes beside /admin that need no token (health, readiness, metrics). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Told about errors that are bugs, not the caller's fault (answered 500 without details). */
+  onInternalError?: (err: unknown) => void;
 }
 
 const tierSchema = z.enum(VERIFICATION_TIERS as [VerificationTier, ...VerificationTier[]]);
@@ -44,7 +46,11 @@ export function buildAdminServer(opts: AdminServerOptions): FastifyInstance {
       done(new DgError(ERRORS.INVALID_JSON), undefined);
     }
   });
-  app.setErrorHandler((err, _req, reply) => sendError(reply, toDgError(err)));
+  app.setErrorHandler((err, _req, reply) => {
+    const dgErr = toDgError(err);
+    if (dgErr.status >= 500) opts.onInternalError?.(err);
+    sendError(reply, dgErr);
+  });
   app.setNotFoundHandler((req, reply) => {
     sendError(reply, new DgError(ERRORS.NOT_FOUND, `Unknown route: ${req.method} ${req.url.split('?')[0]}.`));
   });

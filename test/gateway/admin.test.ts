@@ -12,11 +12,15 @@ interface Admin {
   call(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; json: any }>;
 }
 
-async function startAdmin(t: { after(fn: () => Promise<void> | void): void }, extraRoutes?: (app: FastifyInstance) => void): Promise<Admin> {
+async function startAdmin(
+  t: { after(fn: () => Promise<void> | void): void },
+  extraRoutes?: (app: FastifyInstance) => void,
+  onInternalError?: (err: unknown) => void,
+): Promise<Admin> {
   const { store } = tempStore(t);
   const cache = new IdentityCache(store);
   cache.reload();
-  const app = buildAdminServer({ store, cache, adminToken: TOKEN, extraRoutes });
+  const app = buildAdminServer({ store, cache, adminToken: TOKEN, extraRoutes, onInternalError });
   await app.listen({ port: 0, host: '127.0.0.1' });
   t.after(() => app.close());
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -164,4 +168,21 @@ test('unknown admin routes answer 404 in the admin error shape', async (t) => {
   const res = await admin.call('GET', '/admin/nothing-here');
   assert.equal(res.status, 404);
   assert.equal(res.json.error.code, 'DG_ERR_NOT_FOUND');
+});
+
+test('a bug answers 500 DG_ERR_INTERNAL without its details and is reported to onInternalError', async (t) => {
+  const reported: unknown[] = [];
+  const admin = await startAdmin(
+    t,
+    (app) => app.get('/broken', async () => {
+      throw new Error('secret internal detail');
+    }),
+    (err) => reported.push(err),
+  );
+  const res = await admin.call('GET', '/broken', undefined, null);
+  assert.equal(res.status, 500);
+  assert.equal(res.json.error.code, 'DG_ERR_INTERNAL');
+  assert.ok(!JSON.stringify(res.json).includes('secret internal detail'));
+  assert.equal(reported.length, 1);
+  assert.match(String(reported[0]), /secret internal detail/);
 });
