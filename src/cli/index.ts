@@ -1,9 +1,10 @@
 // distillguard command line: one file per command, each registering itself here.
 import { Command } from 'commander';
 import { register as registerAccounts } from './accounts.ts';
-import { register as registerKeys } from './keys.ts';
 import { register as registerAnalyze } from './analyze.ts';
 import { register as registerEval } from './eval.ts';
+import { register as registerKeys } from './keys.ts';
+import { register as registerProvenance } from './provenance.ts';
 import { register as registerServe } from './serve.ts';
 import { register as registerSimulate } from './simulate.ts';
 
@@ -12,9 +13,10 @@ export async function main(argv: string[]): Promise<void> {
   program.name('distillguard').description('Defends a model API against distillation attacks.').version('0.1.0');
   // Commands register below (one import each).
   registerAccounts(program);
-  registerKeys(program);
   registerAnalyze(program);
   registerEval(program);
+  registerKeys(program);
+  registerProvenance(program);
   registerServe(program);
   registerSimulate(program);
   await program.parseAsync(argv);

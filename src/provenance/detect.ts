@@ -4,8 +4,10 @@
 // (two context words, synonym pair, member used). Under H0 (the text owes nothing to our key) the key's
 // preferred member for a (context, pair) is a fair coin independent of the text, so the observation
 // matches it with probability exactly 1/2. Repeated (context, pair) observations share one coin, so, as
-// Sander et al. (2024, "Watermarking makes language models radioactive") do, only the first observation
-// of each (context, pair) is scored. The number of matches among n de-duplicated observations is then
+// Sander et al. (2024, "Watermarking makes language models radioactive") do, each (context, pair) is
+// scored once. Its member is the one the text used most often in that context (ties: the first one):
+// a rule that looks at the text only, so it keeps the null exact, and that reads a student's preference
+// more reliably than a single sampled occurrence does. The number of matches among n de-duplicated observations is then
 // Binomial(n, 1/2) under H0, and the p-value is its exact upper tail. With several keys (provider and
 // per-campaign), the reported p-value is Bonferroni-corrected over the keys.
 import { binomialUpperTailHalf } from './binomial.ts';
@@ -25,14 +27,39 @@ export interface Observation {
   member: 0 | 1;
 }
 
+interface ContextTally {
+  before: string;
+  prev: string;
+  pairId: number;
+  first: 0 | 1;
+  uses: [number, number];
+}
+
 /** Collects de-duplicated observations from samples of text. */
 export class CorpusObserver {
-  readonly observations: Observation[] = [];
-  private readonly seen = new Set<string>();
+  private readonly tallies = new Map<string, ContextTally>();
   words = 0;
   candidates = 0;
-  duplicates = 0;
   samples = 0;
+
+  /** Distinct (context, pair) keys seen so far. */
+  get distinct(): number {
+    return this.tallies.size;
+  }
+
+  get duplicates(): number {
+    return this.candidates - this.tallies.size;
+  }
+
+  /** One observation per distinct (context, pair): the member used most there (ties: the first used). */
+  get observations(): Observation[] {
+    const out: Observation[] = [];
+    for (const t of this.tallies.values()) {
+      const member: 0 | 1 = t.uses[0] > t.uses[1] ? 0 : t.uses[1] > t.uses[0] ? 1 : t.first;
+      out.push({ before: t.before, prev: t.prev, pairId: t.pairId, member });
+    }
+    return out;
+  }
 
   addSample(text: string): void {
     const scanner = new MarkScanner();
@@ -41,10 +68,12 @@ export class CorpusObserver {
       const before = c.before.slice(c.bs, c.be).toLowerCase();
       const prev = c.prev.slice(c.ps, c.pe).toLowerCase();
       const dedupKey = `${entry.pairId} ${before} ${prev}`;
-      if (this.seen.has(dedupKey)) this.duplicates++;
+      const tally = this.tallies.get(dedupKey);
+      if (tally) tally.uses[entry.member]++;
       else {
-        this.seen.add(dedupKey);
-        this.observations.push({ before, prev, pairId: entry.pairId, member: entry.member });
+        const uses: [number, number] = [0, 0];
+        uses[entry.member] = 1;
+        this.tallies.set(dedupKey, { before, prev, pairId: entry.pairId, first: entry.member, uses });
       }
       return null;
     };
@@ -112,7 +141,8 @@ export interface WatermarkDetection {
 }
 
 export function detectWatermark(observer: CorpusObserver, keys: readonly WatermarkKey[]): WatermarkDetection {
-  const scores = keys.map((k) => scoreKey(observer.observations, k));
+  const observations = observer.observations;
+  const scores = keys.map((k) => scoreKey(observations, k));
   let best: KeyScore | null = null;
   for (const s of scores) if (best === null || s.log10_p_value < best.log10_p_value) best = s;
   const m = Math.max(1, keys.length);
@@ -122,7 +152,7 @@ export function detectWatermark(observer: CorpusObserver, keys: readonly Waterma
     test: WATERMARK_TEST,
     p_value: Math.pow(10, log10p),
     log10_p_value: log10p,
-    tokens_scored: observer.observations.length,
+    tokens_scored: observations.length,
     matches: best?.matches ?? 0,
     match_rate: rate,
     effect_size: {

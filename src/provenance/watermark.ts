@@ -6,7 +6,8 @@
 // being used about half of the time and word counts alone do not give the watermark away (an
 // unconditional "always say large" mark would be visible in a frequency table, and could be undone by it).
 // A student that learns from marked text learns "after these words, that synonym", which the detector
-// (detect.ts) measures. At most `maxChangeRate` of the words seen so far are changed, at any point.
+// (detect.ts) measures. At most `maxChangeRate` of the words seen so far are changed, at any point (a
+// response is budgeted as at least `minBudgetWords` long, so its opening words can be marked too).
 import { pairMember, type LexiconEntry } from './lexicon.ts';
 import { keyedMember, type WatermarkSeed } from './keyed-hash.ts';
 import { MarkScanner, type CandidateVisitor } from './scanner.ts';
@@ -15,9 +16,15 @@ import { TokenSegmenter, type TokenSink } from './segmenter.ts';
 export interface WatermarkOptions {
   /** Ceiling on changed words / words seen, checked before every change. Default 0.05. */
   maxChangeRate?: number;
+  /**
+   * The rate applies to max(words seen, this): without it a response's first 20 words could never be
+   * changed. Default 40 (two changes allowed from the start at 5 %).
+   */
+  minBudgetWords?: number;
 }
 
 export const DEFAULT_MAX_CHANGE_RATE = 0.05;
+export const DEFAULT_MIN_BUDGET_WORDS = 40;
 
 export interface WatermarkStats {
   words: number;
@@ -41,6 +48,7 @@ export function matchCase(word: string, original: string, start: number, end: nu
 export class WatermarkSink implements TokenSink {
   private readonly scanner = new MarkScanner();
   private readonly maxChangeRate: number;
+  private readonly minBudgetWords: number;
   candidates = 0;
   changes = 0;
 
@@ -49,13 +57,14 @@ export class WatermarkSink implements TokenSink {
     options: WatermarkOptions = {},
   ) {
     this.maxChangeRate = options.maxChangeRate ?? DEFAULT_MAX_CHANGE_RATE;
+    this.minBudgetWords = options.minBudgetWords ?? DEFAULT_MIN_BUDGET_WORDS;
   }
 
   private readonly visit: CandidateVisitor = (token, start, end, entry: LexiconEntry, c) => {
     this.candidates++;
     const preferred = keyedMember(this.seed, c.before, c.bs, c.be, c.prev, c.ps, c.pe, entry.pairId);
     if (preferred === entry.member) return null;
-    if (this.changes + 1 > this.maxChangeRate * this.scanner.words) return null;
+    if (this.changes + 1 > this.maxChangeRate * Math.max(this.scanner.words, this.minBudgetWords)) return null;
     this.changes++;
     return matchCase(pairMember(entry.pairId, preferred), token, start, end);
   };
