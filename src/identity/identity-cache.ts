@@ -75,7 +75,9 @@ export class IdentityCache {
     // read the versions first: a change committed during the load is then picked up by the next poll
     const version = this.#store.dataVersion();
     const window = this.#store.changeWindow();
-    const incremental = this.#changeSeq >= 0 && this.#changeSeq >= window.oldest - 1;
+    // incremental only from a known position still inside the log (a position past its end means the
+    // file was replaced under us)
+    const incremental = this.#changeSeq >= 0 && this.#changeSeq >= window.oldest - 1 && this.#changeSeq <= window.latest;
     if (incremental && this.#changeSeq === window.latest) {
       this.#dataVersion = version;
       return;
