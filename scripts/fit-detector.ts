@@ -1,0 +1,115 @@
+// `npm run fit`: the documented, repeatable fitting procedure for the detector's heads and thresholds
+// (docs/fitting.md). Simulates the training scenarios, streams them through the engine, fits one logistic head
+// per flagged class on per-account feature snapshots, picks thresholds for the benign false-positive target,
+// checks them with a streaming replay, scores the result on held-out scenarios the fit never saw, and writes
+// src/detect/params.json with the held-out score in its provenance.
+//
+//   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,...] [--holdout mixed-holdout:101]
+//        [--l2 1] [--fpr-target 0.001] [--verify-rounds 2] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { summaryTable } from '../src/cli/eval.ts';
+import { defaultParams } from '../src/detect/params.ts';
+import type { DetectorParams } from '../src/detect/types.ts';
+import { chooseThresholds, collectSamples, fitHeads, toParams, type Sample, type TrainingRun } from '../src/eval/fit/procedure.ts';
+import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
+import { evalScenario } from '../src/eval/run-eval.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,extraction:1,jailbreak:1,release-pivot:1' },
+    // a replay of training scenarios with the new parameters (streaming, as analyze runs) to confirm the FP target
+    verify: { type: 'string', default: 'hard-negatives:1,mixed:1' },
+    holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102' },
+    scale: { type: 'string', default: '1' },
+    l2: { type: 'string', default: '1' },
+    'fpr-target': { type: 'string', default: '0.001' },
+    'verify-rounds': { type: 'string', default: '2' },
+    out: { type: 'string', default: 'src/detect/params.json' },
+    report: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+});
+
+const scale = Number(args.scale);
+const runs = (spec: string): TrainingRun[] =>
+  spec.split(',').filter(Boolean).map((part) => {
+    const [scenario, seed] = part.split(':');
+    return { scenario: scenario!, seed: Number(seed ?? 1), scale };
+  });
+const log = (msg: string) => console.error(`[fit ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+
+const base = defaultParams();
+const train = runs(args.train!);
+const holdout = runs(args.holdout!);
+const trainNames = new Set(train.map((r) => `${r.scenario}:${r.seed}`));
+for (const h of holdout) {
+  if (trainNames.has(`${h.scenario}:${h.seed}`) || !h.scenario.endsWith('-holdout')) throw new Error(`held-out run ${h.scenario}:${h.seed} must be a *-holdout scenario the fit does not use`);
+}
+
+// 1. features: every training run streamed through the engine, accounts snapshotted over simulated time
+const samples: Sample[] = [];
+for (const run of train) {
+  const t0 = Date.now();
+  const r = collectSamples(run, base, null);
+  samples.push(...r.samples);
+  log(`${run.scenario}:${run.seed} scale ${scale}: ${r.events.toLocaleString('en-US')} events, ${r.samples.length.toLocaleString('en-US')} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+// 2. heads, 3. thresholds
+const heads = fitHeads(samples, Number(args.l2));
+const fprTarget = Number(args['fpr-target']);
+const choice = chooseThresholds(heads, samples, fprTarget);
+log(`thresholds: flagged ${choice.flagged.toFixed(4)}, suspicious ${choice.suspicious.toFixed(4)}; training accounts at their riskiest snapshot: ` +
+  `benign flagged ${choice.train.benignFlagged}/${choice.train.benignAccounts}, attackers flagged ${choice.train.attackFlagged}/${choice.train.attackAccounts}`);
+
+// 4. streaming check on training data: campaign pooling can flag accounts the per-account heads would not;
+//    raise the flag and campaign thresholds (in log-odds) until the replay meets the benign FP target
+const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+let thresholds = { flagged: choice.flagged, suspicious: choice.suspicious, campaign: Math.max(choice.flagged, base.thresholds.campaign) };
+let params: DetectorParams = toParams(base, heads, thresholds, 'fitting in progress');
+const rounds = Number(args['verify-rounds']);
+for (let round = 0; round < rounds; round++) {
+  let benign = 0, flagged = 0;
+  for (const run of runs(args.verify!)) {
+    const m = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale }, params).metrics;
+    benign += m.benign_fpr.denominator;
+    flagged += m.benign_fpr.numerator;
+  }
+  const fpr = benign === 0 ? 0 : flagged / benign;
+  log(`streaming replay of training runs, round ${round + 1}: benign FPR ${pct(fpr)} (${flagged}/${benign})`);
+  if (fpr <= TARGETS.benign_fpr_max) break;
+  thresholds = {
+    flagged: Math.min(0.999, sigmoid(logit(thresholds.flagged) + 0.75)),
+    suspicious: thresholds.suspicious,
+    campaign: Math.min(0.999, sigmoid(logit(thresholds.campaign) + 0.75)),
+  };
+  params = toParams(base, heads, thresholds, 'fitting in progress');
+}
+
+// 5. held-out score
+const held: { run: TrainingRun; events: number; metrics: EvalMetrics }[] = [];
+for (const run of holdout) {
+  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale }, params);
+  held.push({ run, events: r.events, metrics: r.metrics });
+  console.log(`\nheld out: ${run.scenario} seed ${run.seed} scale ${scale} (${r.events.toLocaleString('en-US')} events)\n${summaryTable(r.metrics)}`);
+}
+
+const score = held
+  .map(({ run, metrics: m }) => `${run.scenario}:${run.seed} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
+  .join('; ');
+const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}); held-out: ${score}`;
+params = toParams(base, heads, thresholds, provenance);
+
+if (args.report) {
+  writeFileSync(resolve(args.report), `${JSON.stringify({ provenance, thresholds, train: choice.train, held_out: held.map((h) => ({ ...h.run, events: h.events, metrics: h.metrics })) }, null, 2)}\n`);
+}
+if (args['dry-run']) {
+  log(`dry run: parameters not written\n${JSON.stringify(params, null, 2)}`);
+} else {
+  writeFileSync(resolve(args.out!), `${JSON.stringify(params, null, 2)}\n`);
+  log(`wrote ${args.out}`);
+}
