@@ -113,10 +113,6 @@ export function sdkStack(rng: Rng, endpoint: Endpoint): ClientStack {
     [45, 25, 10, 7, 8, 5]);
 }
 
-export function pickEndpoint(rng: Rng): Endpoint {
-  return rng.weighted<Endpoint>(['/v1/chat/completions', '/v1/messages', '/v1/responses'], [68, 20, 12]);
-}
-
 /** Request times for one account, clipped to the part of the run after sign-up. */
 export function arrivals(world: World, rng: Rng, from: number, p: Omit<SessionProcess, 'from' | 'to'> & { to?: number }): Generator<number> {
   return sessionArrivals(rng, { ...p, from: Math.max(from, world.start), to: Math.min(p.to ?? world.end, world.end) });

@@ -92,7 +92,7 @@ const JA4_CHROME = ['t13d1517h2_8daaf6152771_b0da82dd1658', 't13d1516h2_8daaf615
 const JA4_JAVA = ['t13d4907h2_0d8feac7bc37_7395dae3b2f3'];
 
 export const STACKS = {
-  openaiPython: { name: 'openai-python', userAgents: ['OpenAI/Python 1.54.3', 'OpenAI/Python 1.57.0', 'OpenAI/Python 1.51.2', 'OpenAI/Python 1.59.7'], ja4: JA4_PYTHON },
+  openaiPython: { name: 'openai-python', userAgents: ['OpenAI/Python 1.54.3', 'OpenAI/Python 1.57.0', 'OpenAI/Python 1.51.2', 'OpenAI/Python 1.59.7', 'openai-python/1.54.3'], ja4: JA4_PYTHON },
   openaiNode: { name: 'openai-node', userAgents: ['OpenAI/JS 4.73.1', 'OpenAI/JS 4.77.0', 'OpenAI/JS 4.68.4'], ja4: JA4_NODE },
   anthropicPython: { name: 'anthropic-python', userAgents: ['Anthropic/Python 0.39.0', 'Anthropic/Python 0.42.0'], ja4: JA4_PYTHON },
   anthropicNode: { name: 'anthropic-node', userAgents: ['Anthropic/JS 0.32.1', 'Anthropic/JS 0.33.1'], ja4: JA4_NODE },
@@ -113,8 +113,6 @@ export const STACKS = {
     ja4: JA4_CHROME,
   },
 } as const satisfies Record<string, ClientStack>;
-
-export type StackName = keyof typeof STACKS;
 
 export interface ClientIdentity {
   userAgent: string;

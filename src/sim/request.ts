@@ -128,8 +128,3 @@ export function buildEvent(c: Caller, t: number, spec: RequestSpec): TimedEvent 
   };
   return { t, event };
 }
-
-/** Helper for the common shape: optional system prompt then one user turn. */
-export function userTurn(content: string, system?: string): ChatMessage[] {
-  return system === undefined ? [{ role: 'user', content }] : [{ role: 'system', content: system }, { role: 'user', content }];
-}

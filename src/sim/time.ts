@@ -84,8 +84,3 @@ export function* sessionArrivals(rng: Rng, p: SessionProcess): Generator<number>
 }
 
 const HOUR_INDEX: readonly number[] = Array.from({ length: 24 }, (_, i) => i);
-
-/** Local hour of a UTC instant in a zone. */
-export function localHour(ms: number, tzOffsetH: number): number {
-  return Math.floor((((ms + tzOffsetH * HOUR_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
-}

@@ -5,7 +5,7 @@ import type { NewAccount } from '../common.ts';
 import { newId, paymentFingerprint } from '../identity.ts';
 import { addressIn, networksOf, type Address, type Network } from '../net.ts';
 import type { Rng } from '../rng.ts';
-import { DAY_MS, HOUR_MS, isoMs } from '../time.ts';
+import { HOUR_MS, isoMs } from '../time.ts';
 import { coercion, type Lang } from '../prompts/builtin-attack.ts';
 import { partition } from '../prompts/slots.ts';
 
@@ -106,9 +106,3 @@ export function harvestTask(world: World, r: Rng, target: Target): string {
 export function pivotTime(world: World, rng: Rng): number {
   return world.releaseAt + Math.round(rng.range(0.5, 4) * HOUR_MS * world.attackTempo);
 }
-
-export function windowStart(world: World, rng: Rng, maxShareOfRun: number): number {
-  return world.start + Math.floor(rng.next() * maxShareOfRun * (world.end - world.start));
-}
-
-export const DAY = DAY_MS;

@@ -1,6 +1,5 @@
 // Built-in task prompts of the kinds distillers harvest (math word problems, instructions, code tasks),
 // which evaluation labs and tutors also send: the overlap is what makes the hard negatives hard.
-import type { Rng } from '../rng.ts';
 import { CODE_TASKS } from './builtin-benign.ts';
 import { num, templated, type Slots } from './slots.ts';
 
@@ -89,5 +88,3 @@ export function builtinTasks(variant: 0 | 1) {
     benchmark: templated(BENCHMARK_TEMPLATES, MC_SLOTS, variant),
   };
 }
-
-export type TaskGenerator = (rng: Rng) => string;
