@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
+import { spawnModuleWorker } from '../util/spawn-worker.ts';
 import Database from 'better-sqlite3';
 import { formatBatch } from './jsonl-sink.ts';
 import type { EventSink } from './sink.ts';
@@ -103,18 +104,6 @@ function runWriter(file: string): void {
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WRITER_ROLE) {
   runWriter((workerData as { file: string }).file);
-}
-
-/**
- * A worker thread running this very module. Run from TypeScript sources (tests, `tsx`), a worker does not
- * inherit the parent's tsx loader, so it registers tsx first; built code loads the .js file directly.
- */
-function spawnThisModule(data: { role: string; file: string }): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: data });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
 }
 
 export interface EventQuery {
@@ -213,7 +202,7 @@ export class SqliteEventSink implements EventSink {
   }
 
   private startWriter(): Worker {
-    const writer = spawnThisModule({ role: WRITER_ROLE, file: this.file });
+    const writer = spawnModuleWorker(import.meta.url, { role: WRITER_ROLE, file: this.file });
     writer.on('message', (msg: FromWriter) => {
       const p = this.pending.get(msg.id);
       if (!p) return;

@@ -1,0 +1,30 @@
+// Messages between the gateway (main thread) and its detector worker.
+import type { AccountRecordV1 } from '../../events/types.ts';
+import type { Decision, DetectorParams } from '../../detect/types.ts';
+
+export interface DetectorWorkerData {
+  params: DetectorParams | null;
+  /** null: no persistence (state lives only as long as the process) */
+  dataDir: string | null;
+  snapshotEveryEvents: number;
+  snapshotEveryMs: number;
+}
+
+export type ToWorker =
+  | { type: 'events'; /** JSON Lines, one event a line */ lines: string; count: number }
+  | { type: 'accounts'; records: AccountRecordV1[] }
+  | { type: 'snapshot' }
+  | { type: 'stop' };
+
+export interface CampaignInfo {
+  id: string;
+  members: string[];
+  evidence: { type: string; detail: string }[];
+}
+
+export type FromWorker =
+  | { type: 'ready'; restoredEvents: number; replayedEvents: number; snapshotTs: string | null }
+  | { type: 'processed'; count: number; lastTs: string; decisions: Decision[]; campaigns: CampaignInfo[] }
+  | { type: 'snapshot-saved'; events: number; lastEventTs: string; bytes: number }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };

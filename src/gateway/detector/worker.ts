@@ -1,0 +1,116 @@
+// The detector's worker thread: the pure streaming engine (src/detect) fed with the gateway's events, its
+// decisions posted back. It restores the latest snapshot and replays the events stored since, so its state
+// survives restarts; it snapshots every so many events or seconds.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { Detector } from '../../detect/detector.ts';
+import type { Decision } from '../../detect/types.ts';
+import { EVENTS_DB_FILE } from '../../events/sqlite-sink.ts';
+import type { LogEventV1 } from '../../events/types.ts';
+import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
+import { SnapshotStore } from './snapshot-store.ts';
+
+/** Request ids replayed from the store, remembered so the same events arriving live are not counted twice. */
+const REPLAY_DEDUP_LIMIT = 1_000_000;
+
+function campaignsOf(detector: Detector, decisions: Decision[]): CampaignInfo[] {
+  const ids = new Set(decisions.map((d) => d.campaign_id).filter((id): id is string => id !== null));
+  if (ids.size === 0) return [];
+  const out: CampaignInfo[] = [];
+  for (const c of detector.tracker.current) {
+    if (!ids.has(c.id)) continue;
+    out.push({ id: c.id, members: c.members.map((i) => detector.accounts[i]!.id), evidence: c.evidence });
+  }
+  return out;
+}
+
+/** Events in the store after `sinceTs` (the snapshot's last event), in time order. */
+function* storedEventsSince(dataDir: string, sinceTs: string | null): Generator<LogEventV1> {
+  const file = join(dataDir, EVENTS_DB_FILE);
+  if (!existsSync(file)) return;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = sinceTs === null ? db.prepare('SELECT json FROM events ORDER BY ts').iterate() : db.prepare('SELECT json FROM events WHERE ts > ? ORDER BY ts').iterate(sinceTs);
+    for (const row of rows as Iterable<{ json: string }>) yield JSON.parse(row.json) as LogEventV1;
+  } finally {
+    db.close();
+  }
+}
+
+function run(data: DetectorWorkerData): void {
+  const port = parentPort!;
+  const post = (m: FromWorker) => port.postMessage(m);
+  const store = data.dataDir ? new SnapshotStore(data.dataDir) : null;
+  const stored = store?.latest() ?? null;
+  const params = data.params ?? undefined;
+  const detector = stored ? Detector.restore(stored.state, params) : new Detector(params);
+  let lastTs = stored?.lastEventTs ?? '';
+  let sinceSnapshot = 0;
+  let lastSnapshotAt = Date.now();
+
+  const replayed = new Set<string>();
+  let replayedCount = 0;
+  if (data.dataDir) {
+    const decisions: Decision[] = [];
+    for (const ev of storedEventsSince(data.dataDir, stored?.lastEventTs ?? null)) {
+      decisions.push(...detector.ingest(ev));
+      if (replayed.size < REPLAY_DEDUP_LIMIT) replayed.add(ev.request_id);
+      if (ev.ts > lastTs) lastTs = ev.ts;
+      replayedCount++;
+    }
+    if (decisions.length > 0) post({ type: 'processed', count: 0, lastTs, decisions, campaigns: campaignsOf(detector, decisions) });
+  }
+  post({ type: 'ready', restoredEvents: stored?.events ?? 0, replayedEvents: replayedCount, snapshotTs: stored?.lastEventTs ?? null });
+
+  const snapshot = () => {
+    if (!store || detector.events === 0) return;
+    const state = detector.snapshot();
+    store.save({ takenAt: new Date().toISOString(), lastEventTs: lastTs, events: detector.events, state });
+    sinceSnapshot = 0;
+    lastSnapshotAt = Date.now();
+    post({ type: 'snapshot-saved', events: detector.events, lastEventTs: lastTs, bytes: 0 });
+  };
+
+  port.on('message', (msg: ToWorker) => {
+    try {
+      if (msg.type === 'events') {
+        const decisions: Decision[] = [];
+        let start = 0;
+        const text = msg.lines;
+        while (start < text.length) {
+          let end = text.indexOf('\n', start);
+          if (end < 0) end = text.length;
+          if (end > start) {
+            const ev = JSON.parse(text.slice(start, end)) as LogEventV1;
+            if (replayed.size === 0 || !replayed.delete(ev.request_id)) {
+              const d = detector.ingest(ev);
+              if (d.length > 0) decisions.push(...d);
+              if (ev.ts > lastTs) lastTs = ev.ts;
+            }
+          }
+          start = end + 1;
+        }
+        sinceSnapshot += msg.count;
+        post({ type: 'processed', count: msg.count, lastTs, decisions, campaigns: campaignsOf(detector, decisions) });
+        if (sinceSnapshot >= data.snapshotEveryEvents || (sinceSnapshot > 0 && Date.now() - lastSnapshotAt >= data.snapshotEveryMs)) snapshot();
+      } else if (msg.type === 'accounts') {
+        for (const r of msg.records) detector.ingestAccount(r);
+      } else if (msg.type === 'snapshot') {
+        snapshot();
+      } else if (msg.type === 'stop') {
+        snapshot();
+        store?.close();
+        post({ type: 'stopped' });
+        port.close();
+      }
+    } catch (err) {
+      post({ type: 'error', message: (err as Error).stack ?? String(err) });
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'detector') {
+  run((workerData as { data: DetectorWorkerData }).data);
+}
