@@ -5,7 +5,7 @@
 // src/detect/params.json with the held-out score in its provenance.
 //
 //   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,...] [--holdout mixed-holdout:101]
-//        [--l2 1] [--fpr-target 0.001] [--verify-rounds 2] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
+//        [--l2 1] [--fpr-target 0.001] [--verify-rounds 2] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import type { DetectorParams } from '../src/detect/types.ts';
 import { chooseThresholds, collectSamples, fitHeads, toParams, type Sample, type TrainingRun } from '../src/eval/fit/procedure.ts';
 import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
 import { evalScenario } from '../src/eval/run-eval.ts';
+import { defaultDataDir } from '../src/sim/prompts/data.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'src/detect/params.json' },
     report: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
+    // public prompt sets, as `simulate` and `eval` use by default (../shared/data when it exists)
+    data: { type: 'string' },
   },
 });
 
@@ -41,6 +44,7 @@ const runs = (spec: string): TrainingRun[] =>
 const log = (msg: string) => console.error(`[fit ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(2)}%`);
 
+const dataDir = args.data !== undefined ? resolve(args.data) : defaultDataDir(process.cwd());
 const base = defaultParams();
 const train = runs(args.train!);
 const holdout = runs(args.holdout!);
@@ -53,7 +57,7 @@ for (const h of holdout) {
 const samples: Sample[] = [];
 for (const run of train) {
   const t0 = Date.now();
-  const r = collectSamples(run, base, null);
+  const r = collectSamples(run, base, dataDir);
   samples.push(...r.samples);
   log(`${run.scenario}:${run.seed} scale ${scale}: ${r.events.toLocaleString('en-US')} events, ${r.samples.length.toLocaleString('en-US')} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
@@ -75,7 +79,7 @@ const rounds = Number(args['verify-rounds']);
 for (let round = 0; round < rounds; round++) {
   let benign = 0, flagged = 0;
   for (const run of runs(args.verify!)) {
-    const m = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale }, params).metrics;
+    const m = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir }, params).metrics;
     benign += m.benign_fpr.denominator;
     flagged += m.benign_fpr.numerator;
   }
@@ -93,7 +97,7 @@ for (let round = 0; round < rounds; round++) {
 // 5. held-out score
 const held: { run: TrainingRun; events: number; metrics: EvalMetrics }[] = [];
 for (const run of holdout) {
-  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale }, params);
+  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir }, params);
   held.push({ run, events: r.events, metrics: r.metrics });
   console.log(`\nheld out: ${run.scenario} seed ${run.seed} scale ${scale} (${r.events.toLocaleString('en-US')} events)\n${summaryTable(r.metrics)}`);
 }
@@ -101,7 +105,7 @@ for (const run of holdout) {
 const score = held
   .map(({ run, metrics: m }) => `${run.scenario}:${run.seed} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
   .join('; ');
-const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}); held-out: ${score}`;
+const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in' : 'shared data'}); held-out: ${score}`;
 params = toParams(base, heads, thresholds, provenance);
 
 if (args.report) {
