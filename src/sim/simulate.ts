@@ -116,5 +116,14 @@ export function simulate(opts: SimulateOptions): SimulationResult {
   accounts.sort((x, y) => (x.created_at ?? '').localeCompare(y.created_at ?? '') || x.account_id.localeCompare(y.account_id));
   const streams = pop.accounts.map((x) => x.events);
   const mergeRng = root.fork('merge');
-  return { accounts, events: { [Symbol.iterator]: () => mergeStreams(streams, mergeRng) }, labels };
+  let consumed = false;
+  const events: Iterable<LogEventV1> = {
+    [Symbol.iterator]: () => {
+      // The per-account generators are spent after one pass; a second pass would silently yield nothing.
+      if (consumed) throw new Error('simulation events can be read once; call simulate() again for another pass');
+      consumed = true;
+      return mergeStreams(streams, mergeRng);
+    },
+  };
+  return { accounts, events, labels };
 }

@@ -160,6 +160,16 @@ test('scale multiplies the accounts', () => {
   assert.ok(half < one * 0.7 && double > one * 1.7, `${half} / ${one} / ${double}`);
 });
 
+test('the event stream refuses a second pass instead of yielding nothing', () => {
+  const result = simulate({ scenario: 'small', days: 0.1, dataDir: null });
+  let n = 0;
+  for (const _ of result.events) n++;
+  assert.ok(n > 0);
+  assert.throws(() => {
+    for (const _ of result.events) n++;
+  }, /read once/);
+});
+
 test('bad options are refused with a configuration error', () => {
   assert.throws(() => simulate({ scenario: 'nope' }), { code: 'DG_ERR_CONFIG_INVALID' });
   assert.throws(() => simulate({ scenario: 'small', scale: 0 }), { code: 'DG_ERR_CONFIG_INVALID' });
