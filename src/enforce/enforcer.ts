@@ -1,0 +1,428 @@
+// The enforcement engine: turns the detector's decisions into actions by the configured rules, keeps
+// them (and every analyst's approval, undo and rejection) in SQLite with an audit entry each, and gives
+// the gateway an O(1) answer per request: the strongest active action on an account.
+//
+// Writes go to the store first, in one IMMEDIATE transaction with their audit entry; the in-memory view
+// is then brought up to date from the store (only the actions whose audit_seq moved), the same way for
+// this process's own changes and for the CLI's changes noticed through PRAGMA data_version.
+import type { EnforcementConfig } from '../config/schema.ts';
+import type { Decision } from '../detect/types.ts';
+import { DgError, ERRORS } from '../errors.ts';
+import type { VerificationTier } from '../events/types.ts';
+import type { Database } from '../store/sqlite.ts';
+import { ActionStore, newActionId } from './action-store.ts';
+import { AuditLog } from './audit-log.ts';
+import { matchRule } from './rules.ts';
+import { ACTION_STRENGTH, type AccountEnforcement, type ActionKind, type ActionStatus, type ActionTarget, type EnforcementAction } from './types.ts';
+
+export type EnforcementMode = EnforcementConfig['mode'];
+export type Evidence = EnforcementAction['evidence'][number];
+
+export interface CampaignContext {
+  id: string;
+  members: string[];
+  evidence: Evidence[];
+}
+
+export interface AccountInfo {
+  tier: VerificationTier;
+  orgId: string | null;
+}
+
+export interface EnforcerOptions {
+  db: Database;
+  config: EnforcementConfig;
+  detectorVersion: string;
+  accountInfo: (accountId: string) => AccountInfo | null;
+  now?: () => Date;
+  /** Called when a background reload fails; the previous view stays in use. */
+  onReloadError?: (err: unknown) => void;
+}
+
+export interface ManualAction {
+  kind: ActionKind;
+  target: ActionTarget;
+  reason: string;
+  /** A campaign's members (joined with those of open actions already on that campaign). */
+  accounts?: string[];
+}
+
+const MODE_SETTING = 'mode';
+
+export class Enforcer {
+  readonly #db: Database;
+  readonly #config: EnforcementConfig;
+  readonly #detectorVersion: string;
+  readonly #accountInfo: (accountId: string) => AccountInfo | null;
+  readonly #now: () => Date;
+  readonly #onReloadError: (err: unknown) => void;
+  readonly #store: ActionStore;
+  readonly #audit: AuditLog;
+  readonly #dataVersion;
+  readonly #allowAccounts: Set<string>;
+  readonly #allowOrgs: Set<string>;
+  readonly #listeners = new Set<() => void>();
+
+  #mode: EnforcementMode;
+  /** Active, non-shadow actions by id: what the hot path is built from. */
+  #applied = new Map<string, EnforcementAction>();
+  /** account id → ids of the applied actions covering it */
+  #appliedByAccount = new Map<string, Set<string>>();
+  /** account id → what the gateway applies (the strongest applied action) */
+  #enforcement = new Map<string, AccountEnforcement>();
+  #seenAuditSeq = 0;
+  #seenDataVersion = -1;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(opts: EnforcerOptions) {
+    this.#db = opts.db;
+    this.#config = opts.config;
+    this.#detectorVersion = opts.detectorVersion;
+    this.#accountInfo = opts.accountInfo;
+    this.#now = opts.now ?? (() => new Date());
+    this.#onReloadError = opts.onReloadError ?? (() => {});
+    this.#store = new ActionStore(opts.db);
+    this.#audit = new AuditLog(opts.db);
+    this.#dataVersion = opts.db.prepare('PRAGMA data_version').pluck();
+    this.#allowAccounts = new Set(opts.config.allowlist.accounts);
+    this.#allowOrgs = new Set(opts.config.allowlist.orgs);
+    this.#mode = opts.config.mode;
+    this.reload();
+  }
+
+  /** shadow: record, change nothing; enforce: act. The config's mode until someone sets one (persisted). */
+  get mode(): EnforcementMode {
+    return this.#mode;
+  }
+
+  get auditLog(): AuditLog {
+    return this.#audit;
+  }
+
+  /** Hot path: what to apply to this account's requests, or null. One Map lookup. */
+  enforcementFor(accountId: string): AccountEnforcement | null {
+    return this.#enforcement.get(accountId) ?? null;
+  }
+
+  /**
+   * Applies the rules to one decision. Returns the action created or extended (new campaign members
+   * joined it), or null when nothing changed (no rule, allowlisted, already covered, benign).
+   */
+  onDecision(decision: Decision, campaign: CampaignContext | null = null): EnforcementAction | null {
+    // benign after an action does not undo it: analysts undo
+    if (decision.verdict === 'benign') return null;
+    const accountId = decision.account_id;
+    const info = this.#accountInfo(accountId);
+    const matched = matchRule(this.#config.rules, decision.verdict, decision.risk, info?.tier ?? 'none');
+    if (!matched) return null;
+    const { rule } = matched;
+    const actor = `detector@${this.#detectorVersion}`;
+    const why = {
+      verdict: decision.verdict,
+      risk: decision.risk,
+      reason: decision.reason,
+      decision_ts: decision.ts,
+      rule: matched.index,
+      detector_version: this.#detectorVersion,
+    };
+
+    const allowlisted = this.#allowlistReason(accountId, info);
+    if (allowlisted) {
+      this.#write(() => {
+        this.#audit.append({ ts: this.#ts(), actor, event: 'action.skip', actionId: null, payload: { ...why, account: accountId, kind: rule.action, skipped: allowlisted } });
+      });
+      return null;
+    }
+
+    const campaignId = rule.campaign ? (campaign?.id ?? decision.campaign_id) : null;
+    const target: ActionTarget = campaignId ? { type: 'campaign', id: campaignId } : { type: 'account', id: accountId };
+    const evidence = campaignId && campaign ? campaign.evidence : [];
+    const candidates = campaignId ? uniq([...(campaign?.members ?? []), accountId]) : [accountId];
+    const shadow = this.#mode === 'shadow';
+
+    return this.#write(() => {
+      const members: string[] = [];
+      const skipped: { account: string; reason: string }[] = [];
+      for (const member of candidates) {
+        const reason = member === accountId ? null : this.#allowlistReason(member, this.#accountInfo(member));
+        if (reason) skipped.push({ account: member, reason });
+        else members.push(member);
+      }
+      const strength = ACTION_STRENGTH[rule.action];
+      const covering = strongest(
+        target.type === 'campaign' ? this.#store.openOnTarget(target, shadow) : this.#store.openForAccount(accountId, shadow),
+      );
+      if (covering && ACTION_STRENGTH[covering.kind] >= strength) {
+        // idempotent; a campaign's new members join the action already on it
+        if (target.type !== 'campaign') return null;
+        const joining = members.filter((m) => !covering.accounts.includes(m));
+        return joining.length ? this.#join(covering, joining, actor, why) : null;
+      }
+      const needsReview = rule.action === 'suspend' && members.some((m) => this.#needsReview(m));
+      const action: EnforcementAction = {
+        id: newActionId(),
+        kind: rule.action,
+        target,
+        accounts: members,
+        status: needsReview ? 'pending_review' : 'active',
+        verdict: decision.verdict,
+        risk: decision.risk,
+        reason: decision.reason,
+        evidence,
+        actor,
+        detectorVersion: this.#detectorVersion,
+        createdAt: this.#ts(),
+        shadow,
+        undoneAt: null,
+        undoneBy: null,
+      };
+      const payload = { ...why, kind: action.kind, target, accounts: members, status: action.status, shadow, evidence, escalates: covering?.id ?? null, skipped };
+      const entry = this.#audit.append({ ts: action.createdAt, actor, event: 'action.create', actionId: action.id, payload });
+      this.#store.insert(action, entry.seq);
+      return action;
+    });
+  }
+
+  /** An analyst's action (e.g. suspend a whole campaign): applied at once, in either mode, allowlist or not. */
+  createManual(input: ManualAction, actor: string): EnforcementAction {
+    if (!(input.kind in ACTION_STRENGTH)) throw new DgError(ERRORS.INVALID_REQUEST, `Unknown action kind '${input.kind}'.`, { param: 'kind' });
+    if (!input.reason.trim()) throw new DgError(ERRORS.INVALID_REQUEST, 'A reason is required.', { param: 'reason' });
+    if (!input.target.id) throw new DgError(ERRORS.INVALID_REQUEST, 'A target id is required.', { param: 'target' });
+    return this.#write(() => {
+      let accounts: string[];
+      if (input.target.type === 'account') {
+        accounts = [input.target.id];
+      } else {
+        const known = this.#store.openOnTarget(input.target, false).flatMap((a) => a.accounts);
+        accounts = uniq([...(input.accounts ?? []), ...known]);
+        if (accounts.length === 0) {
+          throw new DgError(ERRORS.INVALID_REQUEST, `Campaign '${input.target.id}' has no known members: list its accounts.`, { param: 'accounts' });
+        }
+      }
+      const action: EnforcementAction = {
+        id: newActionId(),
+        kind: input.kind,
+        target: input.target,
+        accounts,
+        status: 'active',
+        verdict: null,
+        risk: null,
+        reason: input.reason,
+        evidence: [],
+        actor: analyst(actor),
+        detectorVersion: null,
+        createdAt: this.#ts(),
+        shadow: false,
+        undoneAt: null,
+        undoneBy: null,
+      };
+      const payload = { kind: action.kind, target: action.target, accounts, status: action.status, reason: action.reason, manual: true };
+      const entry = this.#audit.append({ ts: action.createdAt, actor: action.actor, event: 'action.create', actionId: action.id, payload });
+      this.#store.insert(action, entry.seq);
+      return action;
+    });
+  }
+
+  /** Applies an action that waits in the review queue. */
+  approve(id: string, actor: string, reason?: string): EnforcementAction {
+    return this.#transition(id, 'pending_review', 'active', 'action.approve', actor, reason);
+  }
+
+  /** Declines an action that waits in the review queue. */
+  reject(id: string, actor: string, reason?: string): EnforcementAction {
+    return this.#transition(id, 'pending_review', 'rejected', 'action.reject', actor, reason);
+  }
+
+  /** Lifts an active action; it stays in history as undone. */
+  undo(id: string, actor: string, reason?: string): EnforcementAction {
+    return this.#transition(id, 'active', 'undone', 'action.undo', actor, reason);
+  }
+
+  setMode(mode: EnforcementMode, actor: string): void {
+    if (mode !== 'shadow' && mode !== 'enforce') throw new DgError(ERRORS.INVALID_REQUEST, `Unknown mode '${String(mode)}': shadow or enforce.`, { param: 'mode' });
+    this.#write(() => {
+      const from = this.#store.getSetting(MODE_SETTING) ?? this.#config.mode;
+      this.#store.putSetting(MODE_SETTING, mode);
+      this.#audit.append({ ts: this.#ts(), actor: analyst(actor), event: 'mode.change', actionId: null, payload: { from, to: mode } });
+    });
+  }
+
+  get(id: string): EnforcementAction | null {
+    return this.#store.get(id);
+  }
+
+  list(filter: { status?: ActionStatus; accountId?: string } = {}): EnforcementAction[] {
+    return this.#store.list(filter);
+  }
+
+  /** Subscribes to changes (own or another process's); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Brings the in-memory view up to date with the store: only the actions changed since the last load. */
+  reload(): void {
+    let changed = false;
+    const load = this.#db.transaction(() => {
+      this.#seenDataVersion = this.#dataVersion.get() as number;
+      const mode = (this.#store.getSetting(MODE_SETTING) as EnforcementMode | null) ?? this.#config.mode;
+      if (mode !== this.#mode) changed = true;
+      this.#mode = mode;
+      const lastSeq = this.#audit.lastSeq();
+      if (lastSeq === this.#seenAuditSeq) return;
+      changed = true;
+      for (const { action } of this.#store.changedSince(this.#seenAuditSeq)) this.#applyToView(action);
+      this.#seenAuditSeq = lastSeq;
+    });
+    load();
+    if (changed) this.#emit();
+  }
+
+  /** Polls the store every intervalMs and reloads when another connection changed it. */
+  startWatching(intervalMs = 1000): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#poll(), intervalMs);
+    // watching must not keep a process alive on its own
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #poll(): void {
+    try {
+      if (this.#dataVersion.get() !== this.#seenDataVersion) this.reload();
+    } catch (err) {
+      this.#onReloadError(err);
+    }
+  }
+
+  #transition(id: string, from: ActionStatus, to: ActionStatus, event: string, actor: string, reason?: string): EnforcementAction {
+    const result = this.#write(() => {
+      const action = this.#store.get(id);
+      if (!action) throw new DgError(ERRORS.NOT_FOUND, `Action '${id}' does not exist.`, { param: 'id' });
+      if (action.status !== from) {
+        throw new DgError(ERRORS.CONFLICT, `Action '${id}' is ${action.status.replace('_', ' ')}, not ${from.replace('_', ' ')}.`, { param: 'id' });
+      }
+      const who = analyst(actor);
+      const ts = this.#ts();
+      const entry = this.#audit.append({ ts, actor: who, event, actionId: id, payload: { from, to, reason: reason ?? null, kind: action.kind, target: action.target, accounts: action.accounts } });
+      const undone = to === 'undone' ? { at: ts, by: who } : null;
+      this.#store.setStatus(id, to, undone, entry.seq);
+      return { ...action, status: to, undoneAt: undone?.at ?? null, undoneBy: undone?.by ?? null };
+    });
+    return result;
+  }
+
+  #join(action: EnforcementAction, joining: string[], actor: string, why: Record<string, unknown>): EnforcementAction {
+    const ts = this.#ts();
+    // an id/org account is never suspended without approval, even by joining a campaign already suspended
+    const direct = action.kind === 'suspend' ? joining.filter((m) => !this.#needsReview(m)) : joining;
+    const held = joining.filter((m) => !direct.includes(m));
+    if (direct.length) {
+      const entry = this.#audit.append({ ts, actor, event: 'action.extend', actionId: action.id, payload: { ...why, joined: direct } });
+      this.#store.addAccounts(action.id, direct, ts, entry.seq);
+    }
+    for (const member of held) {
+      const pending: EnforcementAction = {
+        ...action,
+        id: newActionId(),
+        target: { type: 'account', id: member },
+        accounts: [member],
+        status: 'pending_review',
+        reason: `joins campaign ${action.target.id} (${action.id}), which is suspended`,
+        actor,
+        detectorVersion: this.#detectorVersion,
+        createdAt: ts,
+      };
+      const payload = { ...why, kind: pending.kind, target: pending.target, accounts: pending.accounts, status: pending.status, shadow: pending.shadow, campaign_action: action.id };
+      const entry = this.#audit.append({ ts, actor, event: 'action.create', actionId: pending.id, payload });
+      this.#store.insert(pending, entry.seq);
+    }
+    return { ...action, accounts: [...action.accounts, ...direct] };
+  }
+
+  /** Runs a change in one IMMEDIATE transaction, then refreshes the view and tells the listeners. */
+  #write<T>(change: () => T): T {
+    const result = this.#db.transaction(change).immediate();
+    this.reload();
+    return result;
+  }
+
+  #applyToView(action: EnforcementAction): void {
+    const previous = this.#applied.get(action.id);
+    const touched = new Set(previous?.accounts ?? []);
+    if (action.status === 'active' && !action.shadow) {
+      this.#applied.set(action.id, action);
+      for (const account of action.accounts) {
+        touched.add(account);
+        let ids = this.#appliedByAccount.get(account);
+        if (!ids) this.#appliedByAccount.set(account, (ids = new Set()));
+        ids.add(action.id);
+      }
+    } else if (previous) {
+      this.#applied.delete(action.id);
+      for (const account of previous.accounts) this.#appliedByAccount.get(account)?.delete(action.id);
+    }
+    for (const account of touched) this.#recompute(account);
+  }
+
+  #recompute(accountId: string): void {
+    const ids = this.#appliedByAccount.get(accountId);
+    let best: EnforcementAction | null = null;
+    for (const id of ids ?? []) {
+      const a = this.#applied.get(id)!;
+      if (!best || ACTION_STRENGTH[a.kind] > ACTION_STRENGTH[best.kind] || (a.kind === best.kind && a.createdAt > best.createdAt)) best = a;
+    }
+    if (!best) {
+      this.#appliedByAccount.delete(accountId);
+      this.#enforcement.delete(accountId);
+      return;
+    }
+    this.#enforcement.set(accountId, { kind: best.kind, actionId: best.id, reasonCode: best.verdict ?? 'analyst' });
+  }
+
+  #needsReview(accountId: string): boolean {
+    const tier = this.#accountInfo(accountId)?.tier ?? 'none';
+    return this.#config.review_tiers.includes(tier);
+  }
+
+  #allowlistReason(accountId: string, info: AccountInfo | null): string | null {
+    if (this.#allowAccounts.has(accountId)) return 'allowlisted account';
+    if (info?.orgId && this.#allowOrgs.has(info.orgId)) return `allowlisted org ${info.orgId}`;
+    return null;
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.#onReloadError(err);
+      }
+    }
+  }
+
+  #ts(): string {
+    return this.#now().toISOString();
+  }
+}
+
+function strongest(actions: EnforcementAction[]): EnforcementAction | null {
+  let best: EnforcementAction | null = null;
+  for (const a of actions) if (!best || ACTION_STRENGTH[a.kind] > ACTION_STRENGTH[best.kind]) best = a;
+  return best;
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Analysts are named `analyst:<name>`; an actor already in `x:y` form (detector@…, system) is kept. */
+function analyst(actor: string): string {
+  const name = actor.trim() || 'unknown';
+  return name.includes(':') || name.includes('@') || name === 'system' ? name : `analyst:${name}`;
+}
