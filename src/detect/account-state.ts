@@ -6,6 +6,7 @@ import type { FlaggedVerdict, Verdict } from './types.ts';
 import { HLL_REGISTERS } from './sketches/hll.ts';
 
 export const TOPICS = 10;
+export const TEMPLATE_SLOTS = 64;
 export const HOURS = 24;
 
 /** Slots of the counter vector. Every slot is additive, so a campaign's counters are the sum of its members'. */
@@ -78,8 +79,12 @@ export class AccountState {
   firstTs = '';
   /** ts of the latest event (the counters' clock) */
   lastTsMs = NaN;
-  /** repeated-template keys: key → in-account count (bounded by linkage.templates_per_account) */
-  readonly templates = new Map<number, number>();
+  /**
+   * Recently seen template (LSH band) keys in a direct-mapped table: a key that comes back while still in its
+   * slot has repeated. Noise keys overwrite each other; a template's keys recur and stick. O(1), no Map.
+   */
+  readonly templateKeys = new Uint32Array(TEMPLATE_SLOTS);
+  readonly templateCounts = new Uint8Array(TEMPLATE_SLOTS);
   /** linkage values this account has registered (bounded per kind) */
   readonly values = new Set<string>();
   readonly valuesPerKind = new Map<string, number>();

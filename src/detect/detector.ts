@@ -4,7 +4,7 @@
 // size) relinks all accounts into campaigns. The same code runs offline in `analyze` and online behind the
 // gateway, so offline first_flagged_at values are what the gateway would have done.
 import type { AccountRecordV1, LogEventV1 } from '../events/types.ts';
-import { AccountState, metaFromRecord } from './account-state.ts';
+import { AccountState, metaFromRecord, TEMPLATE_SLOTS } from './account-state.ts';
 import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
 import { findCommunities } from './linkage/communities.ts';
@@ -114,7 +114,7 @@ export class Detector {
     for (const s of SIGNALS) s.observe(view, acc, env);
     if (newModel) this.registerPivot(acc, ev.model, tsMs);
     if (view.hasSignature) {
-      this.registerTemplates(acc, view.signature);
+      if (view.tokenCount >= this.params.linkage.template_min_tokens) this.registerTemplates(acc, view.signature);
       acc.pushSignature(view.signature, this.hasher.k);
     }
     if (!(acc.lastTsMs >= tsMs)) acc.lastTsMs = tsMs;
@@ -233,22 +233,19 @@ export class Detector {
   private registerTemplates(acc: AccountState, sig: Uint32Array): void {
     const lp = this.params.linkage;
     this.hasher.bandKeys(sig, this.bandKeys);
-    const t = acc.templates;
+    const keys = acc.templateKeys;
+    const counts = acc.templateCounts;
     for (let b = 0; b < this.bandKeys.length; b++) {
       const key = this.bandKeys[b]!;
-      const count = t.get(key);
-      if (count !== undefined) {
-        t.set(key, count + 1);
-        if (count + 1 === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
-      } else if (t.size < lp.templates_per_account * 2) {
-        t.set(key, 1);
-        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
+      const slot = key & (TEMPLATE_SLOTS - 1);
+      if (keys[slot] === key && counts[slot]! > 0) {
+        const c = counts[slot]! + 1;
+        if (c < 255) counts[slot] = c;
+        if (c === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
       } else {
-        // Misra–Gries: a new key when the table is full wears every count down by one; rare keys fall out
-        for (const [k2, c2] of t) {
-          if (c2 <= 1) t.delete(k2);
-          else t.set(k2, c2 - 1);
-        }
+        keys[slot] = key;
+        counts[slot] = 1;
+        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
       }
     }
   }
@@ -336,7 +333,7 @@ export class Detector {
   }
 
   private relink(tsMs: number, ts: string, decisions: Decision[]): void {
-    const run = findCommunities(this.index, this.accounts.length, this.params);
+    const run = findCommunities(this.index, this.accounts.length, this.params, (i) => this.accounts[i]!.ownRisk);
     const before = this.campaignOf;
     this.campaignOf = this.tracker.update(run.communities, this.accounts, tsMs, ts, this.scorer, this.params);
     this.lastLinkEdges = run.edges;

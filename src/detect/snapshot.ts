@@ -20,7 +20,8 @@ interface AccountSnapshot {
   firstTsMs: number | null;
   firstTs: string;
   lastTsMs: number | null;
-  templates: [number, number][];
+  templateKeys: number[];
+  templateCounts: number[];
   values: string[];
   valuesPerKind: [string, number][];
   models: string[];
@@ -84,7 +85,8 @@ export function snapshotDetector(d: Detector): DetectorSnapshot {
       firstTsMs: finite(a.firstTsMs),
       firstTs: a.firstTs,
       lastTsMs: finite(a.lastTsMs),
-      templates: [...a.templates],
+      templateKeys: Array.from(a.templateKeys),
+      templateCounts: Array.from(a.templateCounts),
       values: [...a.values],
       valuesPerKind: [...a.valuesPerKind],
       models: [...a.models],
@@ -136,7 +138,8 @@ export function restoreDetector(d: Detector, raw: unknown): void {
     acc.firstTsMs = orNaN(a.firstTsMs);
     acc.firstTs = a.firstTs;
     acc.lastTsMs = orNaN(a.lastTsMs);
-    for (const [key, c] of a.templates) acc.templates.set(key, c);
+    acc.templateKeys.set(a.templateKeys);
+    acc.templateCounts.set(a.templateCounts);
     for (const v of a.values) acc.values.add(v);
     for (const [kind, n] of a.valuesPerKind) acc.valuesPerKind.set(kind, n);
     for (const m of a.models) acc.models.add(m);

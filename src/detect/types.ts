@@ -111,6 +111,10 @@ export interface DetectorParams {
     templates_per_account: number;
     /** a template key links an account only once it repeats this many times in that account */
     template_min_repeats: number;
+    /** prompts shorter than this many tokens make no template keys (short prompts are shared by strangers) */
+    template_min_tokens: number;
+    /** an account whose own risk is below this does not join a campaign */
+    member_min_own_risk: number;
     min_campaign_size: number;
     louvain_resolution: number;
     /** log-odds added to a campaign's pooled score per independent evidence family beyond the first */

@@ -51,7 +51,7 @@ test('does not link the university NAT, the enterprise or the same-SDK users int
 
 test('one network (NAT address, its block and ASN) or one SDK version alone does not make a community', () => {
   const d = run(params(), [hydra(12, 3), universityNat(40, 11, 60 * 24 * 40), sameSdk(30)]);
-  const { communities } = findCommunities(d.index, d.accounts.length, d.params);
+  const { communities } = findCommunities(d.index, d.accounts.length, d.params, (i) => d.accounts[i]!.ownRisk);
   assert.ok(communities.some((c) => c.members.some((m) => d.accounts[m]!.id.startsWith('hyd_'))), 'the hydra forms one');
   for (const community of communities) {
     for (const m of community.members) {
@@ -62,7 +62,7 @@ test('one network (NAT address, its block and ASN) or one SDK version alone does
 });
 
 test('accounts that each look clean alone are caught through their campaign', () => {
-  const sets = () => [hydra(15, 1, 23), universityNat(20), sameSdk(10)];
+  const sets = () => [hydra(15, 1, 23), universityNat(30), sameSdk(40)]; // the pool is a fifth of all accounts
   const alone = params();
   for (const k of Object.keys(alone.linkage.kind_weights)) alone.linkage.kind_weights[k] = 0;
   const solo = run(alone, sets()).results();

@@ -1,15 +1,15 @@
-// Communities of accounts over the evidence graph. The graph is bipartite: accounts on one side, shared
-// values on the other (an edge per holder, weighted by the value's rarity), so a value held by a thousand
-// accounts costs a thousand edges, not half a million pairs, and still binds them tightly. Louvain finds
-// the communities; an account stays in its community only with evidence of several independent kinds, or
-// one very strong one (a rare shared card): one university NAT (address, block and ASN are one family of
-// evidence) or one SDK version is not enough.
+// Communities of accounts over the evidence graph. An account enters the graph only with evidence of several
+// independent kinds (at least one about who holds it: payment, network, identity, tooling), or one very
+// strong one (a rare shared card): one university NAT (address, block and ASN are one family of evidence) or
+// one SDK version is not enough. The graph is bipartite: accounts on one side, shared values on the other (an
+// edge per holder, weighted by the value's rarity), so a value held by a thousand accounts costs a thousand
+// edges, not half a million pairs, and still binds them tightly. Louvain finds the communities.
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { seededRandom } from '../sketches/hash.ts';
 import type { DetectorParams } from '../types.ts';
 import { EvidenceIndex } from './evidence-index.ts';
-import { KIND_FAMILY, type EvidenceKind } from './values.ts';
+import { ACCOUNT_FAMILIES, KIND_FAMILY, type EvidenceKind } from './values.ts';
 
 // The package is CommonJS with ESM-style typings: at run time the default import is the function itself,
 // while the types see a namespace holding `default`. Accept both.
@@ -43,72 +43,146 @@ export interface LinkageRun {
   edges: number;
 }
 
-export function findCommunities(index: EvidenceIndex, accounts: number, params: DetectorParams): LinkageRun {
+/**
+ * `ownRisk(i)` is account i's own risk: an account whose own behaviour is pristine (far below suspicion)
+ * does not join a campaign on shared infrastructure alone.
+ */
+export function findCommunities(index: EvidenceIndex, accounts: number, params: DetectorParams, ownRisk: (idx: number) => number = () => 1): LinkageRun {
   const lp = params.linkage;
-  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  // 1. shared values that carry evidence, and per account the strongest value of each family
+  //    (the strongest, not the sum: eight LSH bands of one template are one piece of evidence)
   const used: { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] }[] = [];
-  let edges = 0;
+  const familyWeights = new Map<number, Map<string, number>>();
   for (const [key, e] of index.entries) {
     if (e.members.length < 2) continue;
     const weight = EvidenceIndex.weight(e, accounts, lp.kind_weights[e.kind] ?? 0, lp.max_value_share, lp.common_floor, lp.burst_min_accounts);
     if (weight <= 0) continue;
-    const vnode = `v${used.length}`;
-    graph.addNode(vnode);
-    for (const m of e.members) {
-      const anode = `a${m}`;
-      if (!graph.hasNode(anode)) graph.addNode(anode);
-      graph.addEdge(vnode, anode, { weight });
-      edges++;
-    }
     used.push({ key, kind: e.kind, weight, count: e.count, members: e.members });
-  }
-  if (edges === 0) return { communities: [], edges: 0 };
-
-  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
-
-  // per account and evidence family: the strongest value tying it to others of its own community
-  // (the strongest, not the sum: eight LSH bands of one template are one piece of evidence)
-  const familyWeights = new Map<number, Map<string, number>>();
-  const evidenceOf = new Map<number, SharedValue[]>();
-  used.forEach((v, i) => {
-    const c = community[`v${i}`]!;
-    const holders = v.members.filter((m) => community[`a${m}`] === c);
-    if (holders.length < 2) return;
-    const family = KIND_FAMILY[v.kind];
-    for (const m of holders) {
+    const family = KIND_FAMILY[e.kind];
+    for (const m of e.members) {
       let fw = familyWeights.get(m);
       if (!fw) familyWeights.set(m, (fw = new Map()));
-      if ((fw.get(family) ?? 0) < v.weight) fw.set(family, v.weight);
+      if ((fw.get(family) ?? 0) < weight) fw.set(family, weight);
+    }
+  }
+
+  // 2. accounts linked strongly enough to be in any campaign; the others stay out of the graph, so that
+  //    strangers who share a busy minute or a popular prompt cannot bridge (or join) real clusters
+  const qualified = new Set<number>();
+  for (const [m, fw] of familyWeights) if (strongEnough(fw, lp) && ownRisk(m) >= lp.member_min_own_risk) qualified.add(m);
+
+  // 3. the bipartite graph over qualified accounts, and its communities
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  const inGraph: { value: (typeof used)[number]; holders: number[]; node: string }[] = [];
+  let edges = 0;
+  for (const v of used) {
+    const holders = v.members.filter((m) => qualified.has(m));
+    if (holders.length < 2) continue;
+    const node = `v${inGraph.length}`;
+    graph.addNode(node);
+    for (const m of holders) {
+      const anode = `a${m}`;
+      if (!graph.hasNode(anode)) graph.addNode(anode);
+      graph.addEdge(node, anode, { weight: v.weight });
+      edges++;
+    }
+    inGraph.push({ value: v, holders, node });
+  }
+  if (edges === 0) return { communities: [], edges: 0 };
+  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  mergeAcrossHolderEvidence(community, inGraph, lp);
+
+  // 4. members per community: the same test again, on the evidence that ties the account to its own
+  //    community (a casual user who shares an SDK with one group and a busy minute with another is out)
+  const insideWeights = new Map<number, Map<string, number>>();
+  const evidenceOf = new Map<number, SharedValue[]>();
+  for (const { value, holders, node } of inGraph) {
+    const c = community[node]!;
+    const inside = holders.filter((m) => community[`a${m}`] === c);
+    if (inside.length < 2) continue;
+    const family = KIND_FAMILY[value.kind];
+    for (const m of inside) {
+      let fw = insideWeights.get(m);
+      if (!fw) insideWeights.set(m, (fw = new Map()));
+      if ((fw.get(family) ?? 0) < value.weight) fw.set(family, value.weight);
     }
     let list = evidenceOf.get(c);
     if (!list) evidenceOf.set(c, (list = []));
-    list.push({ key: v.key, kind: v.kind, weight: v.weight, holders: holders.length, count: v.count });
-  });
-
-  const membersOf = new Map<number, number[]>();
-  for (const [m, fw] of familyWeights) {
-    let families = 0;
-    let total = 0;
-    for (const w of fw.values()) {
-      total += w;
-      if (w >= lp.min_family_weight) families++;
-    }
-    if (families < lp.min_kinds && total < lp.strong_weight) continue;
+    list.push({ key: value.key, kind: value.kind, weight: value.weight, holders: inside.length, count: value.count });
+  }
+  const membersOf = new Map<number, Set<number>>();
+  for (const [m, fw] of insideWeights) {
+    if (!strongEnough(fw, lp)) continue;
     const c = community[`a${m}`]!;
-    let list = membersOf.get(c);
-    if (!list) membersOf.set(c, (list = []));
-    list.push(m);
+    let members = membersOf.get(c);
+    if (!members) membersOf.set(c, (members = new Set()));
+    members.add(m);
   }
 
   const communities: Community[] = [];
-  for (const [c, members] of membersOf) {
-    if (members.length < lp.min_campaign_size) continue;
-    members.sort((a, b) => a - b);
+  for (const [c, memberSet] of membersOf) {
+    if (memberSet.size < lp.min_campaign_size) continue;
+    const members = [...memberSet].sort((a, b) => a - b);
     const evidence = orderEvidence(evidenceOf.get(c) ?? []);
     communities.push({ members, evidence, families: new Set(evidence.map((e) => KIND_FAMILY[e.kind])) });
   }
   communities.sort((a, b) => a.members[0]! - b.members[0]!);
   return { communities, edges };
+}
+
+/**
+ * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share a
+ * value about who holds the accounts (payment, network, identity, tooling), with several holders on each
+ * side and real weight, are one actor: merge them (union-find over community ids, in place).
+ */
+function mergeAcrossHolderEvidence(
+  community: Record<string, number>,
+  inGraph: { value: { kind: EvidenceKind; weight: number }; holders: number[]; node: string }[],
+  lp: DetectorParams['linkage'],
+): void {
+  const parent = new Map<number, number>();
+  const find = (c: number): number => {
+    let r = c;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    return r;
+  };
+  let merged = false;
+  for (const { value, holders } of inGraph) {
+    if (!ACCOUNT_FAMILIES.has(KIND_FAMILY[value.kind]) || value.weight < lp.min_family_weight) continue;
+    const perCommunity = new Map<number, number>();
+    for (const m of holders) {
+      const c = community[`a${m}`]!;
+      perCommunity.set(c, (perCommunity.get(c) ?? 0) + 1);
+    }
+    let root = -1;
+    for (const [c, n] of perCommunity) {
+      if (n < 2) continue;
+      const r = find(c);
+      if (root < 0) root = r;
+      else if (r !== root) {
+        const [lo, hi] = r < root ? [r, root] : [root, r];
+        parent.set(hi, lo);
+        root = lo;
+        merged = true;
+      }
+    }
+  }
+  if (!merged) return;
+  for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/** Several independent families (one of them about the account's holder), or one very strong value. */
+function strongEnough(familyWeights: Map<string, number>, lp: DetectorParams['linkage']): boolean {
+  let families = 0;
+  let accountFamilies = 0;
+  let total = 0;
+  for (const [family, w] of familyWeights) {
+    total += w;
+    if (w < lp.min_family_weight) continue;
+    families++;
+    if (ACCOUNT_FAMILIES.has(family)) accountFamilies++;
+  }
+  return (families >= lp.min_kinds && accountFamilies > 0) || total >= lp.strong_weight;
 }
 
 /** Strongest value of each kind first (an analyst sees every kind of evidence), then the rest by strength. */

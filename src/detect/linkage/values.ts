@@ -28,8 +28,15 @@ export const KIND_FAMILY: Record<EvidenceKind, string> = {
   sync_pivot: 'timing',
 };
 
-/** Kinds whose values carry the account's creation time bucket: evidence only when several share one. */
-export const BURST_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['signup_network', 'email_shape', 'asn_burst']);
+/** Kinds whose values carry a time bucket (creation, first activity): evidence only when several share one. */
+export const BURST_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['signup_network', 'email_shape', 'asn_burst', 'sync_activity']);
+
+/**
+ * Families that say something about who holds the account (how it pays, signs up, connects). Behaviour
+ * (shared templates, synchronised timing) is corroborating only: popular prompts and busy minutes are shared
+ * by strangers, so an account needs at least one of these to join a campaign.
+ */
+export const ACCOUNT_FAMILIES: ReadonlySet<string> = new Set(['payment', 'network', 'identity', 'tooling']);
 
 /** Values of one kind an account may register at most (residential proxies rotate through many blocks). */
 export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
