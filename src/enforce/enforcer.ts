@@ -11,7 +11,7 @@ import { DgError, ERRORS } from '../errors.ts';
 import type { VerificationTier } from '../events/types.ts';
 import type { Database } from '../store/sqlite.ts';
 import { ActionStore, newActionId } from './action-store.ts';
-import { AuditLog } from './audit-log.ts';
+import { AuditLog, type AuditVerification, verifyAuditChain } from './audit-log.ts';
 import { matchRule } from './rules.ts';
 import { ACTION_STRENGTH, type AccountEnforcement, type ActionKind, type ActionStatus, type ActionTarget, type EnforcementAction } from './types.ts';
 
@@ -97,6 +97,11 @@ export class Enforcer {
 
   get auditLog(): AuditLog {
     return this.#audit;
+  }
+
+  /** Checks the audit log's hash chain (see verifyAuditChain). */
+  verifyAudit(): AuditVerification {
+    return verifyAuditChain(this.#db);
   }
 
   /** Hot path: what to apply to this account's requests, or null. One Map lookup. */
