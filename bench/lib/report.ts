@@ -140,10 +140,16 @@ export function summarize(runs: RunRecord[], targets: readonly TargetName[], mod
     }
     const bare = out.find((s) => s.target === 'bare' && s.mode === mode && s.status === 'ok');
     if (!bare) continue;
+    const bareByRound = new Map(runs.filter((r) => r.target === 'bare' && r.mode === mode && r.load).map((r) => [r.round, r.load as LoadResult]));
     for (const s of out) {
       if (s.mode !== mode || s.target === 'bare' || s.rps === undefined) continue;
-      s.throughputPctOfBare = (100 * s.rps) / (bare.rps as number);
-      s.addedP99Ms = (s.p99Ms as number) - (bare.p99Ms as number);
+      // Paired by round: each run is compared with the bare run next to it in time, so background load
+      // that changes between rounds cancels out; the median over rounds drops the odd disturbed pair.
+      const pairs = runs
+        .filter((r) => r.target === s.target && r.mode === mode && r.load && bareByRound.has(r.round))
+        .map((r) => ({ mine: r.load as LoadResult, bare: bareByRound.get(r.round) as LoadResult }));
+      s.throughputPctOfBare = median(pairs.map((p) => (100 * p.mine.rps) / p.bare.rps));
+      s.addedP99Ms = median(pairs.map((p) => p.mine.latencyMs.p99 - p.bare.latencyMs.p99));
     }
   }
   return out;
@@ -194,7 +200,10 @@ export function renderMarkdown(report: GatewayBenchReport): string {
   );
   lines.push(
     `c=${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per target and mode` +
-      (s.rounds > 1 ? `, median of ${s.rounds} rounds (targets take turns each round)` : '') +
+      (s.rounds > 1
+        ? `, median of ${s.rounds} rounds (targets take turns each round; % of bare and added p99 are medians of ` +
+          'the figures paired with the bare run of the same round)'
+        : '') +
       '; latency over every 2xx response, to its last byte; CPU µs/req is the user + system CPU time of the ' +
       "target's process per answered request (little moved by other work on the machine, unlike req/s).",
   );

@@ -42,6 +42,21 @@ describe('gateway bench report', () => {
     assert.deepEqual(goals.map((g) => g.met), [true, true]);
   });
 
+  it('compares with the bare run of the same round and takes the median of those paired figures', () => {
+    const runs: RunRecord[] = [
+      // round 2 ran while the machine was busy: both targets slowed down together
+      { ...run('bare', 'json', load(10_000, 10)), round: 1 },
+      { ...run('gateway', 'json', load(9_000, 11)), round: 1 },
+      { ...run('bare', 'json', load(2_000, 100)), round: 2 },
+      { ...run('gateway', 'json', load(1_800, 100.5)), round: 2 },
+      { ...run('bare', 'json', load(8_000, 12)), round: 3 },
+      { ...run('gateway', 'json', load(7_600, 12.5)), round: 3 },
+    ];
+    const gateway = summarize(runs, ['bare', 'gateway'], ['json']).find((s) => s.target === 'gateway');
+    assert.equal(gateway?.throughputPctOfBare, 90); // pairs: 90 %, 90 %, 95 %
+    assert.equal(gateway?.addedP99Ms, 0.5); // pairs: 1, 0.5, 0.5
+  });
+
   it('reports the CPU the target spent per answered request', () => {
     const [bare] = summarize([{ ...run('bare', 'json', load(1_000, 10)), serverCpuSeconds: 5 }], ['bare'], ['json']);
     assert.equal(bare.cpuUsPerRequest, 500); // 5 s of CPU over 10,000 answers
