@@ -18,6 +18,7 @@ interface ServeFlags {
   dataDir: string;
   config?: string;
   demoDelayMs: string;
+  replayMode?: boolean;
 }
 
 export function register(program: Command): void {
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the embedded store, secrets and event logs live', './data')
     .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--demo-delay-ms <ms>', 'pause between the demo upstream\'s streamed chunks', '30')
+    .option('--replay-mode', 'for `distillguard replay` only: request time from x-distillguard-replay-ts, action in x-distillguard-action')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -48,6 +50,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       adminPort: parsePort(flags.adminPort, '--admin-port'),
       upstream: flags.upstream ?? null,
       demoChunkDelayMs: Number(flags.demoDelayMs),
+      replayMode: flags.replayMode === true,
     });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -63,7 +66,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     `upstream              ${gateway.demoUpstreamUrl ? `DEMO upstream at ${gateway.demoUpstreamUrl} (a stand-in, not a real model; use --upstream URL)` : flags.upstream ?? 'from the config file'}`,
     `data dir              ${resolve(flags.dataDir)}`,
     `admin token           ${gateway.adminToken}`,
+    `enforcement           ${gateway.enforcer.mode}${gateway.enforcer.mode === 'shadow' ? ' (decisions are recorded, nothing is changed; set enforcement.mode: enforce to act)' : ''}`,
   ];
+  if (flags.replayMode) lines.push('replay mode           ON: request times come from x-distillguard-replay-ts (never use in production)');
   if (gateway.demoUpstreamUrl) {
     const key = ensureDemoKey(gateway.store, resolve(flags.dataDir));
     gateway.cache.reload();

@@ -10,6 +10,18 @@ export class GatewayMetrics {
   readonly upstreamLatency: Histogram<'dialect'>;
   readonly limiterRejections: Counter<'scope'>;
 
+  /** Exposes the online detector's lag, restarts and drops. */
+  observeDetector(d: { lagEvents: number; lagSeconds: number; restarts: number; dropped: number; processed: number }): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    gauge('distillguard_detector_lag_events', 'Events handed to the detector and not yet processed', () => d.lagEvents);
+    gauge('distillguard_detector_lag_seconds', 'Age of the oldest event batch the detector has not processed', () => d.lagSeconds);
+    gauge('distillguard_detector_restarts_total', 'Times the detector worker was restarted', () => d.restarts);
+    gauge('distillguard_detector_dropped_events_total', 'Events not handed to a lagging detector (replayed from the store on restart)', () => d.dropped);
+    gauge('distillguard_detector_processed_events_total', 'Events the detector has processed', () => d.processed);
+  }
+
   constructor(queue: { depth: number; dropped: number; written: number }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'distillguard_' });

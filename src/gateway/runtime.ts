@@ -22,6 +22,13 @@ import type { DialectName } from './dialects/types.ts';
 import { GatewayMetrics } from './metrics.ts';
 import { buildGateway } from './server.ts';
 import { Upstream } from './upstream.ts';
+import { DetectorHost } from './detector/host.ts';
+import { registerEnforcementRoutes } from './admin-enforce.ts';
+import { Enforcer } from '../enforce/enforcer.ts';
+import type { Principal } from '../identity/types.ts';
+import { deepMerge } from '../config/load.ts';
+import { defaultParams, validateParams } from '../detect/params.ts';
+import type { DetectorParams } from '../detect/types.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -33,6 +40,10 @@ export interface GatewayOptions {
   upstream: string | null;
   /** Pause between the demo upstream's streamed chunks. */
   demoChunkDelayMs?: number;
+  /** Request time from x-distillguard-replay-ts and the applied action in x-distillguard-action (never in production). */
+  replayMode?: boolean;
+  /** Run the online detector (default true). */
+  detector?: boolean;
   log?: Logger;
 }
 
@@ -45,6 +56,8 @@ export interface RunningGateway {
   store: IdentityStore;
   cache: IdentityCache;
   queue: EventQueue;
+  enforcer: Enforcer;
+  detector: DetectorHost | null;
   app: FastifyInstance;
   admin: FastifyInstance;
   /** Stops accepting, finishes requests in flight, writes every queued event, closes the stores. */
@@ -92,12 +105,56 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = new GatewayMetrics(queue);
   const gates = compileGates(config.tiers);
   const limiter = new InProcessRateLimiter();
+
+  // Enforcement: actions live in the identity database; the detector's decisions create them.
+  const detectorParams = resolveDetectorParams(config.detector);
+  const enforcer = new Enforcer({
+    db,
+    config: config.enforcement,
+    detectorVersion: detectorVersionOf(detectorParams),
+    accountInfo: (id) => {
+      const a = store.getAccount(id);
+      return a ? { tier: a.tier, orgId: a.orgId } : null;
+    },
+  });
+  enforcer.startWatching();
+  /** Campaigns found by the detector become rate-limit groups: their accounts share one budget. */
+  const campaignGroups = new Map<string, string>();
+  let detector: DetectorHost | null = null;
+  if (opts.detector !== false) {
+    detector = new DetectorHost({
+      dataDir: config.events.sqlite ? opts.dataDir : null,
+      params: detectorParams,
+      log,
+      onDecisions: (decisions, campaigns) => {
+        const byId = new Map(campaigns.map((c) => [c.id, c]));
+        for (const d of decisions) {
+          if (d.campaign_id) campaignGroups.set(d.account_id, d.campaign_id);
+          else campaignGroups.delete(d.account_id);
+          enforcer.onDecision(d, d.campaign_id ? (byId.get(d.campaign_id) ?? null) : null);
+        }
+      },
+    });
+    detector.start();
+    detector.feedAccounts(store.listAccounts().map((a) => ({ account_id: a.id, org_id: a.orgId, created_at: a.createdAt, verification: a.tier })));
+    const host = detector;
+    queue.subscribe((batch) => host.feed(batch));
+    metrics.observeDetector(host);
+  }
+  const throttled = throttledTiers(config.tiers, config.enforcement.throttle_factor);
+
   const deps = {
     config,
     identity: cache,
     gates,
     limiter,
-    scopes: (p: Parameters<typeof scopesFor>[0]) => scopesFor(p, config.tiers[p.tier], config.group),
+    scopes: (p: Principal, isThrottled: boolean) => {
+      const campaign = p.groupId === null && enforcer.mode === 'enforce' ? campaignGroups.get(p.accountId) : undefined;
+      const principal = campaign ? { ...p, groupId: campaign } : p;
+      return scopesFor(principal, (isThrottled ? throttled : config.tiers)[p.tier], config.group);
+    },
+    enforcement: { lookup: (accountId: string) => enforcer.enforcementFor(accountId), config: config.enforcement },
+    replayMode: opts.replayMode === true,
     events: queue,
     upstreams: { openai: openaiUpstream, anthropic: anthropicUpstream },
     upstreamApiKeys: { openai: envKey ?? config.upstream.openai_api_key, anthropic: envKey ?? config.upstream.anthropic_api_key },
@@ -105,14 +162,33 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     clientIp: createClientIpResolver(config.server.trusted_proxies),
     log,
   };
-  const app = buildGateway(deps);
+  // Ready means able to serve; the detector's lag is reported here but never makes the gateway unready.
+  const readiness = () => ({
+    status: 'ready',
+    enforcement: enforcer.mode,
+    detector: detector
+      ? {
+          state: detector.state,
+          lag_events: detector.lagEvents,
+          lag_seconds: Number(detector.lagSeconds.toFixed(3)),
+          processed_events: detector.processed,
+          restored_from_snapshot: detector.restored.events,
+          replayed_from_store: detector.restored.replayed,
+          restarts: detector.restarts,
+          dropped_events: detector.dropped,
+        }
+      : { state: 'off' },
+  });
+  const app = buildGateway({ ...deps, readiness });
   const admin = buildAdminServer({
     store,
     cache,
     adminToken,
+    onInternalError: (err) => log.error({ err }, 'admin API error'),
     extraRoutes: (a) => {
       a.get('/healthz', async () => ({ status: 'ok' }));
-      a.get('/readyz', async () => ({ status: 'ready' }));
+      a.get('/readyz', async () => readiness());
+      registerEnforcementRoutes(a, enforcer, { adminToken });
       a.get('/metrics', async (_req, reply) => {
         reply.header('content-type', metrics.registry.contentType);
         return metrics.registry.metrics();
@@ -135,6 +211,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     store,
     cache,
     queue,
+    enforcer,
+    detector,
     app,
     admin,
     close() {
@@ -142,6 +220,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         await admin.close();
         await app.close();
         await queue.close();
+        await detector?.stop();
+        enforcer.stop();
         cache.stop();
         await openaiUpstream.close();
         if (anthropicUpstream !== openaiUpstream) await anthropicUpstream.close();
@@ -156,4 +236,29 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The shipped, fitted detector parameters with the config file's `detector:` overrides. */
+export function resolveDetectorParams(overrides: Record<string, unknown> | undefined): DetectorParams {
+  const shipped = defaultParams();
+  if (!overrides) return shipped;
+  return validateParams(deepMerge(shipped, overrides) as DetectorParams);
+}
+
+function detectorVersionOf(params: DetectorParams): string {
+  return `distillguard-detector/${params.version}${params.provenance ? ` (${params.provenance})` : ''}`;
+}
+
+/** Each tier's policy with its rates multiplied by the throttle factor (computed once). */
+function throttledTiers(tiers: GatewayConfig['tiers'], factor: number): GatewayConfig['tiers'] {
+  const scale = (v: number | null) => (v === null ? null : Math.max(1, Math.floor(v * factor)));
+  const out = {} as GatewayConfig['tiers'];
+  for (const [tier, p] of Object.entries(tiers) as [keyof GatewayConfig['tiers'], GatewayConfig['tiers']['none']][]) {
+    out[tier] = {
+      ...p,
+      key: { rpm: scale(p.key.rpm), tpm: scale(p.key.tpm) },
+      account: { rpm: scale(p.account.rpm), tpm: scale(p.account.tpm) },
+    };
+  }
+  return out;
 }

@@ -8,7 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from '../config/schema.ts';
+import type { ActionKind, EnforcementConfig, GatewayConfig } from '../config/schema.ts';
+import type { AccountEnforcement } from '../enforce/types.ts';
+import { degradeCaps, refuseIfBlocked, stricterVisibility } from './enforcement.ts';
 import { DgError, ERRORS } from '../errors.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import type { AuthResult, Principal } from '../identity/types.ts';
@@ -38,15 +40,20 @@ export interface GatewayDeps {
   identity: { authenticate(secret: string): AuthResult };
   gates: { apply(features: RequestedFeatures, tier: VerificationTier): GateOutcome };
   limiter: RateLimiter;
-  scopes(principal: Principal): LimitScope[];
+  /** Rate-limit scopes of a caller (a throttled caller gets its tier's limits times the throttle factor). */
+  scopes(principal: Principal, throttled: boolean): LimitScope[];
+  /** The enforcement in force for an account (in memory; the detector and analysts update it). */
+  enforcement: { lookup(accountId: string): AccountEnforcement | null; config: EnforcementConfig };
+  /** Replay mode: request time from `x-distillguard-replay-ts`, and the applied action in `x-distillguard-action`. */
+  replayMode: boolean;
   events: { push(event: LogEventV1): void };
   upstreams: Record<DialectName, Upstream>;
   upstreamApiKeys: Partial<Record<DialectName, string>>;
   metrics: GatewayMetrics;
   clientIp: ClientIpResolver;
   log: Logger;
-  /** Answers /readyz: null when ready, else the reason. */
-  notReadyReason?(): string | null;
+  /** What /readyz reports (the gateway is ready whenever it can serve). */
+  readiness?(): Record<string, unknown>;
 }
 
 /** What one request did, gathered along the path and written as its event at the end. */
@@ -65,6 +72,8 @@ interface Exchange {
   status: number;
   usage: UsageRecord;
   upstreamMs: number | null;
+  /** The enforcement applied to this request. */
+  action: ActionKind | 'none';
 }
 
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
@@ -113,11 +122,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const reason = deps.notReadyReason?.() ?? null;
-    if (reason) return reply.code(503).send({ status: 'not_ready', reason });
-    return { status: 'ready' };
-  });
+  app.get('/readyz', async () => deps.readiness?.() ?? { status: 'ready' });
 
   // One route per path; a path both dialects serve (GET /v1/models) picks the dialect from the headers.
   const byPath = new Map<string, { method: string; targets: { dialect: Dialect; endpoint: Endpoint }[] }>();
@@ -153,6 +158,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     };
     res.on('close', onClose);
     try {
+      if (deps.replayMode) exchange.arrivedAt = replayTime(req.headers);
       // 1. Who is calling (in memory, no I/O).
       const secret = dialect.apiKey(req.headers);
       exchange.keyIdHint = keyIdOf(secret);
@@ -162,6 +168,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const principal = auth.principal;
       exchange.principal = principal;
       if (principal.status === 'suspended') throw new DgError(ERRORS.ACCOUNT_SUSPENDED);
+      const enforcement = deps.enforcement.lookup(principal.accountId);
+      if (enforcement) {
+        exchange.action = enforcement.kind;
+        refuseIfBlocked(enforcement, deps.enforcement.config);
+      }
 
       // 2. What is asked, in the dialect's terms.
       let visibility: ReasoningVisibility = 'full';
@@ -179,15 +190,16 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         // 3. What the caller's tier allows.
         const gate = deps.gates.apply(parsed.features, principal.tier);
         if (!gate.ok) throw gate.error;
-        parsed.applyCaps(gate.caps);
-        visibility = gate.reasoning;
-        const outputBudget = gate.caps.maxTokens ?? parsed.features.maxTokens ?? DEFAULT_OUTPUT_RESERVATION;
-        reserveTokens = parsed.estimatedInputTokens + outputBudget * Math.max(1, gate.caps.n ?? parsed.features.n ?? 1);
+        const caps = enforcement?.kind === 'degrade' ? degradeCaps(parsed.features, gate.caps, deps.enforcement.config) : gate.caps;
+        parsed.applyCaps(caps);
+        visibility = enforcement?.kind === 'degrade' ? stricterVisibility(gate.reasoning, deps.enforcement.config.degrade.reasoning) : gate.reasoning;
+        const outputBudget = caps.maxTokens ?? parsed.features.maxTokens ?? DEFAULT_OUTPUT_RESERVATION;
+        reserveTokens = parsed.estimatedInputTokens + outputBudget * Math.max(1, caps.n ?? parsed.features.n ?? 1);
       }
 
       // 4. Rate limits per key, account and campaign; tokens reserved now, settled at the end.
-      const scopes = deps.scopes(principal);
-      const admitted = deps.limiter.admit(scopes, reserveTokens, Date.now());
+      const scopes = deps.scopes(principal, enforcement?.kind === 'throttle');
+      const admitted = deps.limiter.admit(scopes, reserveTokens, exchange.arrivedAt);
       const admission = admitted instanceof Promise ? await admitted : admitted;
       rateInfo = admission.info;
       if (!admission.ok) {
@@ -210,7 +222,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           throw abort.signal.aborted ? new DgError(ERRORS.CLIENT_CLOSED) : upstreamFailure(err);
         });
 
-      const headers: Record<string, string> = { 'x-request-id': exchange.requestId, ...(rateInfo ? rateLimitHeaders(rateInfo) : {}) };
+      const headers: Record<string, string> = { ...actionHeader(exchange), 'x-request-id': exchange.requestId, ...(rateInfo ? rateLimitHeaders(rateInfo) : {}) };
       if (upstreamRes.statusCode >= 400) {
         await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
       } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
@@ -225,7 +237,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const dgErr = toDgError(err);
       exchange.status = abort.signal.aborted ? STATUS_CLIENT_CLOSED : dgErr.status;
       if (!abort.signal.aborted) {
-        if (!res.headersSent) sendError(res, dialect, dgErr, exchange.requestId, rateInfo);
+        if (!res.headersSent) sendError(res, dialect, dgErr, exchange.requestId, rateInfo, actionHeader(exchange));
         else if (!res.writableEnded) res.end(dialect.streamErrorEvent(dgErr));
       }
       if (dgErr.status >= 500 && dgErr.status !== STATUS_CLIENT_CLOSED) deps.log.warn({ err: dgErr.cause ?? dgErr, code: dgErr.code, requestId: exchange.requestId }, 'request failed');
@@ -317,7 +329,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           ? (exchange.parsed?.estimatedInputTokens ?? 0)
           : exchange.reservation.reservedTokens
         : (u.inputTokens ?? 0) + (u.outputTokens ?? 0) + (u.reasoningTokens ?? 0);
-    const settled = deps.limiter.reconcile(exchange.reservation, used, Date.now());
+    const settled = deps.limiter.reconcile(exchange.reservation, used, exchange.arrivedAt + (performance.now() - exchange.startedAt));
     if (settled instanceof Promise) settled.catch((err) => deps.log.warn({ err }, 'rate-limit reconcile failed'));
   }
 
@@ -354,6 +366,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     });
   }
 
+  /** In replay mode, which enforcement the request met (the replay counts outcomes by it). */
+  function actionHeader(exchange: Exchange): Record<string, string> {
+    return deps.replayMode ? { 'x-distillguard-action': exchange.action } : {};
+  }
+
   return app;
 }
 
@@ -376,7 +393,16 @@ function newExchange(dialect: Dialect, endpoint: Endpoint, startedAt: number): E
     status: 0,
     usage: emptyUsage(),
     upstreamMs: null,
+    action: 'none',
   };
+}
+
+/** Replay mode only: the request's time is the logged time it carries, so hours of traffic replay in minutes. */
+function replayTime(headers: Record<string, string | string[] | undefined>): number {
+  const v = headerValue(headers['x-distillguard-replay-ts']);
+  const ms = v === null ? NaN : Date.parse(v);
+  if (!Number.isFinite(ms)) throw new DgError(ERRORS.INVALID_REQUEST, 'Replay mode: the x-distillguard-replay-ts header must be an RFC 3339 time.', { param: 'x-distillguard-replay-ts' });
+  return ms;
 }
 
 function paramsOf(body: Record<string, unknown>): Record<string, unknown> {
@@ -448,13 +474,14 @@ function toDgError(err: unknown): DgError {
   return new DgError(ERRORS.INTERNAL, undefined, { cause: err });
 }
 
-function sendError(res: ServerResponse, dialect: Dialect, err: DgError, requestId: string, rateInfo: RateLimitInfo | null): void {
+function sendError(res: ServerResponse, dialect: Dialect, err: DgError, requestId: string, rateInfo: RateLimitInfo | null, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
   }
   const text = JSON.stringify(dialect.errorBody(err));
   res.writeHead(err.status, {
+    ...extraHeaders,
     ...(rateInfo ? rateLimitHeaders(rateInfo) : {}),
     ...err.headers,
     'content-type': 'application/json',

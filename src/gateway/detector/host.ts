@@ -40,6 +40,7 @@ export class DetectorHost {
   private restartCount = 0;
   private processedCount = 0;
   private lastEventTsValue: string | null = null;
+  private restoredValue = { events: 0, replayed: 0 };
   private stopping: Promise<void> | null = null;
   private readonly maxLag: number;
 
@@ -99,6 +100,10 @@ export class DetectorHost {
   get processed(): number {
     return this.processedCount;
   }
+  /** What the current worker started from: events in its snapshot and events replayed from the store. */
+  get restored(): { events: number; replayed: number } {
+    return this.restoredValue;
+  }
   get lastEventTs(): string | null {
     return this.lastEventTsValue;
   }
@@ -138,6 +143,7 @@ export class DetectorHost {
     switch (m.type) {
       case 'ready':
         if (this.stateValue !== 'stopped') this.stateValue = 'running';
+        this.restoredValue = { events: m.restoredEvents, replayed: m.replayedEvents };
         this.opts.log.info({ restoredEvents: m.restoredEvents, replayedEvents: m.replayedEvents, snapshotTs: m.snapshotTs }, 'detector ready');
         break;
       case 'processed': {

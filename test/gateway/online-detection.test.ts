@@ -1,0 +1,97 @@
+// The closed loop: the gateway's events reach the online detector, whose decisions act on the next requests;
+// a crashed detector never fails a request; its state survives a restart.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+const probe = (i: number) => ({
+  model: 'demo-small',
+  max_tokens: 1,
+  logprobs: true,
+  top_logprobs: 20,
+  logit_bias: { [String(1000 + i)]: 100 },
+  messages: [{ role: 'user', content: `Complete: the token after "${i} apples" is` }],
+});
+
+const post = (t: TestGateway, key: string, body: object) =>
+  fetch(`${t.gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends extraction probes until the gateway refuses one (or gives up after `limit` requests). */
+async function probeUntilRefused(t: TestGateway, key: string, limit = 200): Promise<{ sent: number; refusal: any | null }> {
+  for (let i = 0; i < limit; i++) {
+    const res = await post(t, key, probe(i));
+    const body = (await res.json()) as any;
+    if (res.status !== 200) return { sent: i + 1, refusal: { status: res.status, body } };
+    await sleep(50);
+  }
+  return { sent: limit, refusal: null };
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < tries && !ok(v); i++) {
+    await sleep(100);
+    v = await read();
+  }
+  return v;
+}
+
+describe('online detection and enforcement', () => {
+  test('in enforce mode an extraction prober is told to verify after the detector flags it', async () => {
+    const t = await startTestGateway({ config: { enforcement: { mode: 'enforce', verification_url: 'https://verify.example.com/start' } } });
+    try {
+      const { sent, refusal } = await probeUntilRefused(t, t.keyFor('acct_prober', 'id'));
+      assert.ok(refusal, 'the prober was stopped');
+      assert.equal(refusal.status, 403);
+      assert.equal(refusal.body.error.code, 'DG_ERR_VERIFICATION_REQUIRED');
+      assert.match(refusal.body.error.message, /verify\.example\.com/);
+      assert.ok(sent < 200);
+      const actions = t.gw.enforcer.list({ accountId: 'acct_prober' });
+      assert.ok(actions.some((a) => a.kind === 'verify' && a.status === 'active' && a.verdict === 'extraction'));
+      // a benign account on the same gateway is untouched
+      const benign = await post(t, t.keyFor('acct_fine', 'id'), { model: 'demo-small', messages: [{ role: 'user', content: 'What is a good name for a cat?' }] });
+      assert.equal(benign.status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('in shadow mode the decision is recorded but nothing changes for the caller', async () => {
+    const t = await startTestGateway();
+    try {
+      const key = t.keyFor('acct_shadow', 'id');
+      for (let i = 0; i < 20; i++) assert.equal((await post(t, key, probe(i))).status, 200);
+      const actions = await waitFor(async () => t.gw.enforcer.list({ accountId: 'acct_shadow' }), (a) => a.length > 0);
+      assert.ok(actions.length > 0, 'an action was recorded');
+      assert.ok(actions.every((a) => a.shadow));
+      assert.equal((await post(t, key, probe(99))).status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a crashed detector never fails a request, is restarted, and /readyz reports it', async () => {
+    const t = await startTestGateway({ config: { events: { sqlite: true } } });
+    try {
+      const key = t.keyFor('acct_crash', 'org');
+      const ask = { model: 'demo-small', messages: [{ role: 'user', content: 'hello' }] };
+      assert.equal((await post(t, key, ask)).status, 200);
+      await t.gw.detector!.crashForTest();
+      for (let i = 0; i < 5; i++) assert.equal((await post(t, key, ask)).status, 200);
+      const ready = await waitFor(
+        async () => (await (await fetch(`${t.gw.url}/readyz`)).json()) as any,
+        (r) => r.detector.restarts >= 1 && r.detector.state === 'running',
+      );
+      assert.equal(ready.status, 'ready');
+      assert.ok(ready.detector.restarts >= 1);
+      assert.equal(ready.detector.state, 'running');
+      const metrics = await (await fetch(`${t.gw.adminUrl}/metrics`)).text();
+      assert.match(metrics, /distillguard_detector_lag_events \d+/);
+      assert.match(metrics, /distillguard_detector_restarts_total [1-9]/);
+    } finally {
+      await t.close();
+    }
+  });
+});
