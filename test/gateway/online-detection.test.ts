@@ -87,6 +87,7 @@ describe('online detection and enforcement', () => {
       assert.equal(ready.status, 'ready');
       assert.ok(ready.detector.restarts >= 1);
       assert.equal(ready.detector.state, 'running');
+      assert.ok(ready.detector.replayed_from_store >= 1, 'the restarted detector caught up from the event store');
       const metrics = await (await fetch(`${t.gw.adminUrl}/metrics`)).text();
       assert.match(metrics, /distillguard_detector_lag_events \d+/);
       assert.match(metrics, /distillguard_detector_restarts_total [1-9]/);
@@ -94,4 +95,41 @@ describe('online detection and enforcement', () => {
       await t.close();
     }
   });
+});
+
+test('detector state survives a restart: the snapshot is restored and later events are replayed from the store', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pino } = await import('pino');
+  const { resolveConfig } = await import('../../src/config/load.ts');
+  const { startGateway } = await import('../../src/gateway/runtime.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'dg-restart-'));
+  const start = () =>
+    startGateway({ config: resolveConfig({}), dataDir, host: '127.0.0.1', port: 0, adminPort: 0, upstream: null, log: pino({ level: 'silent' }) });
+  try {
+    const first = await start();
+    first.store.createAccount({ id: 'acct_persist', tier: 'org' });
+    const { secret } = first.store.createKey('acct_persist');
+    first.cache.reload();
+    for (let i = 0; i < 30; i++) {
+      const res = await fetch(`${first.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo-small', messages: [{ role: 'user', content: `question ${i}` }] }),
+      });
+      await res.text();
+    }
+    await first.close();
+    const second = await start();
+    try {
+      const ready = await waitFor(async () => (await (await fetch(`${second.url}/readyz`)).json()) as any, (r) => r.detector.state === 'running');
+      assert.equal(ready.detector.restored_from_snapshot, 30, 'the final snapshot held all 30 events');
+      assert.equal(ready.detector.replayed_from_store, 0, 'nothing newer than the snapshot to replay');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
