@@ -78,8 +78,8 @@ export class CorpusObserver {
       return null;
     };
     const sink: TokenSink = {
-      token: (tok, fragment) => scanner.token(tok, fragment, visit),
-      whitespace: (code) => scanner.whitespace(code),
+      token: (text, start, end, fragment) => scanner.token(text, start, end, fragment, visit),
+      newline: () => scanner.newline(),
     };
     const segmenter = new TokenSegmenter(sink);
     segmenter.push(text);

@@ -132,7 +132,10 @@ export const SYNONYM_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['aspects', 'facets'],
 ];
 
-import { foldedHash } from './keyed-hash.ts';
+import { foldedHash as importedFoldedHash } from './keyed-hash.ts';
+
+// module-local binding: hot-path calls should not go through a live import binding
+const foldedHash = importedFoldedHash;
 
 /** Where a word sits in the lexicon: its pair and which member it is. */
 export interface LexiconEntry {
@@ -169,10 +172,16 @@ for (const entry of LEXICON.values()) {
   else byHash.set(h, [entry]);
 }
 
+// (first letter, length) pairs that occur in the lexicon: rejects most words with one array read
+const SHAPES = new Uint8Array(26 * 32);
+for (const word of LEXICON.keys()) SHAPES[(word.charCodeAt(0) - 97) * 32 + Math.min(word.length, 31)] = 1;
+
 /** The lexicon entry for the ASCII word text[start, end) in any letter case, if it has one. */
 export function lookupWord(text: string, start: number, end: number): LexiconEntry | undefined {
   const length = end - start;
   if (length < LEXICON_MIN_LENGTH || length > LEXICON_MAX_LENGTH) return undefined;
+  const first = (text.charCodeAt(start) | 0x20) - 97;
+  if (first < 0 || first > 25 || SHAPES[first * 32 + length] === 0) return undefined;
   const bucket = byHash.get(foldedHash(text, start, end, LOOKUP_BASIS));
   if (bucket === undefined) return undefined;
   for (const entry of bucket) {

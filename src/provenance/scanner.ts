@@ -7,7 +7,10 @@
 // a quote so a stray quote mark cannot silence the rest of a response), JSON and anything else inside
 // {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
 // numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
-import { lookupWord, type LexiconEntry } from './lexicon.ts';
+import { lookupWord as importedLookupWord, type LexiconEntry } from './lexicon.ts';
+
+// module-local binding: hot-path calls should not go through a live import binding
+const lookupWord = importedLookupWord;
 
 /** Where the two words before a candidate are: before[bs, be) then prev[ps, pe); empty at a text's start. */
 export interface ContextWords {
@@ -25,7 +28,6 @@ export interface ContextWords {
  */
 export type CandidateVisitor = (token: string, start: number, end: number, entry: LexiconEntry, context: ContextWords) => string | null;
 
-const CH_NEWLINE = 10;
 const CH_QUOTE = 34;
 const CH_APOSTROPHE = 39;
 const CH_HYPHEN = 45;
@@ -56,15 +58,14 @@ function isJoiner(c: number): boolean {
   return c === CH_HYPHEN || c === CH_APOSTROPHE || c === CH_RIGHT_SINGLE_QUOTE || c === CH_UNDERSCORE || isDigit(c) || c > 127;
 }
 
-/** Whole tokens that are URLs, addresses, paths, domain names or code-like: never changed. */
-export function isProtectedToken(tok: string): boolean {
-  const n = tok.length;
-  if (n >= 4 && tok.charCodeAt(0) === 119 && tok.startsWith('www.')) return true;
-  for (let i = 0; i < n; i++) {
-    const c = tok.charCodeAt(i);
+/** Whole tokens text[start, end) that are URLs, addresses, paths, domain names or code-like: never changed. */
+export function isProtectedToken(text: string, start = 0, end = text.length): boolean {
+  if (end - start >= 4 && text.startsWith('www.', start)) return true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c < 128 && PROTECTING[c] === 1) return true;
     // a dot between two letters: example.com, file.txt, e.g.
-    if (c === CH_DOT && i > 0 && i + 1 < n && isLetter(tok.charCodeAt(i - 1)) && isLetter(tok.charCodeAt(i + 1))) return true;
+    if (c === CH_DOT && i > start && i + 1 < end && isLetter(text.charCodeAt(i - 1)) && isLetter(text.charCodeAt(i + 1))) return true;
     // "://" is covered by "/"; a colon alone (e.g. "Note:") is prose
   }
   return false;
@@ -81,28 +82,27 @@ export class MarkScanner {
   /** Words seen so far (every word, candidate or not). */
   words = 0;
 
-  whitespace(code: number): void {
-    if (code === CH_NEWLINE) {
-      this.quote = false;
-      this.inlineCode = false;
-      this.blockquote = false;
-      this.lineStart = true;
-    }
+  /** A line break: quotes, inline code and block quotes end with their line. */
+  newline(): void {
+    this.quote = false;
+    this.inlineCode = false;
+    this.blockquote = false;
+    this.lineStart = true;
   }
 
   /**
-   * Scans one token, calling `visit` for each candidate word; returns the token with the replacements
-   * `visit` chose (the same string when there are none). A `fragment` is a piece of an over-long token:
-   * state is tracked through it but nothing in it is a candidate.
+   * Scans the token tok[from, n), calling `visit` for each candidate word; returns the token with the
+   * replacements `visit` chose, or null when there are none. A `fragment` is a piece of an over-long
+   * token: state is tracked through it but nothing in it is a candidate.
    */
-  token(tok: string, fragment: boolean, visit: CandidateVisitor): string {
-    const n = tok.length;
-    if (this.lineStart && n > 0 && tok.charCodeAt(0) === CH_GT) this.blockquote = true;
+  token(tok: string, from: number, n: number, fragment: boolean, visit: CandidateVisitor): string | null {
+    if (this.lineStart && n > from && tok.charCodeAt(from) === CH_GT) this.blockquote = true;
     this.lineStart = false;
-    const tokenProtected = fragment || isProtectedToken(tok);
+    // whether the whole token is a URL, path, address…: worked out only once a candidate word turns up in it
+    let tokenProtected = fragment ? 1 : -1;
     let out: string | null = null;
-    let copied = 0;
-    let i = 0;
+    let copied = from;
+    let i = from;
     while (i < n) {
       const c = tok.charCodeAt(i);
       if (isLetter(c)) {
@@ -111,17 +111,18 @@ export class MarkScanner {
         this.words++;
         let replacement: string | null = null;
         if (
-          !tokenProtected &&
+          tokenProtected !== 1 &&
           !this.fence &&
           !this.inlineCode &&
           !this.quote &&
           this.depth === 0 &&
           !this.blockquote &&
-          !(i > 0 && isJoiner(tok.charCodeAt(i - 1))) &&
+          !(i > from && isJoiner(tok.charCodeAt(i - 1))) &&
           !(j < n && isJoiner(tok.charCodeAt(j)))
         ) {
           const entry = lookupWord(tok, i, j);
-          if (entry !== undefined && !(entry.articleSensitive && this.contextIsArticle())) {
+          if (entry !== undefined && tokenProtected === -1) tokenProtected = isProtectedToken(tok, from, n) ? 1 : 0;
+          if (entry !== undefined && tokenProtected === 0 && !(entry.articleSensitive && this.contextIsArticle())) {
             replacement = visit(tok, i, j, entry, this.context);
           }
         }
@@ -158,7 +159,7 @@ export class MarkScanner {
       }
       i++;
     }
-    return out === null ? tok : out + tok.slice(copied);
+    return out === null ? null : out + tok.slice(copied, n);
   }
 
   private shiftContext(text: string, start: number, end: number): void {

@@ -9,9 +9,12 @@
 // (detect.ts) measures. At most `maxChangeRate` of the words seen so far are changed, at any point (a
 // response is budgeted as at least `minBudgetWords` long, so its opening words can be marked too).
 import { pairMember, type LexiconEntry } from './lexicon.ts';
-import { keyedMember, type WatermarkSeed } from './keyed-hash.ts';
+import { keyedMember as importedKeyedMember, type WatermarkSeed } from './keyed-hash.ts';
 import { MarkScanner, type CandidateVisitor } from './scanner.ts';
 import { TokenSegmenter, type TokenSink } from './segmenter.ts';
+
+// module-local binding: hot-path calls should not go through a live import binding
+const keyedMember = importedKeyedMember;
 
 export interface WatermarkOptions {
   /** Ceiling on changed words / words seen, checked before every change. Default 0.05. */
@@ -69,12 +72,12 @@ export class WatermarkSink implements TokenSink {
     return matchCase(pairMember(entry.pairId, preferred), token, start, end);
   };
 
-  token(tok: string, fragment: boolean): string {
-    return this.scanner.token(tok, fragment, this.visit);
+  token(text: string, start: number, end: number, fragment: boolean): string | null {
+    return this.scanner.token(text, start, end, fragment, this.visit);
   }
 
-  whitespace(code: number): void {
-    this.scanner.whitespace(code);
+  newline(): void {
+    this.scanner.newline();
   }
 
   stats(): WatermarkStats {
