@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DetectorParamsError } from '../detect/errors.ts';
+import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { analyzeLog, InputLineError } from '../report/analyze-log.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
@@ -60,7 +61,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     writeReport(flags.out, report);
     if (flags.html) writeFileSync(flags.html, renderReportHtml(report));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const flagged = report.accounts.filter((a) => a.first_flagged_at !== null && a.verdict !== 'benign' && a.verdict !== 'suspicious').length;
+    const flagged = report.accounts.filter((a) => isFlagged(a.verdict)).length;
     const lines = [
       `analyzed ${report.input.events.toLocaleString('en-US')} events from ${report.input.accounts.toLocaleString('en-US')} accounts in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
       `flagged ${flagged.toLocaleString('en-US')} accounts in ${report.campaigns.length} campaigns; ${report.input.rejected.toLocaleString('en-US')} lines rejected`,
