@@ -9,14 +9,14 @@ import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
 import { findCommunities } from './linkage/communities.ts';
 import { EvidenceIndex } from './linkage/evidence-index.ts';
-import { addressBlock, bucket } from './linkage/values.ts';
+import { addressBlock, bucket, VALUES_PER_KIND } from './linkage/values.ts';
 import { defaultParams, validateParams } from './params.ts';
 import { Scorer, round, type Score } from './scoring.ts';
 import { decayAll, decayFactor } from './sketches/decayed-counter.ts';
 import { MinHasher } from './sketches/minhash.ts';
 import { computeFeatures, FEATURE_NAMES, SIGNALS } from './signals/index.ts';
 import { isRelease } from './signals/release-pivot.ts';
-import type { EventView, SignalEnv } from './signals/types.ts';
+import type { EventView, FeatureSource, SignalEnv } from './signals/types.ts';
 import { lastUserText, scanWindow, systemText, tokenHashes } from './text/normalize.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
@@ -62,6 +62,8 @@ export class Detector {
   private readonly bandKeys: Uint32Array;
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
   private readonly halfLifeMs: number;
+  /** reused for every own-account scoring (no per-event allocation) */
+  private readonly ownSource: FeatureSource = { counters: new Float64Array(0), users: new Uint8Array(0), metas: [], atMs: 0 };
 
   constructor(params?: DetectorParams) {
     this.params = validateParams(params ?? defaultParams());
@@ -74,7 +76,8 @@ export class Detector {
     this.view = {
       ev: undefined as unknown as LogEventV1,
       tsMs: 0,
-      scanText: '',
+      userScan: '',
+      systemScan: '',
       tokens: new Uint32Array(MAX_TOKENS),
       tokenCount: 0,
       signature: new Uint32Array(this.params.minhash.k),
@@ -222,7 +225,8 @@ export class Detector {
     view.tsMs = tsMs;
     const user = lastUserText(ev.messages);
     const system = systemText(ev.messages);
-    view.scanText = system.length === 0 ? scanWindow(user, USER_HEAD, USER_TAIL) : `${scanWindow(user, USER_HEAD, USER_TAIL)}\n${system.slice(0, SYSTEM_HEAD)}`;
+    view.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
+    view.systemScan = system.length > SYSTEM_HEAD ? system.slice(0, SYSTEM_HEAD) : system;
     view.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, view.tokens);
     const mh = this.params.minhash;
     view.hasSignature = this.hasher.signature(view.tokens, view.tokenCount, mh.shingle, mh.max_shingles, view.signature);
@@ -262,11 +266,12 @@ export class Detector {
     const ip = ev.client.ip;
     if (ip !== acc.lastIp) {
       acc.lastIp = ip;
-      this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
+      // residential proxies rotate per request: stop building keys once the account's budget is spent
+      if ((acc.valuesPerKind.get('client_network') ?? 0) < VALUES_PER_KIND.client_network) this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
     }
     const ja4 = ev.client.ja4 ?? '';
     const ua = ev.client.user_agent ?? '';
-    if (ja4.length + ua.length > 0) {
+    if (ja4.length + ua.length > 0 && (acc.valuesPerKind.get('client_fingerprint') ?? 0) < VALUES_PER_KIND.client_fingerprint) {
       const tag = `${ja4}|${ua}`;
       if (tag !== acc.lastClientTag) {
         acc.lastClientTag = tag;
@@ -277,12 +282,17 @@ export class Detector {
 
   // ── scoring and verdicts ─────────────────────────────────────────────────────────────────────────
 
-  private fillOwnFeatures(acc: AccountState): void {
-    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: acc.lastTsMs }, this.params.shrinkage, this.featureBuf);
+  private fillOwnFeatures(acc: AccountState, atMs = acc.lastTsMs): void {
+    const src = this.ownSource;
+    src.counters = acc.counters;
+    src.users = acc.users;
+    src.metas[0] = acc.meta;
+    src.atMs = atMs;
+    computeFeatures(src, this.params.shrinkage, this.featureBuf);
   }
 
   private rescore(acc: AccountState, tsMs: number): Score {
-    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: tsMs }, this.params.shrinkage, this.featureBuf);
+    this.fillOwnFeatures(acc, tsMs);
     const s = this.scorer.score(this.featureBuf);
     acc.ownRisk = s.risk;
     acc.ownClass = s.cls;
@@ -328,8 +338,10 @@ export class Detector {
   private linkDue(tsMs: number): boolean {
     const lp = this.params.linkage;
     const n = this.eventsSinceLink;
-    if (n >= Math.max(lp.recompute_min_events, lp.recompute_events_per_edge * this.lastLinkEdges)) return true;
-    return tsMs - this.lastLinkMs >= lp.recompute_max_minutes * 60_000 && n >= lp.recompute_min_events / 10;
+    const perEdge = lp.recompute_events_per_edge * this.lastLinkEdges;
+    if (n >= Math.max(lp.recompute_min_events, perEdge)) return true;
+    // in quiet periods, event time triggers too, still with enough events to pay for a quarter of a run
+    return tsMs - this.lastLinkMs >= lp.recompute_max_minutes * 60_000 && n >= Math.max(lp.recompute_min_events / 10, perEdge / 4);
   }
 
   private relink(tsMs: number, ts: string, decisions: Decision[]): void {

@@ -125,7 +125,7 @@ export interface DetectorParams {
     recompute_min_events: number;
     /** ... and at least this many events per graph edge of the previous run (bounds amortised cost) ... */
     recompute_events_per_edge: number;
-    /** ... or when this much event time has passed (with at least recompute_min_events / 10 events) */
+    /** ... or when this much event time has passed (with at least recompute_min_events / 10 events and a quarter of the per-edge quota) */
     recompute_max_minutes: number;
     creation_burst_hours: number;
     /** accounts that must share a creation-time bucket before it counts as a burst */

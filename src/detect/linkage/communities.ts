@@ -92,30 +92,60 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
   mergeAcrossHolderEvidence(community, inGraph, lp);
 
-  // 4. members per community: the same test again, on the evidence that ties the account to its own
-  //    community (a casual user who shares an SDK with one group and a busy minute with another is out)
+  // 4. within each community, the campaign candidates are the groups held together by evidence about the
+  //    accounts' holders (cards, networks, signup identities): a shared prompt template or busy minute can put
+  //    strangers in one community, but never in one group
+  const root = new Map<number, number>();
+  const find = (m: number): number => {
+    let r = m;
+    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
+    return r;
+  };
+  for (const { value, holders } of inGraph) {
+    if (!ACCOUNT_FAMILIES.has(KIND_FAMILY[value.kind]) || value.weight < lp.min_family_weight) continue;
+    const firstIn = new Map<number, number>();
+    for (const m of holders) {
+      const c = community[`a${m}`]!;
+      const first = firstIn.get(c);
+      if (first === undefined) firstIn.set(c, m);
+      else {
+        const a = find(first);
+        const b = find(m);
+        if (a !== b) root.set(Math.max(a, b), Math.min(a, b));
+      }
+    }
+  }
+
+  // 5. members of each group: the same test again, on the evidence that ties the account to its own group
   const insideWeights = new Map<number, Map<string, number>>();
   const evidenceOf = new Map<number, SharedValue[]>();
-  for (const { value, holders, node } of inGraph) {
-    const c = community[node]!;
-    const inside = holders.filter((m) => community[`a${m}`] === c);
-    if (inside.length < 2) continue;
-    const family = KIND_FAMILY[value.kind];
-    for (const m of inside) {
-      let fw = insideWeights.get(m);
-      if (!fw) insideWeights.set(m, (fw = new Map()));
-      if ((fw.get(family) ?? 0) < value.weight) fw.set(family, value.weight);
+  for (const { value, holders } of inGraph) {
+    const parts = new Map<number, number[]>();
+    for (const m of holders) {
+      const g = find(m);
+      const part = parts.get(g);
+      if (part) part.push(m);
+      else parts.set(g, [m]);
     }
-    let list = evidenceOf.get(c);
-    if (!list) evidenceOf.set(c, (list = []));
-    list.push({ key: value.key, kind: value.kind, weight: value.weight, holders: inside.length, count: value.count });
+    const family = KIND_FAMILY[value.kind];
+    for (const [g, inside] of parts) {
+      if (inside.length < 2) continue;
+      for (const m of inside) {
+        let fw = insideWeights.get(m);
+        if (!fw) insideWeights.set(m, (fw = new Map()));
+        if ((fw.get(family) ?? 0) < value.weight) fw.set(family, value.weight);
+      }
+      let list = evidenceOf.get(g);
+      if (!list) evidenceOf.set(g, (list = []));
+      list.push({ key: value.key, kind: value.kind, weight: value.weight, holders: inside.length, count: value.count });
+    }
   }
   const membersOf = new Map<number, Set<number>>();
   for (const [m, fw] of insideWeights) {
     if (!strongEnough(fw, lp)) continue;
-    const c = community[`a${m}`]!;
-    let members = membersOf.get(c);
-    if (!members) membersOf.set(c, (members = new Set()));
+    const g = find(m);
+    let members = membersOf.get(g);
+    if (!members) membersOf.set(g, (members = new Set()));
     members.add(m);
   }
 
@@ -123,7 +153,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   for (const [c, memberSet] of membersOf) {
     if (memberSet.size < lp.min_campaign_size) continue;
     const members = [...memberSet].sort((a, b) => a - b);
-    const evidence = orderEvidence(evidenceOf.get(c) ?? []);
+    const evidence = orderEvidence(evidenceOf.get(c) ?? []).filter((e) => e.holders >= 2);
     communities.push({ members, evidence, families: new Set(evidence.map((e) => KIND_FAMILY[e.kind])) });
   }
   communities.sort((a, b) => a.members[0]! - b.members[0]!);

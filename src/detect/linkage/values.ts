@@ -32,11 +32,11 @@ export const KIND_FAMILY: Record<EvidenceKind, string> = {
 export const BURST_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['signup_network', 'email_shape', 'asn_burst', 'sync_activity']);
 
 /**
- * Families that say something about who holds the account (how it pays, signs up, connects). Behaviour
- * (shared templates, synchronised timing) is corroborating only: popular prompts and busy minutes are shared
- * by strangers, so an account needs at least one of these to join a campaign.
+ * Families that say something about who holds the account (how it pays, signs up, connects from). Behaviour
+ * (shared templates, synchronised timing) and tooling (an SDK version is shared by strangers) corroborate
+ * only: an account needs at least one of these to join a campaign, and campaigns are held together by them.
  */
-export const ACCOUNT_FAMILIES: ReadonlySet<string> = new Set(['payment', 'network', 'identity', 'tooling']);
+export const ACCOUNT_FAMILIES: ReadonlySet<string> = new Set(['payment', 'network', 'identity']);
 
 /** Values of one kind an account may register at most (residential proxies rotate through many blocks). */
 export const VALUES_PER_KIND: Record<EvidenceKind, number> = {

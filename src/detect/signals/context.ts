@@ -18,7 +18,7 @@ const UNKNOWN_TIER_RISK = 0.6;
 /** Declared uses that name a product serving others (the hard negatives' own descriptions). */
 export const APP_USE_CASE = /\b(?:tutor\w*|educat\w*|translat\w*|customer (?:support|service)|chat ?bot|assistant|rag|retrieval|search|knowledge base|resell\w*|rout\w*|gateway|platform|copywrit\w*|evaluat\w*|benchmark\w*|enterprise|internal tool\w*|coding|ide|saas)\b/i;
 /** Declared uses that describe producing data (what a harvester may even say). */
-export const DATA_USE_CASE = /\b(?:dataset\w*|synthetic data|training data|data generation|distill\w*|fine-?tun\w*|corpus|bulk generation|research)\b/i;
+export const DATA_USE_CASE = /\b(?:dataset\w*|synthetic data|training data|data generation|distill\w*|fine-?tun\w*|corpus|bulk generation)\b/i;
 
 function tierRisk(m: AccountMeta): number {
   return m.tier ? TIER_RISK[m.tier] ?? UNKNOWN_TIER_RISK : UNKNOWN_TIER_RISK;

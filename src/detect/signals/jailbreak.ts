@@ -3,7 +3,10 @@
 // filter firing is the other side of the same attempt. Who shares it: red-teamers and security researchers
 // (usually verified) and users quoting an attack they saw; one hit is weak, a share of traffic is not.
 import { C } from '../account-state.ts';
-import { share, type SignalFamily } from './types.ts';
+import { matches, share, type SignalFamily } from './types.ts';
+
+/** Attempts at which the saturating count reaches 1 − 1/e. */
+const ATTEMPT_SCALE = 4;
 
 export const JAILBREAK = new RegExp(
   [
@@ -32,11 +35,10 @@ export const INJECTION = new RegExp(
 );
 
 export const jailbreak: SignalFamily = {
-  names: ['jailbreak_share', 'injection_share', 'content_filter_share'],
+  names: ['jailbreak_share', 'injection_share', 'content_filter_share', 'jailbreak_attempts'],
   observe(view, acc) {
-    const t = view.scanText;
-    if (JAILBREAK.test(t)) acc.counters[C.jailbreak]! += 1;
-    if (INJECTION.test(t)) acc.counters[C.injection]! += 1;
+    if (matches(JAILBREAK, view)) acc.counters[C.jailbreak]! += 1;
+    if (INJECTION.test(view.userScan)) acc.counters[C.injection]! += 1;
     if (view.ev.response.finish_reason === 'content_filter') acc.counters[C.contentFilter]! += 1;
   },
   fill(src, out, at, shrink) {
@@ -45,5 +47,7 @@ export const jailbreak: SignalFamily = {
     out[at] = share(c[C.jailbreak]!, n, shrink);
     out[at + 1] = share(c[C.injection]!, n, shrink);
     out[at + 2] = share(c[C.contentFilter]!, n, shrink);
+    // attempts, not only their share: a few jailbreaks hidden among ordinary requests are still jailbreaks
+    out[at + 3] = 1 - Math.exp(-(c[C.jailbreak]! + c[C.injection]! + c[C.systemPrompt]!) / ATTEMPT_SCALE);
   },
 };

@@ -2,7 +2,7 @@
 // natural query streams have distances between successive queries that look normally distributed; synthetic
 // probing and harvesting sets do not (too concentrated, or bimodal when templates alternate). We keep the
 // first four moments of 1 − Jaccard between successive prompts and score their departure from normality with
-// the Jarque–Bera statistic. Who shares it: scripted benign batch jobs (evaluation sweeps), which the context
+// the Jarque–Bera statistic per observation. Who shares it: scripted benign batch jobs (evaluation sweeps), which the context
 // and content signals separate.
 import { C } from '../account-state.ts';
 import type { SignalFamily } from './types.ts';
@@ -38,19 +38,19 @@ export const prada: SignalFamily = {
     const e3 = c[C.distSum3]! / n;
     const e4 = c[C.distSum4]! / n;
     const variance = Math.max(0, e2 - m * m);
-    let jb: number;
+    let departure: number;
     if (variance < 1e-4) {
-      jb = Infinity; // (near-)constant distances: no natural stream looks like this
+      departure = Infinity; // (near-)constant distances: no natural stream looks like this
     } else {
       const sd = Math.sqrt(variance);
       const m3 = e3 - 3 * m * e2 + 2 * m * m * m;
       const m4 = e4 - 4 * m * e3 + 6 * m * m * e2 - 3 * m * m * m * m;
       const skew = m3 / (sd * sd * sd);
       const kurt = m4 / (variance * variance) - 3;
-      jb = (n / 6) * (skew * skew + (kurt * kurt) / 4);
+      // the Jarque–Bera statistic per observation: an effect size, so long natural streams do not drift to 1
+      departure = skew * skew + (kurt * kurt) / 4;
     }
-    // 1 − p-value of JB under χ²(2): the confidence that the distances are not normal
-    out[at] = 1 - Math.exp(-jb / 2);
+    out[at] = 1 - Math.exp(-departure / 4);
     out[at + 1] = m;
   },
 };

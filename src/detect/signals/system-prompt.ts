@@ -20,7 +20,7 @@ export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
 export const systemPrompt: SignalFamily = {
   names: ['system_prompt_extraction_share'],
   observe(view, acc) {
-    if (SYSTEM_PROMPT_EXTRACTION.test(view.scanText)) acc.counters[C.systemPrompt]! += 1;
+    if (SYSTEM_PROMPT_EXTRACTION.test(view.userScan)) acc.counters[C.systemPrompt]! += 1;
   },
   fill(src, out, at, shrink) {
     out[at] = share(src.counters[C.systemPrompt]!, src.counters[C.requests]!, shrink);

@@ -8,8 +8,10 @@ import type { DetectorParams } from '../types.ts';
 export interface EventView {
   ev: LogEventV1;
   tsMs: number;
-  /** user text and system prompt, head and tail only (see text/normalize.ts scanWindow) */
-  scanText: string;
+  /** the last user message, head and tail only (see text/normalize.ts scanWindow) */
+  userScan: string;
+  /** the head of the system prompt ('' when there is none) */
+  systemScan: string;
   /** masked token hashes of the last user message */
   tokens: Uint32Array;
   tokenCount: number;
@@ -42,6 +44,11 @@ export interface SignalFamily {
   observe(view: EventView, acc: AccountState, env: SignalEnv): void;
   /** Writes this family's features (in `names` order) at out[at..]; `shrink` is the shares' prior pseudo-count. */
   fill(src: FeatureSource, out: Float64Array, at: number, shrink: number): void;
+}
+
+/** Whether `re` matches the user message or the system prompt (scanned apart: no concatenated copy). */
+export function matches(re: RegExp, view: EventView): boolean {
+  return re.test(view.userScan) || (view.systemScan.length > 0 && re.test(view.systemScan));
 }
 
 /** A share shrunk toward 0 by `shrink` pseudo-observations, so a handful of events cannot make it 1. */
