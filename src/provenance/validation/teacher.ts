@@ -41,7 +41,7 @@ const ADJECTIVE_PAIRS = lexiconWords((_w, id) => id >= firstIndex('big') && id <
 const VERB3_PAIRS = [['helps', 'assists'], ['demonstrates', 'illustrates'], ['produces', 'generates'], ['contains', 'includes'], ['allows', 'permits'], ['begins', 'starts']];
 const VERB_PAST_PAIRS = [['examined', 'inspected'], ['revealed', 'disclosed'], ['constructed', 'built'], ['reduced', 'decreased'], ['obtained', 'acquired'], ['attempted', 'tried'], ['helped', 'assisted'], ['demonstrated', 'illustrated'], ['produced', 'generated']];
 const VERB_BASE_PAIRS = [['examine', 'inspect'], ['obtain', 'acquire'], ['reveal', 'disclose'], ['understand', 'comprehend'], ['explore', 'investigate'], ['choose', 'select']];
-const NOUN_PLURAL_PAIRS = [['examples', 'instances'], ['methods', 'techniques'], ['errors', 'mistakes'], ['ideas', 'notions'], ['aspects', 'facets'], ['areas', 'regions'], ['topics', 'subjects'], ['goals', 'objectives'], ['benefits', 'advantages'].slice(0, 0), ['students', 'learners']].filter((p) => p.length === 2);
+const NOUN_PLURAL_PAIRS = [['examples', 'instances'], ['methods', 'techniques'], ['errors', 'mistakes'], ['ideas', 'notions'], ['aspects', 'facets'], ['areas', 'regions'], ['topics', 'subjects'], ['goals', 'objectives'], ['students', 'learners']];
 
 /** How often a slot is filled with a lexicon word rather than a plain one (sets the candidate density). */
 export interface TeacherOptions {
