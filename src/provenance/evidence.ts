@@ -22,7 +22,7 @@ export interface ProvenanceResult {
   implicated_campaigns: string[];
   watermark: WatermarkDetection;
   source: Record<string, unknown>;
-  /** a few example samples that carried canaries or many scored words */
+  /** the opening of up to ten samples that carried a canary */
   excerpts: string[];
 }
 
