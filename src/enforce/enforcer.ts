@@ -95,6 +95,11 @@ export class Enforcer {
     return this.#mode;
   }
 
+  /** Whether the mode was set on this store (by an analyst) or comes from the configuration. */
+  get modeSource(): 'store' | 'config' {
+    return this.#store.getSetting(MODE_SETTING) === null ? 'config' : 'store';
+  }
+
   get auditLog(): AuditLog {
     return this.#audit;
   }
