@@ -4,7 +4,7 @@
 // they are together. Campaign ids stay stable across recomputations by matching members.
 import { AccountState, C } from './account-state.ts';
 import type { Community } from './linkage/communities.ts';
-import { describeValue } from './linkage/values.ts';
+import { ACCOUNT_FAMILIES, describeValue } from './linkage/values.ts';
 import { addScaled, decayFactor } from './sketches/decayed-counter.ts';
 import { HLL_REGISTERS, hllMerge } from './sketches/hll.ts';
 import { Scorer, round } from './scoring.ts';
@@ -56,9 +56,13 @@ export class CampaignTracker {
         }
       }
       computeFeatures({ counters, users, metas: members.map((a) => a.meta), atMs: tsMs }, params.shrinkage, this.features);
+      let holderFamilies = 0;
+      for (const f of community.families) if (ACCOUNT_FAMILIES.has(f)) holderFamilies++;
+      // one holder family (one network, one card) is how a NAT or an enterprise looks: it must earn its flag
       const bonus =
         params.linkage.kind_logit_bonus * Math.max(0, community.families.size - 1) +
-        params.linkage.size_logit_bonus * Math.max(0, Math.log2(members.length / 2));
+        params.linkage.size_logit_bonus * Math.max(0, Math.log2(members.length / 2)) -
+        (holderFamilies < 2 ? params.linkage.single_family_logit_penalty : 0);
       const s = scorer.score(this.features, bonus);
       if (s.risk < params.thresholds.campaign) continue;
       const id = this.matchId(community.members, accounts, previous, taken);

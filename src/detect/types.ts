@@ -121,6 +121,8 @@ export interface DetectorParams {
     kind_logit_bonus: number;
     /** log-odds added per doubling of the campaign's size beyond 2 members */
     size_logit_bonus: number;
+    /** log-odds taken from a campaign held together by only one family of holder evidence (payment, network, identity) */
+    single_family_logit_penalty: number;
     /** recompute communities after at least this many events ... */
     recompute_min_events: number;
     /** ... and at least this many events per graph edge of the previous run (bounds amortised cost) ... */
