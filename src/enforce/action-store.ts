@@ -41,7 +41,9 @@ export class ActionStore {
          VALUES (@id, @kind, @target_type, @target_id, @status, @verdict, @risk, @reason, @evidence, @actor,
            @detector_version, @created_at, @shadow, @undone_at, @undone_by, @audit_seq)`,
       ),
-      addAccount: db.prepare('INSERT OR IGNORE INTO enforcement_action_accounts (action_id, account_id, added_at) VALUES (?, ?, ?)'),
+      addAccount: db.prepare('INSERT OR IGNORE INTO enforcement_action_accounts (action_id, account_id, added_at, audit_seq) VALUES (?, ?, ?, ?)'),
+      hasAccount: db.prepare('SELECT 1 FROM enforcement_action_accounts WHERE action_id = ? AND account_id = ?').pluck(),
+      accountsAddedSince: db.prepare('SELECT account_id FROM enforcement_action_accounts WHERE action_id = ? AND audit_seq > ?').pluck(),
       setStatus: db.prepare('UPDATE enforcement_actions SET status = ?, undone_at = ?, undone_by = ?, audit_seq = ? WHERE id = ?'),
       touch: db.prepare('UPDATE enforcement_actions SET audit_seq = ? WHERE id = ?'),
       get: db.prepare('SELECT * FROM enforcement_actions WHERE id = ?'),
@@ -85,11 +87,11 @@ export class ActionStore {
       undone_by: a.undoneBy,
       audit_seq: auditSeq,
     });
-    for (const account of a.accounts) this.#stmt.addAccount.run(a.id, account, a.createdAt);
+    for (const account of a.accounts) this.#stmt.addAccount.run(a.id, account, a.createdAt, auditSeq);
   }
 
   addAccounts(actionId: string, accounts: readonly string[], at: string, auditSeq: number): void {
-    for (const account of accounts) this.#stmt.addAccount.run(actionId, account, at);
+    for (const account of accounts) this.#stmt.addAccount.run(actionId, account, at, auditSeq);
     this.#stmt.touch.run(auditSeq, actionId);
   }
 
@@ -115,19 +117,28 @@ export class ActionStore {
     return rows.map((r) => this.#toAction(r));
   }
 
-  /** Active or pending actions on exactly this target (recorded in shadow mode or not, as asked). */
-  openOnTarget(target: ActionTarget, shadow: boolean): EnforcementAction[] {
-    return (this.#stmt.openOnTarget.all(target.type, target.id, shadow ? 1 : 0) as ActionRow[]).map((r) => this.#toAction(r));
+  /** Active or pending actions on exactly this target (recorded in shadow mode or not, as asked), without their accounts. */
+  openOnTarget(target: ActionTarget, shadow: boolean): ActionHead[] {
+    return (this.#stmt.openOnTarget.all(target.type, target.id, shadow ? 1 : 0) as ActionRow[]).map(toHead);
   }
 
-  /** Active or pending actions covering this account, whatever their target. */
-  openForAccount(accountId: string, shadow: boolean): EnforcementAction[] {
-    return (this.#stmt.openForAccount.all(accountId, shadow ? 1 : 0) as ActionRow[]).map((r) => this.#toAction(r));
+  /** Active or pending actions covering this account, whatever their target, without their accounts. */
+  openForAccount(accountId: string, shadow: boolean): ActionHead[] {
+    return (this.#stmt.openForAccount.all(accountId, shadow ? 1 : 0) as ActionRow[]).map(toHead);
   }
 
-  /** Actions changed by audit entries after `seq`, with the seq of their last change. */
-  changedSince(seq: number): { action: EnforcementAction; auditSeq: number }[] {
-    return (this.#stmt.changedSince.all(seq) as ActionRow[]).map((r) => ({ action: this.#toAction(r), auditSeq: r.audit_seq }));
+  hasAccount(actionId: string, accountId: string): boolean {
+    return this.#stmt.hasAccount.get(actionId, accountId) !== undefined;
+  }
+
+  /** Accounts added to an action by audit entries after `seq` (0 = all of them). */
+  accountsAddedSince(actionId: string, seq: number): string[] {
+    return this.#stmt.accountsAddedSince.all(actionId, seq) as string[];
+  }
+
+  /** Actions changed by audit entries after `seq`, without their accounts (a campaign's can be thousands). */
+  changedSince(seq: number): ActionHead[] {
+    return (this.#stmt.changedSince.all(seq) as ActionRow[]).map(toHead);
   }
 
   getSetting(key: string): string | null {
@@ -139,11 +150,18 @@ export class ActionStore {
   }
 
   #toAction(row: ActionRow): EnforcementAction {
-    return {
+    return { ...toHead(row), accounts: this.#stmt.accounts.all(row.id) as string[] };
+  }
+}
+
+/** An action without its account list. */
+export type ActionHead = Omit<EnforcementAction, 'accounts'>;
+
+function toHead(row: ActionRow): ActionHead {
+  return {
       id: row.id,
       kind: row.kind,
       target: { type: row.target_type, id: row.target_id },
-      accounts: this.#stmt.accounts.all(row.id) as string[],
       status: row.status,
       verdict: row.verdict,
       risk: row.risk,
@@ -156,7 +174,6 @@ export class ActionStore {
       undoneAt: row.undone_at,
       undoneBy: row.undone_by,
     };
-  }
 }
 
 /** The wire form (admin API, CLI --json). */

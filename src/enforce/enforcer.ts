@@ -10,7 +10,7 @@ import type { Decision } from '../detect/types.ts';
 import { DgError, ERRORS } from '../errors.ts';
 import type { VerificationTier } from '../events/types.ts';
 import type { Database } from '../store/sqlite.ts';
-import { ActionStore, newActionId } from './action-store.ts';
+import { type ActionHead, ActionStore, newActionId } from './action-store.ts';
 import { AuditLog, type AuditVerification, verifyAuditChain } from './audit-log.ts';
 import { matchRule } from './rules.ts';
 import { ACTION_STRENGTH, type AccountEnforcement, type ActionKind, type ActionStatus, type ActionTarget, type EnforcementAction } from './types.ts';
@@ -151,22 +151,22 @@ export class Enforcer {
     const shadow = this.#mode === 'shadow';
 
     return this.#write(() => {
+      const strength = ACTION_STRENGTH[rule.action];
+      const covering = strongest(
+        target.type === 'campaign' ? this.#store.openOnTarget(target, shadow) : this.#store.openForAccount(accountId, shadow),
+      );
+      if (covering && ACTION_STRENGTH[covering.kind] >= strength) {
+        // Idempotent. The deciding account joins the campaign's action if it is new to it; other members
+        // join on their own decisions, so a campaign of thousands costs one lookup per decision.
+        if (target.type !== 'campaign' || this.#store.hasAccount(covering.id, accountId)) return null;
+        return this.#join(covering, accountId, actor, why);
+      }
       const members: string[] = [];
       const skipped: { account: string; reason: string }[] = [];
       for (const member of candidates) {
         const reason = member === accountId ? null : this.#allowlistReason(member, this.#accountInfo(member));
         if (reason) skipped.push({ account: member, reason });
         else members.push(member);
-      }
-      const strength = ACTION_STRENGTH[rule.action];
-      const covering = strongest(
-        target.type === 'campaign' ? this.#store.openOnTarget(target, shadow) : this.#store.openForAccount(accountId, shadow),
-      );
-      if (covering && ACTION_STRENGTH[covering.kind] >= strength) {
-        // idempotent; a campaign's new members join the action already on it
-        if (target.type !== 'campaign') return null;
-        const joining = members.filter((m) => !covering.accounts.includes(m));
-        return joining.length ? this.#join(covering, joining, actor, why) : null;
       }
       const needsReview = rule.action === 'suspend' && members.some((m) => this.#needsReview(m));
       const action: EnforcementAction = {
@@ -203,7 +203,7 @@ export class Enforcer {
       if (input.target.type === 'account') {
         accounts = [input.target.id];
       } else {
-        const known = this.#store.openOnTarget(input.target, false).flatMap((a) => a.accounts);
+        const known = this.#store.openOnTarget(input.target, false).flatMap((a) => this.#store.accountsAddedSince(a.id, 0));
         accounts = uniq([...(input.accounts ?? []), ...known]);
         if (accounts.length === 0) {
           throw new DgError(ERRORS.INVALID_REQUEST, `Campaign '${input.target.id}' has no known members: list its accounts.`, { param: 'accounts' });
@@ -282,7 +282,7 @@ export class Enforcer {
       const lastSeq = this.#audit.lastSeq();
       if (lastSeq === this.#seenAuditSeq) return;
       changed = true;
-      for (const { action } of this.#store.changedSince(this.#seenAuditSeq)) this.#applyToView(action);
+      for (const head of this.#store.changedSince(this.#seenAuditSeq)) this.#applyToView(head);
       this.#seenAuditSeq = lastSeq;
     });
     load();
@@ -319,7 +319,7 @@ export class Enforcer {
       }
       const who = analyst(actor);
       const ts = this.#ts();
-      const entry = this.#audit.append({ ts, actor: who, event, actionId: id, payload: { from, to, reason: reason ?? null, kind: action.kind, target: action.target, accounts: action.accounts } });
+      const entry = this.#audit.append({ ts, actor: who, event, actionId: id, payload: { from, to, reason: reason ?? null, kind: action.kind, target: action.target, accounts: action.accounts, detector_version: action.detectorVersion } });
       const undone = to === 'undone' ? { at: ts, by: who } : null;
       this.#store.setStatus(id, to, undone, entry.seq);
       return { ...action, status: to, undoneAt: undone?.at ?? null, undoneBy: undone?.by ?? null };
@@ -327,16 +327,19 @@ export class Enforcer {
     return result;
   }
 
-  #join(action: EnforcementAction, joining: string[], actor: string, why: Record<string, unknown>): EnforcementAction {
+  /**
+   * Adds an account to a campaign's action. Returns the action with `accounts` listing only the account
+   * that joined (the whole list can be thousands; get(id) has it), or the account's own pending action.
+   */
+  #join(action: ActionHead, member: string, actor: string, why: Record<string, unknown>): EnforcementAction {
     const ts = this.#ts();
     // an id/org account is never suspended without approval, even by joining a campaign already suspended
-    const direct = action.kind === 'suspend' ? joining.filter((m) => !this.#needsReview(m)) : joining;
-    const held = joining.filter((m) => !direct.includes(m));
-    if (direct.length) {
-      const entry = this.#audit.append({ ts, actor, event: 'action.extend', actionId: action.id, payload: { ...why, joined: direct } });
-      this.#store.addAccounts(action.id, direct, ts, entry.seq);
+    if (action.kind !== 'suspend' || !this.#needsReview(member)) {
+      const entry = this.#audit.append({ ts, actor, event: 'action.extend', actionId: action.id, payload: { ...why, joined: [member] } });
+      this.#store.addAccounts(action.id, [member], ts, entry.seq);
+      return { ...action, accounts: [member] };
     }
-    for (const member of held) {
+    {
       const pending: EnforcementAction = {
         ...action,
         id: newActionId(),
@@ -351,8 +354,8 @@ export class Enforcer {
       const payload = { ...why, kind: pending.kind, target: pending.target, accounts: pending.accounts, status: pending.status, shadow: pending.shadow, campaign_action: action.id };
       const entry = this.#audit.append({ ts, actor, event: 'action.create', actionId: pending.id, payload });
       this.#store.insert(pending, entry.seq);
+      return pending;
     }
-    return { ...action, accounts: [...action.accounts, ...direct] };
   }
 
   /** Runs a change in one IMMEDIATE transaction, then refreshes the view and tells the listeners. */
@@ -362,22 +365,28 @@ export class Enforcer {
     return result;
   }
 
-  #applyToView(action: EnforcementAction): void {
-    const previous = this.#applied.get(action.id);
-    const touched = new Set(previous?.accounts ?? []);
-    if (action.status === 'active' && !action.shadow) {
-      this.#applied.set(action.id, action);
-      for (const account of action.accounts) {
-        touched.add(account);
+  /** Applies one changed action to the view: for one already applied, only the members that joined since the last look. */
+  #applyToView(head: ActionHead): void {
+    const previous = this.#applied.get(head.id);
+    if (head.status === 'active' && !head.shadow) {
+      const added = this.#store.accountsAddedSince(head.id, previous ? this.#seenAuditSeq : 0);
+      const action: EnforcementAction = { ...head, accounts: previous ? previous.accounts : [] };
+      for (const account of added) {
         let ids = this.#appliedByAccount.get(account);
         if (!ids) this.#appliedByAccount.set(account, (ids = new Set()));
-        ids.add(action.id);
+        if (ids.has(head.id)) continue;
+        ids.add(head.id);
+        action.accounts.push(account);
       }
+      this.#applied.set(head.id, action);
+      for (const account of added) this.#recompute(account);
     } else if (previous) {
-      this.#applied.delete(action.id);
-      for (const account of previous.accounts) this.#appliedByAccount.get(account)?.delete(action.id);
+      this.#applied.delete(head.id);
+      for (const account of previous.accounts) {
+        this.#appliedByAccount.get(account)?.delete(head.id);
+        this.#recompute(account);
+      }
     }
-    for (const account of touched) this.#recompute(account);
   }
 
   #recompute(accountId: string): void {
@@ -421,8 +430,8 @@ export class Enforcer {
   }
 }
 
-function strongest(actions: EnforcementAction[]): EnforcementAction | null {
-  let best: EnforcementAction | null = null;
+function strongest(actions: ActionHead[]): ActionHead | null {
+  let best: ActionHead | null = null;
   for (const a of actions) if (!best || ACTION_STRENGTH[a.kind] > ACTION_STRENGTH[best.kind]) best = a;
   return best;
 }

@@ -46,6 +46,8 @@ const STEPS = [
      action_id TEXT NOT NULL REFERENCES enforcement_actions(id),
      account_id TEXT NOT NULL,
      added_at TEXT NOT NULL,
+     -- seq of the audit entry that added it: a reader loads only the members that joined since its last look
+     audit_seq INTEGER NOT NULL,
      PRIMARY KEY (action_id, account_id)
    );
    CREATE INDEX enforcement_action_accounts_account ON enforcement_action_accounts (account_id);

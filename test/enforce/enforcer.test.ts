@@ -191,9 +191,17 @@ test('a second enforcer on the same file sees changes through data_version', asy
   await waitFor(() => gateway.enforcementFor('w1')?.actionId === action.id);
   env.enforcer.undo(action.id, 'gina');
   await waitFor(() => gateway.enforcementFor('w1') === null);
+  const campaign = { id: 'cmp_w', members: ['w2', 'w3'], evidence: [] };
+  const wide = env.enforcer.onDecision(decision('w2', 'jailbreak', 0.5, 'cmp_w'), campaign)!;
+  await waitFor(() => gateway.enforcementFor('w3')?.actionId === wide.id);
+  env.enforcer.onDecision(decision('w4', 'jailbreak', 0.5, 'cmp_w'), { ...campaign, members: ['w2', 'w3', 'w4'] });
+  await waitFor(() => gateway.enforcementFor('w4')?.actionId === wide.id);
+  assert.deepEqual(gateway.get(wide.id)!.accounts, ['w2', 'w3', 'w4']);
+  env.enforcer.undo(wide.id, 'gina');
+  await waitFor(() => ['w2', 'w3', 'w4'].every((w) => gateway.enforcementFor(w) === null));
   env.enforcer.setMode('shadow', 'gina');
   await waitFor(() => gateway.mode === 'shadow');
-  assert.ok(changes >= 3);
+  assert.ok(changes >= 6);
 });
 
 async function waitFor(cond: () => boolean): Promise<void> {
