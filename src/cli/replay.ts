@@ -73,7 +73,10 @@ export async function replay(flags: ReplayFlags): Promise<number> {
           }
         : undefined,
     });
-    if (barStarted) bar!.stop();
+    if (barStarted) {
+      bar!.update(bar!.getTotal(), { sent: report.requests.toLocaleString('en-US'), answered: report.answered.toLocaleString('en-US') });
+      bar!.stop();
+    }
     writeFileSync(flags.out, JSON.stringify(report, null, 2) + '\n');
     if (flags.html) writeFileSync(flags.html, renderReplayHtml(report));
     console.log(renderSummaryText(report));
