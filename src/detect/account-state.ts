@@ -4,6 +4,7 @@
 import type { AccountRecordV1, VerificationTier } from '../events/types.ts';
 import type { FlaggedVerdict, Verdict } from './types.ts';
 import { HLL_REGISTERS } from './sketches/hll.ts';
+import { APP_USE_CASE, DATA_USE_CASE } from './signals/context.ts';
 
 export const TOPICS = 10;
 export const TEMPLATE_SLOTS = 64;
@@ -53,6 +54,9 @@ export interface AccountMeta {
   tier: VerificationTier | null;
   createdAtMs: number | null;
   useCase: string | null;
+  /** the declared use case names a product serving others / describes producing data (matched once) */
+  appUseCase: boolean;
+  dataUseCase: boolean;
 }
 
 export function metaFromRecord(rec: AccountRecordV1): AccountMeta {
@@ -61,6 +65,8 @@ export function metaFromRecord(rec: AccountRecordV1): AccountMeta {
     tier: rec.verification ?? null,
     createdAtMs: Number.isFinite(created) ? created : null,
     useCase: rec.declared_use_case ?? null,
+    appUseCase: rec.declared_use_case ? APP_USE_CASE.test(rec.declared_use_case) : false,
+    dataUseCase: rec.declared_use_case ? DATA_USE_CASE.test(rec.declared_use_case) : false,
   };
 }
 
@@ -68,11 +74,11 @@ export class AccountState {
   readonly id: string;
   /** dense index, used as the node id in the linkage graph */
   readonly idx: number;
-  meta: AccountMeta = { tier: null, createdAtMs: null, useCase: null };
+  meta: AccountMeta = { tier: null, createdAtMs: null, useCase: null, appUseCase: false, dataUseCase: false };
   readonly counters = new Float64Array(C.size);
   readonly users = new Uint8Array(HLL_REGISTERS);
   /** ring of the last `ringSize` signatures, k slots each */
-  readonly ring: Uint32Array;
+  readonly ring: Int32Array;
   ringNext = 0;
   ringFill = 0;
   firstTsMs = NaN;
@@ -83,7 +89,7 @@ export class AccountState {
    * Recently seen template (LSH band) keys in a direct-mapped table: a key that comes back while still in its
    * slot has repeated. Noise keys overwrite each other; a template's keys recur and stick. O(1), no Map.
    */
-  readonly templateKeys = new Uint32Array(TEMPLATE_SLOTS);
+  readonly templateKeys = new Int32Array(TEMPLATE_SLOTS);
   readonly templateCounts = new Uint8Array(TEMPLATE_SLOTS);
   /** linkage values this account has registered (bounded per kind) */
   readonly values = new Set<string>();
@@ -95,6 +101,9 @@ export class AccountState {
   /** whether accounts.jsonl metadata has been applied */
   hasRecord = false;
   lastIp = '';
+  /** hash of the last system prompt head and its pattern flags (a cache: RAG apps resend one long prompt) */
+  systemHash = 0;
+  systemFlags = -1;
   lastClientTag = '';
 
   // decision state
@@ -108,7 +117,7 @@ export class AccountState {
   constructor(id: string, idx: number, k: number, ringSize: number) {
     this.id = id;
     this.idx = idx;
-    this.ring = new Uint32Array(k * ringSize);
+    this.ring = new Int32Array(k * ringSize);
   }
 
   /** The latest stored signature's offset in `ring`, or -1. */
@@ -118,7 +127,7 @@ export class AccountState {
     return ((this.ringNext - 1 + ringSize) % ringSize) * k;
   }
 
-  pushSignature(sig: Uint32Array, k: number): void {
+  pushSignature(sig: Int32Array, k: number): void {
     const ringSize = this.ring.length / k;
     this.ring.set(sig, this.ringNext * k);
     this.ringNext = (this.ringNext + 1) % ringSize;

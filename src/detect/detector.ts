@@ -16,7 +16,11 @@ import { decayAll, decayFactor } from './sketches/decayed-counter.ts';
 import { MinHasher } from './sketches/minhash.ts';
 import { computeFeatures, FEATURE_NAMES, SIGNALS } from './signals/index.ts';
 import { isRelease } from './signals/release-pivot.ts';
-import type { EventView, FeatureSource, SignalEnv } from './signals/types.ts';
+import { COT_FULL_TRACE, COT_MILD } from './signals/cot-coercion.ts';
+import { GRADER } from './signals/grader.ts';
+import { JAILBREAK } from './signals/jailbreak.ts';
+import { SYS_COT_FULL, SYS_COT_MILD, SYS_GRADER, SYS_JAILBREAK, type EventView, type FeatureSource, type SignalEnv } from './signals/types.ts';
+import { hashString } from './sketches/hash.ts';
 import { lastUserText, scanWindow, systemText, tokenHashes } from './text/normalize.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
@@ -59,7 +63,7 @@ export class Detector {
   latestTs = '';
 
   private readonly view: EventView;
-  private readonly bandKeys: Uint32Array;
+  private readonly bandKeys: Int32Array;
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
   private readonly halfLifeMs: number;
   /** reused for every own-account scoring (no per-event allocation) */
@@ -71,16 +75,17 @@ export class Detector {
     this.hasher = new MinHasher(this.params.minhash.k, this.params.minhash.bands);
     this.env = { params: this.params, hasher: this.hasher, streamStartMs: NaN, modelFirstSeen: new Map() };
     this.index = new EvidenceIndex(this.params.linkage.max_value_members);
-    this.bandKeys = new Uint32Array(this.params.minhash.bands);
+    this.bandKeys = new Int32Array(this.params.minhash.bands);
     this.halfLifeMs = this.params.decay_half_life_hours * MS_PER_HOUR;
     this.view = {
       ev: undefined as unknown as LogEventV1,
       tsMs: 0,
       userScan: '',
       systemScan: '',
-      tokens: new Uint32Array(MAX_TOKENS),
+      systemFlags: 0,
+      tokens: new Int32Array(MAX_TOKENS),
       tokenCount: 0,
-      signature: new Uint32Array(this.params.minhash.k),
+      signature: new Int32Array(this.params.minhash.k),
       hasSignature: false,
     };
   }
@@ -112,7 +117,7 @@ export class Detector {
     if (tsMs > acc.lastTsMs) decayAll(acc.counters, decayFactor(tsMs - acc.lastTsMs, this.halfLifeMs));
     acc.counters[0]! += 1; // C.requests
 
-    const view = this.prepareView(ev, tsMs);
+    const view = this.prepareView(acc, ev, tsMs);
     const newModel = !acc.models.has(ev.model);
     for (const s of SIGNALS) s.observe(view, acc, env);
     if (newModel) this.registerPivot(acc, ev.model, tsMs);
@@ -219,7 +224,22 @@ export class Detector {
     if (acc.firstAsn !== null && burst !== null) this.index.add(acc, 'asn_burst', `asn:${acc.firstAsn}|${burst}`);
   }
 
-  private prepareView(ev: LogEventV1, tsMs: number): EventView {
+  /** Pattern flags of the system prompt head, scanned once per distinct prompt per account. */
+  private systemFlagsOf(acc: AccountState, head: string): number {
+    if (head.length === 0) return 0;
+    const h = hashString(head);
+    if (acc.systemFlags >= 0 && acc.systemHash === h) return acc.systemFlags;
+    const flags =
+      (COT_MILD.test(head) ? SYS_COT_MILD : 0) |
+      (COT_FULL_TRACE.test(head) ? SYS_COT_FULL : 0) |
+      (GRADER.test(head) ? SYS_GRADER : 0) |
+      (JAILBREAK.test(head) ? SYS_JAILBREAK : 0);
+    acc.systemHash = h;
+    acc.systemFlags = flags;
+    return flags;
+  }
+
+  private prepareView(acc: AccountState, ev: LogEventV1, tsMs: number): EventView {
     const view = this.view;
     view.ev = ev;
     view.tsMs = tsMs;
@@ -227,6 +247,7 @@ export class Detector {
     const system = systemText(ev.messages);
     view.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
     view.systemScan = system.length > SYSTEM_HEAD ? system.slice(0, SYSTEM_HEAD) : system;
+    view.systemFlags = this.systemFlagsOf(acc, view.systemScan);
     view.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, view.tokens);
     const mh = this.params.minhash;
     view.hasSignature = this.hasher.signature(view.tokens, view.tokenCount, mh.shingle, mh.max_shingles, view.signature);
@@ -234,7 +255,7 @@ export class Detector {
   }
 
   /** Band keys that repeat inside the account are its templates; once repeated, they become linkage values. */
-  private registerTemplates(acc: AccountState, sig: Uint32Array): void {
+  private registerTemplates(acc: AccountState, sig: Int32Array): void {
     const lp = this.params.linkage;
     this.hasher.bandKeys(sig, this.bandKeys);
     const keys = acc.templateKeys;
@@ -245,11 +266,11 @@ export class Detector {
       if (keys[slot] === key && counts[slot]! > 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
+        if (c === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
       } else {
         keys[slot] = key;
         counts[slot] = 1;
-        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${key.toString(36)}`, lp.templates_per_account);
+        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
       }
     }
   }

@@ -6,9 +6,9 @@ import { HLL_REGISTERS, hllAdd, hllEstimate, hllMerge } from '../../src/detect/s
 import { MinHasher } from '../../src/detect/sketches/minhash.ts';
 import { tokenHashes } from '../../src/detect/text/normalize.ts';
 
-function sigOf(h: MinHasher, words: string[]): Uint32Array {
-  const tokens = new Uint32Array(words.map((w) => hashString(w)));
-  const sig = new Uint32Array(h.k);
+function sigOf(h: MinHasher, words: string[]): Int32Array {
+  const tokens = new Int32Array(words.map((w) => hashString(w)));
+  const sig = new Int32Array(h.k);
   assert.ok(h.signature(tokens, tokens.length, 1, 10_000, sig));
   return sig;
 }
@@ -34,15 +34,15 @@ test('minhash rejects a k that is not a power of two or bands that do not divide
 
 test('banded LSH puts near-duplicates in a shared bucket and unrelated texts apart', () => {
   const h = new MinHasher(32, 8);
-  const buf = new Uint32Array(256);
+  const buf = new Int32Array(256);
   const sigOfText = (t: string) => {
     const n = tokenHashes(t, 2000, buf);
-    const sig = new Uint32Array(32);
+    const sig = new Int32Array(32);
     h.signature(buf, n, 2, 96, sig);
     return sig;
   };
-  const keys = (sig: Uint32Array) => {
-    const out = new Uint32Array(8);
+  const keys = (sig: Int32Array) => {
+    const out = new Int32Array(8);
     h.bandKeys(sig, out);
     return new Set(out);
   };
@@ -56,10 +56,10 @@ test('banded LSH puts near-duplicates in a shared bucket and unrelated texts apa
 
 test('masking makes prompts from one template hash alike despite numbers, names and quoted parts', () => {
   const h = new MinHasher(32, 8);
-  const buf = new Uint32Array(256);
+  const buf = new Int32Array(256);
   const sig = (t: string) => {
     const n = tokenHashes(t, 2000, buf);
-    const s = new Uint32Array(32);
+    const s = new Int32Array(32);
     h.signature(buf, n, 2, 96, s);
     return s;
   };

@@ -45,10 +45,8 @@ export const context: SignalFamily = {
     for (const m of src.metas) {
       tier += tierRisk(m);
       age += newness(m, src.atMs);
-      if (m.useCase) {
-        if (APP_USE_CASE.test(m.useCase)) app++;
-        if (DATA_USE_CASE.test(m.useCase)) data++;
-      }
+      if (m.appUseCase) app++;
+      if (m.dataUseCase) data++;
     }
     out[at] = n ? tier / n : UNKNOWN_TIER_RISK;
     out[at + 1] = n ? age / n : 0.5;

@@ -4,7 +4,7 @@
 // counts apart from a demand for the complete/raw/internal trace; the fitted weights keep the mild one small,
 // and the other signals (template repetition, volume, context) separate a tutor from a harvester.
 import { C } from '../account-state.ts';
-import { matches, share, type SignalFamily } from './types.ts';
+import { matches, share, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
 
 /** Asking for step-by-step reasoning (common and mostly benign). English, zh, ru, es, ja, de, fr, ko. */
 export const COT_MILD = new RegExp(
@@ -44,8 +44,8 @@ export const COT_FULL_TRACE = new RegExp(
 export const cotCoercion: SignalFamily = {
   names: ['cot_elicitation_share', 'cot_full_trace_share'],
   observe(view, acc) {
-    const full = matches(COT_FULL_TRACE, view);
-    if (full || matches(COT_MILD, view)) acc.counters[C.cot]! += 1;
+    const full = matches(COT_FULL_TRACE, SYS_COT_FULL, view);
+    if (full || matches(COT_MILD, SYS_COT_MILD, view)) acc.counters[C.cot]! += 1;
     if (full) acc.counters[C.cotFullTrace]! += 1;
   },
   fill(src, out, at, shrink) {

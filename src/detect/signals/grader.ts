@@ -3,7 +3,7 @@
 // Who shares it: evaluation labs and essay-feedback tools grade too; they do it on narrower, labelled traffic
 // from verified organisations, which the context signals carry.
 import { C } from '../account-state.ts';
-import { matches, share, type SignalFamily } from './types.ts';
+import { matches, share, SYS_GRADER, type SignalFamily } from './types.ts';
 
 export const GRADER = new RegExp(
   [
@@ -20,7 +20,7 @@ export const GRADER = new RegExp(
 export const grader: SignalFamily = {
   names: ['grader_share'],
   observe(view, acc) {
-    if (matches(GRADER, view)) acc.counters[C.grader]! += 1;
+    if (matches(GRADER, SYS_GRADER, view)) acc.counters[C.grader]! += 1;
   },
   fill(src, out, at, shrink) {
     out[at] = share(src.counters[C.grader]!, src.counters[C.requests]!, shrink);

@@ -12,11 +12,13 @@ export interface EventView {
   userScan: string;
   /** the head of the system prompt ('' when there is none) */
   systemScan: string;
+  /** which SYSTEM_* patterns match systemScan (computed once per distinct system prompt per account) */
+  systemFlags: number;
   /** masked token hashes of the last user message */
-  tokens: Uint32Array;
+  tokens: Int32Array;
   tokenCount: number;
   /** MinHash signature of the last user message (valid when hasSignature) */
-  signature: Uint32Array;
+  signature: Int32Array;
   hasSignature: boolean;
 }
 
@@ -46,9 +48,15 @@ export interface SignalFamily {
   fill(src: FeatureSource, out: Float64Array, at: number, shrink: number): void;
 }
 
-/** Whether `re` matches the user message or the system prompt (scanned apart: no concatenated copy). */
-export function matches(re: RegExp, view: EventView): boolean {
-  return re.test(view.userScan) || (view.systemScan.length > 0 && re.test(view.systemScan));
+/** Bits of EventView.systemFlags: the patterns also looked for in system prompts. */
+export const SYS_COT_MILD = 1;
+export const SYS_COT_FULL = 2;
+export const SYS_GRADER = 4;
+export const SYS_JAILBREAK = 8;
+
+/** Whether `re` matches the user message, or matched the system prompt (flag `bit`). */
+export function matches(re: RegExp, bit: number, view: EventView): boolean {
+  return (view.systemFlags & bit) !== 0 || re.test(view.userScan);
 }
 
 /** A share shrunk toward 0 by `shrink` pseudo-observations, so a handful of events cannot make it 1. */

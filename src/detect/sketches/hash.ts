@@ -1,4 +1,6 @@
 // 32-bit hashing with Math.imul: exact integer arithmetic (float64 multiplication loses the low bits).
+// Hot-path hashes are returned as signed int32 (`| 0`): V8 keeps those as small integers, whereas values
+// above 2^31 (what `>>> 0` gives) become boxed doubles, which costs an allocation wherever they escape.
 
 /** FNV-1a over a string's UTF-16 code units. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
@@ -17,12 +19,12 @@ export function mix32(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Combines two hashes order-dependently. */
 export function combine32(a: number, b: number): number {
-  return mix32((Math.imul(a, 0x9e3779b1) ^ b) >>> 0);
+  return mix32(Math.imul(a, 0x9e3779b1) ^ b);
 }
 
 /** Small seeded PRNG (mulberry32) for the parts of library code that want randomness (Louvain). */

@@ -4,6 +4,8 @@
 import { mix32 } from './hash.ts';
 
 export const HLL_REGISTERS = 64;
+/** 2^-r for every possible register value (Math.pow per register per event is measurable). */
+const POW2_NEG = Float64Array.from({ length: 34 }, (_, r) => 2 ** -r);
 const P = 6;
 const ALPHA = 0.709; // bias constant for m = 64
 
@@ -22,7 +24,7 @@ export function hllEstimate(reg: Uint8Array): number {
   let zeros = 0;
   for (let i = 0; i < HLL_REGISTERS; i++) {
     const r = reg[i]!;
-    sum += 2 ** -r;
+    sum += POW2_NEG[r]!;
     if (r === 0) zeros++;
   }
   const raw = (ALPHA * HLL_REGISTERS * HLL_REGISTERS) / sum;

@@ -4,7 +4,8 @@
 // Banded LSH keys (one per band of k/bands slots) put near-duplicates in a common bucket with high probability.
 import { combine32, mix32 } from './hash.ts';
 
-const EMPTY = 0xffffffff;
+/** Signatures are Int32Array: real slot values are 31-bit non-negative, borrowed ones negative. */
+const EMPTY = 0x7fffffff;
 /** Offset added per step when an empty slot borrows from a neighbour, so borrowed values stay distinct. */
 const ROTATION_STEP = 0x9e3779b1;
 
@@ -27,7 +28,7 @@ export class MinHasher {
    * Signature of the set of `shingle`-token shingles of `tokens[0..count)`, at most `maxShingles` of them
    * (a prefix sample), written into `sig` (length k). Returns false, with `sig` untouched, when there is no shingle.
    */
-  signature(tokens: Uint32Array, count: number, shingle: number, maxShingles: number, sig: Uint32Array): boolean {
+  signature(tokens: Int32Array, count: number, shingle: number, maxShingles: number, sig: Int32Array): boolean {
     const w = Math.min(shingle, count);
     if (w === 0) return false;
     const shingles = Math.min(count - w + 1, maxShingles);
@@ -38,7 +39,7 @@ export class MinHasher {
       for (let j = 1; j < w; j++) h = combine32(h, tokens[s + j]!);
       h = mix32(h);
       const slot = h >>> shift;
-      const value = mix32(h ^ 0x5bd1e995) >>> 1; // 31 bits: never EMPTY
+      const value = mix32(h ^ 0x5bd1e995) & 0x7ffffffe; // non-negative, never EMPTY
       if (value < sig[slot]!) sig[slot] = value;
     }
     this.densify(sig);
@@ -46,14 +47,14 @@ export class MinHasher {
   }
 
   /** Fills each empty slot from the next non-empty one to its right (cyclically), offset by the distance. */
-  private densify(sig: Uint32Array): void {
+  private densify(sig: Int32Array): void {
     const k = this.k;
     for (let i = 0; i < k; i++) {
       if (sig[i] !== EMPTY) continue;
       for (let d = 1; d < k; d++) {
         const v = sig[(i + d) & (k - 1)]!;
-        if (v !== EMPTY && (v & 0x80000000) === 0) {
-          sig[i] = ((v + Math.imul(d, ROTATION_STEP)) >>> 0) | 0x80000000; // high bit marks "borrowed"
+        if (v !== EMPTY && v >= 0) {
+          sig[i] = (v + Math.imul(d, ROTATION_STEP)) | 0x80000000; // sign bit marks "borrowed"
           break;
         }
       }
@@ -61,14 +62,14 @@ export class MinHasher {
   }
 
   /** Estimated Jaccard similarity of two signatures stored at offsets `ao` and `bo`. */
-  similarity(a: Uint32Array, ao: number, b: Uint32Array, bo: number): number {
+  similarity(a: Int32Array, ao: number, b: Int32Array, bo: number): number {
     let equal = 0;
     for (let i = 0; i < this.k; i++) if (a[ao + i] === b[bo + i]) equal++;
     return equal / this.k;
   }
 
   /** One LSH key per band, written into `out` (length bands); the band index is part of the key. */
-  bandKeys(sig: Uint32Array, out: Uint32Array): void {
+  bandKeys(sig: Int32Array, out: Int32Array): void {
     for (let b = 0; b < this.bands; b++) {
       let h = mix32(b + 1);
       const base = b * this.rows;

@@ -5,7 +5,7 @@
 // their characters is a token, so word shingles over them become character n-grams.
 import type { ChatMessage } from '../../events/types.ts';
 
-export const NUM_TOKEN = 0x6e756d21;
+export const NUM_TOKEN = 0x6e756d21; // (all three below 2^31: valid int32)
 export const QUOTE_TOKEN = 0x71756f74;
 export const NAME_TOKEN = 0x6e616d65;
 
@@ -43,7 +43,7 @@ function closingQuote(c: number): number {
  * Writes the masked token hashes of `text` (at most `maxChars` from its start) into `out`; returns how many.
  * `out.length` bounds the number of tokens.
  */
-export function tokenHashes(text: string, maxChars: number, out: Uint32Array): number {
+export function tokenHashes(text: string, maxChars: number, out: Int32Array): number {
   const end = Math.min(text.length, maxChars);
   let n = 0;
   let sentenceStart = true;
@@ -63,7 +63,7 @@ export function tokenHashes(text: string, maxChars: number, out: Uint32Array): n
       continue;
     }
     if (isCjk(c)) {
-      out[n++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) >>> 0;
+      out[n++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
       i++;
       continue;
     }
@@ -88,7 +88,7 @@ export function tokenHashes(text: string, maxChars: number, out: Uint32Array): n
     }
     if (digits) out[n++] = NUM_TOKEN;
     else if (capital && !sentenceStart && len > 1) out[n++] = NAME_TOKEN;
-    else out[n++] = h >>> 0;
+    else out[n++] = h;
     sentenceStart = false;
   }
   return n;
@@ -98,7 +98,7 @@ export function tokenHashes(text: string, maxChars: number, out: Uint32Array): n
 export function wordHash(word: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
-  return h >>> 0;
+  return h;
 }
 
 /** The text of the last user message (the part of a conversation the caller wrote last), or ''. */
