@@ -19,6 +19,7 @@ interface ServeFlags {
   config?: string;
   demoDelayMs: string;
   replayMode?: boolean;
+  watermark?: string;
 }
 
 export function register(program: Command): void {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the embedded store, secrets and event logs live', './data')
     .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--demo-delay-ms <ms>', 'pause between the demo upstream\'s streamed chunks', '30')
+    .option('--watermark <policy>', 'which responses carry the provenance watermark: all | flagged | off (default: config, else flagged)')
     .option('--replay-mode', 'for `distillguard replay` only: request time from x-distillguard-replay-ts, action in x-distillguard-action')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
@@ -51,6 +53,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       upstream: flags.upstream ?? null,
       demoChunkDelayMs: Number(flags.demoDelayMs),
       replayMode: flags.replayMode === true,
+      watermark: parseWatermark(flags.watermark),
     });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -113,6 +116,12 @@ function ensureDemoKey(store: IdentityStore, dataDir: string): string {
   const { secret } = store.createKey(DEMO_ACCOUNT);
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+function parseWatermark(value: string | undefined): 'all' | 'flagged' | 'off' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all' || value === 'flagged' || value === 'off') return value;
+  throw new ConfigError(`--watermark must be all, flagged or off, got '${value}'`);
 }
 
 function parsePort(value: string, flag: string): number {

@@ -121,6 +121,16 @@ export const configSchema = z
       })
       .prefault({}),
     enforcement: enforcementSchema.prefault({}),
+    provenance: z
+      .object({
+        /** Which responses carry the keyed watermark: all, those to flagged accounts, or none. `serve --watermark` overrides. */
+        watermark: z.enum(['all', 'flagged', 'off']).default('flagged'),
+        /** Campaigns whose responses are always watermarked (with the campaign's own key). */
+        watermark_campaigns: z.array(z.string()).default([]),
+        /** Campaigns whose responses carry a planted canary (recorded with campaign and time). */
+        canary_campaigns: z.array(z.string()).default([]),
+      })
+      .prefault({}),
     /** Overrides of the detector's fitted parameters (validated by the detector, see src/detect/params.ts). */
     detector: z.record(z.string(), z.unknown()).optional(),
   })

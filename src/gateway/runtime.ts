@@ -28,7 +28,8 @@ import { Enforcer } from '../enforce/enforcer.ts';
 import type { Principal } from '../identity/types.ts';
 import { deepMerge } from '../config/load.ts';
 import { defaultParams, validateParams } from '../detect/params.ts';
-import type { DetectorParams } from '../detect/types.ts';
+import { isFlagged, type DetectorParams } from '../detect/types.ts';
+import { ProvenanceMarks } from './provenance-marks.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   replayMode?: boolean;
   /** Run the online detector (default true). */
   detector?: boolean;
+  /** Overrides the config's provenance.watermark policy. */
+  watermark?: 'all' | 'flagged' | 'off';
   log?: Logger;
 }
 
@@ -120,6 +123,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   enforcer.startWatching();
   /** Campaigns found by the detector become rate-limit groups: their accounts share one budget. */
   const campaignGroups = new Map<string, string>();
+  /** Accounts the detector currently flags (for watermarking flagged traffic). */
+  const flaggedAccounts = new Set<string>();
   let detector: DetectorHost | null = null;
   if (opts.detector !== false) {
     detector = new DetectorHost({
@@ -131,6 +136,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         for (const d of decisions) {
           if (d.campaign_id) campaignGroups.set(d.account_id, d.campaign_id);
           else campaignGroups.delete(d.account_id);
+          if (isFlagged(d.verdict)) flaggedAccounts.add(d.account_id);
+          else flaggedAccounts.delete(d.account_id);
           enforcer.onDecision(d, d.campaign_id ? (byId.get(d.campaign_id) ?? null) : null);
         }
       },
@@ -142,6 +149,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     metrics.observeDetector(host);
   }
   const throttled = throttledTiers(config.tiers, config.enforcement.throttle_factor);
+  const marks = new ProvenanceMarks(opts.dataDir, { ...config.provenance, watermark: opts.watermark ?? config.provenance.watermark }, {
+    isFlagged: (id) => flaggedAccounts.has(id) || enforcer.enforcementFor(id) !== null,
+    campaignOf: (id) => campaignGroups.get(id) ?? null,
+  });
 
   const deps = {
     config,
@@ -155,6 +166,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     },
     enforcement: { lookup: (accountId: string) => enforcer.enforcementFor(accountId), config: config.enforcement },
     replayMode: opts.replayMode === true,
+    marks,
     events: queue,
     upstreams: { openai: openaiUpstream, anthropic: anthropicUpstream },
     upstreamApiKeys: { openai: envKey ?? config.upstream.openai_api_key, anthropic: envKey ?? config.upstream.anthropic_api_key },

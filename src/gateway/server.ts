@@ -21,7 +21,7 @@ import type { VerificationTier } from '../events/types.ts';
 import type { ClientIpResolver } from './client-ip.ts';
 import { anthropic } from './dialects/anthropic/index.ts';
 import { openai } from './dialects/openai/index.ts';
-import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, UsageRecord } from './dialects/types.ts';
+import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, TextRewriterFactory, UsageRecord } from './dialects/types.ts';
 import { emptyUsage } from './dialects/types.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { isUpstreamFailure, type Upstream, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
@@ -44,6 +44,8 @@ export interface GatewayDeps {
   scopes(principal: Principal, throttled: boolean): LimitScope[];
   /** The enforcement in force for an account (in memory; the detector and analysts update it). */
   enforcement: { lookup(accountId: string): AccountEnforcement | null; config: EnforcementConfig };
+  /** Provenance marks (watermark, canaries) for responses to an account; undefined: unmarked. */
+  marks?: { factoryFor(caller: Principal): TextRewriterFactory | undefined };
   /** Replay mode: request time from `x-distillguard-replay-ts`, and the applied action in `x-distillguard-action`. */
   replayMode: boolean;
   events: { push(event: LogEventV1): void };
@@ -175,6 +177,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       }
 
       // 2. What is asked, in the dialect's terms.
+      const marks = deps.marks?.factoryFor(principal);
       let visibility: ReasoningVisibility = 'full';
       let reserveTokens = 0;
       let parsed: ParsedRequest | null = null;
@@ -226,10 +229,12 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       if (upstreamRes.statusCode >= 400) {
         await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
       } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
-        await streamResponse(res, upstreamRes.body, endpoint.createStreamTransform(visibility, parsed), visibility === 'full' && !parsed.hideUsageChunk, headers, dialect, exchange);
+        const transform = endpoint.createStreamTransform(visibility, parsed, marks);
+        const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
+        await streamResponse(res, upstreamRes.body, transform, passThrough, headers, dialect, exchange);
       } else {
         const text = await upstreamRes.body.text();
-        sendJsonAnswer(res, upstreamRes.statusCode, text, endpoint, visibility, headers, exchange);
+        sendJsonAnswer(res, upstreamRes.statusCode, text, endpoint, visibility, marks, headers, exchange);
       }
       exchange.upstreamMs = performance.now() - upstreamStart;
       deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, exchange.upstreamMs / 1000);
@@ -284,7 +289,16 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     }
   }
 
-  function sendJsonAnswer(res: ServerResponse, status: number, text: string, endpoint: Endpoint, visibility: ReasoningVisibility, headers: Record<string, string>, exchange: Exchange): void {
+  function sendJsonAnswer(
+    res: ServerResponse,
+    status: number,
+    text: string,
+    endpoint: Endpoint,
+    visibility: ReasoningVisibility,
+    marks: TextRewriterFactory | undefined,
+    headers: Record<string, string>,
+    exchange: Exchange,
+  ): void {
     exchange.status = status;
     let out = text;
     if (endpoint.transformJson) {
@@ -295,8 +309,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         obj = null;
       }
       if (obj && typeof obj === 'object') {
-        exchange.usage = endpoint.transformJson(obj, visibility);
-        if (visibility !== 'full') out = JSON.stringify(obj);
+        exchange.usage = endpoint.transformJson(obj, visibility, marks);
+        if (visibility !== 'full' || marks) out = JSON.stringify(obj);
       }
     }
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });

@@ -46,6 +46,22 @@ export interface StreamTransform {
   readonly usage: UsageRecord;
 }
 
+/**
+ * Rewrites the visible answer text of one output (a choice, a content block): fed each text delta in order,
+ * it returns what to send now; `end` returns what it held back. Provenance marks use it (watermark, canaries).
+ */
+export interface TextRewriter {
+  push(delta: string): string;
+  end(): string;
+}
+export type TextRewriterFactory = () => TextRewriter;
+
+/** Rewrites a whole text with a fresh rewriter (the JSON case). */
+export function rewriteWhole(text: string, factory: TextRewriterFactory): string {
+  const r = factory();
+  return r.push(text) + r.end();
+}
+
 /** One endpoint that a dialect serves. */
 export interface Endpoint {
   method: 'GET' | 'POST';
@@ -55,9 +71,9 @@ export interface Endpoint {
   /** Parses and validates a body; throws DgError naming the parameter. Absent for bodiless GETs. */
   parse?(body: unknown): ParsedRequest;
   /** Transforms a complete JSON response in place, returning its usage. */
-  transformJson?(body: Record<string, unknown>, reasoning: ReasoningVisibility): UsageRecord;
+  transformJson?(body: Record<string, unknown>, reasoning: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord;
   /** Creates a transform for one streamed response. */
-  createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest): StreamTransform;
+  createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest, text?: TextRewriterFactory): StreamTransform;
   /** The conversation as log format v1 messages (system prompt as a system message). */
   toLogMessages?(body: Record<string, unknown>): ChatMessage[];
 }

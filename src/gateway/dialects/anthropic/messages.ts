@@ -2,8 +2,8 @@
 import type { ChatMessage } from '../../../events/types.ts';
 import { formatEvent, SseSplitter } from '../../sse.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, UsageRecord } from '../types.ts';
-import { emptyUsage } from '../types.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
   contentText,
@@ -86,7 +86,7 @@ function settleOutput(usage: UsageRecord, totalOutput: number | null, thinkingCh
   usage.outputTokens = totalOutput === null ? null : Math.max(0, totalOutput - (usage.reasoningTokens ?? 0));
 }
 
-function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord {
+function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord {
   const usage = emptyUsage();
   const u = body.usage as Body | undefined;
   usage.inputTokens = u ? toNumberOrNull(u.input_tokens) : null;
@@ -106,6 +106,7 @@ function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord
       delete block.signature;
     }
   }
+  if (text) for (const block of body.content as Body[]) if (block.type === 'text' && typeof block.text === 'string') block.text = rewriteWhole(block.text, text);
   return usage;
 }
 
@@ -119,8 +120,13 @@ class MessagesStreamTransform implements StreamTransform {
   private readonly hiddenBlocks = new Set<number>();
   private readonly thinkingBuffers = new Map<number, ReasoningBuffer>();
   private nextIndex = 0;
+  /** Answer-text rewriters per upstream text block, when the response is marked. */
+  private readonly rewriters = new Map<number, TextRewriter>();
 
-  constructor(private readonly visibility: ReasoningVisibility) {}
+  constructor(
+    private readonly visibility: ReasoningVisibility,
+    private readonly text: TextRewriterFactory | undefined,
+  ) {}
 
   push(chunk: string): string {
     let out = '';
@@ -144,15 +150,15 @@ class MessagesStreamTransform implements StreamTransform {
         this.readUsage(data);
         return raw;
       case 'content_block_start':
-        return full ? raw : this.blockStart(data);
+        return full && !this.text ? raw : this.blockStart(data);
       case 'content_block_delta':
-        if (full) {
+        if (full && !(this.text && data.includes('"text_delta"'))) {
           if (data.includes('"thinking_delta"')) this.countThinking(data);
           return raw;
         }
         return this.blockDelta(data);
       case 'content_block_stop':
-        return full ? raw : this.blockStop(data);
+        return full && !this.text ? raw : this.blockStop(data);
       default:
         return raw;
     }
@@ -181,12 +187,13 @@ class MessagesStreamTransform implements StreamTransform {
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_start');
     const block = obj.content_block as Body | undefined;
     const type = block?.type;
-    const hide = type === 'redacted_thinking' || (type === 'thinking' && this.visibility === 'none');
+    const hide = this.visibility !== 'full' && (type === 'redacted_thinking' || (type === 'thinking' && this.visibility === 'none'));
     if (hide) {
       this.hiddenBlocks.add(obj.index);
       return '';
     }
-    if (type === 'thinking') this.thinkingBuffers.set(obj.index, new ReasoningBuffer());
+    if (type === 'thinking' && this.visibility === 'summary') this.thinkingBuffers.set(obj.index, new ReasoningBuffer());
+    if (type === 'text' && this.text) this.rewriters.set(obj.index, this.text());
     const index = this.nextIndex++;
     this.indexMap.set(obj.index, index);
     obj.index = index;
@@ -205,6 +212,8 @@ class MessagesStreamTransform implements StreamTransform {
       if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') buffer.add(delta.thinking);
       return '';
     }
+    const rewriter = this.rewriters.get(obj.index);
+    if (rewriter && delta?.type === 'text_delta' && typeof delta.text === 'string') delta.text = rewriter.push(delta.text);
     obj.index = this.indexMap.get(obj.index) ?? obj.index;
     return formatEvent(JSON.stringify(obj), 'content_block_delta');
   }
@@ -222,6 +231,13 @@ class MessagesStreamTransform implements StreamTransform {
       const summary = { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: buffer.takeSummary() } };
       out += formatEvent(JSON.stringify(summary), 'content_block_delta');
       this.thinkingBuffers.delete(upstreamIndex);
+    }
+    const rewriter = this.rewriters.get(upstreamIndex);
+    if (rewriter) {
+      // The marked text's held-back tail goes out as one more delta before the block ends.
+      const tail = rewriter.end();
+      this.rewriters.delete(upstreamIndex);
+      if (tail) out += formatEvent(JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: tail } }), 'content_block_delta');
     }
     return out + formatEvent(JSON.stringify(obj), 'content_block_stop');
   }
@@ -251,6 +267,6 @@ export const messages: Endpoint = {
   upstreamPath: '/v1/messages',
   parse,
   transformJson,
-  createStreamTransform: (visibility) => new MessagesStreamTransform(visibility),
+  createStreamTransform: (visibility, _request, text) => new MessagesStreamTransform(visibility, text),
   toLogMessages,
 };

@@ -2,8 +2,8 @@
 import type { ChatMessage } from '../../../events/types.ts';
 import { formatEvent, SseSplitter } from '../../sse.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, UsageRecord } from '../types.ts';
-import { emptyUsage } from '../types.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
   contentText,
@@ -99,13 +99,16 @@ function rewriteReasoning(holder: Body, visibility: ReasoningVisibility): void {
   }
 }
 
-function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord {
+function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord {
   const usage = emptyUsage();
   readChatUsage(body.usage, usage);
   const choices = Array.isArray(body.choices) ? (body.choices as Body[]) : [];
   for (const choice of choices) {
     if (usage.finishReason === null && typeof choice.finish_reason === 'string') usage.finishReason = choice.finish_reason;
-    if (visibility !== 'full' && choice.message && typeof choice.message === 'object') rewriteReasoning(choice.message as Body, visibility);
+    const message = choice.message as Body | undefined;
+    if (!message || typeof message !== 'object') continue;
+    if (visibility !== 'full') rewriteReasoning(message, visibility);
+    if (text && typeof message.content === 'string') message.content = rewriteWhole(message.content, text);
   }
   return usage;
 }
@@ -121,9 +124,13 @@ class ChatStreamTransform implements StreamTransform {
   /** Choices whose reasoning is held and whose summary is not sent yet. */
   private pendingSummaries = 0;
 
+  /** Answer-text rewriters per choice index (provenance marks), when the response is marked. */
+  private readonly rewriters = new Map<number, TextRewriter>();
+
   constructor(
     private readonly visibility: ReasoningVisibility,
     private readonly hideUsageChunk: boolean,
+    private readonly text: TextRewriterFactory | undefined,
   ) {}
 
   push(chunk: string): string {
@@ -143,8 +150,9 @@ class ChatStreamTransform implements StreamTransform {
     const touchesReasoning =
       this.visibility !== 'full' && (this.pendingSummaries > 0 || data.includes('"reasoning_content"') || data.includes('"reasoning"'));
     const hasUsage = USAGE_OBJECT.test(data);
+    const touchesText = this.text !== undefined && (data.includes('"content"') || FINISH_REASON.test(data));
     // Most chunks need nothing: forward their bytes as they came.
-    if (!touchesReasoning && !hasUsage && !FINISH_REASON.test(data)) return raw;
+    if (!touchesReasoning && !touchesText && !hasUsage && !FINISH_REASON.test(data)) return raw;
     let obj: Body;
     try {
       obj = JSON.parse(data) as Body;
@@ -157,7 +165,8 @@ class ChatStreamTransform implements StreamTransform {
       if (this.usage.finishReason === null && typeof c.finish_reason === 'string') this.usage.finishReason = c.finish_reason;
     }
     if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
-    if (!touchesReasoning) return raw;
+    if (touchesText) this.rewriteText(choices);
+    if (!touchesReasoning) return touchesText ? formatEvent(JSON.stringify(obj)) : raw;
     let prefix = '';
     let keep = false;
     for (const c of choices) {
@@ -183,6 +192,22 @@ class ChatStreamTransform implements StreamTransform {
     }
     if (!keep && choices.length > 0) return prefix;
     return prefix + formatEvent(JSON.stringify(obj));
+  }
+
+  /** Marks the answer text; a choice's held-back tail goes out with its finishing chunk (framing kept). */
+  private rewriteText(choices: Body[]): void {
+    for (const c of choices) {
+      const delta = c.delta as Body | undefined;
+      if (!delta) continue;
+      const index = typeof c.index === 'number' ? c.index : 0;
+      let rewriter = this.rewriters.get(index);
+      if (!rewriter) this.rewriters.set(index, (rewriter = this.text!()));
+      if (typeof delta.content === 'string') delta.content = rewriter.push(delta.content);
+      if (c.finish_reason != null) {
+        const tail = rewriter.end();
+        if (tail) delta.content = (typeof delta.content === 'string' ? delta.content : '') + tail;
+      }
+    }
   }
 
   private bufferFor(index: number): ReasoningBuffer {
@@ -214,6 +239,6 @@ export const chatCompletions: Endpoint = {
   upstreamPath: '/v1/chat/completions',
   parse,
   transformJson,
-  createStreamTransform: (visibility, request) => new ChatStreamTransform(visibility, request.hideUsageChunk === true),
+  createStreamTransform: (visibility, request, text) => new ChatStreamTransform(visibility, request.hideUsageChunk === true, text),
   toLogMessages,
 };

@@ -1,8 +1,8 @@
 // POST /v1/responses: request checks, reasoning items, usage, JSON and SSE (typed events).
 import type { ChatMessage } from '../../../events/types.ts';
 import { formatEvent, SseSplitter } from '../../sse.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, UsageRecord } from '../types.ts';
-import { emptyUsage } from '../types.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
   contentText,
@@ -101,10 +101,21 @@ function stripRawReasoning(item: Body): void {
   delete item.encrypted_content;
 }
 
-function transformJson(body: Body, visibility: ReasoningVisibility): UsageRecord {
+/** Marks the output_text parts of a message item (or a single part) with a fresh rewriter each. */
+function markItem(item: Body, text: TextRewriterFactory): void {
+  const parts = item.type === 'message' && Array.isArray(item.content) ? (item.content as Body[]) : item.type === 'output_text' ? [item] : [];
+  for (const part of parts) if (part.type === 'output_text' && typeof part.text === 'string') part.text = rewriteWhole(part.text, text);
+}
+
+function markResponse(response: Body, text: TextRewriterFactory): void {
+  if (Array.isArray(response.output)) for (const item of response.output as Body[]) markItem(item, text);
+}
+
+function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord {
   const usage = emptyUsage();
   readResponseUsage(body, usage);
   rewriteOutput(body, visibility);
+  if (text) markResponse(body, text);
   return usage;
 }
 
@@ -113,7 +124,13 @@ const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'r
 class ResponsesStreamTransform implements StreamTransform {
   readonly usage = emptyUsage();
   private readonly splitter = new SseSplitter();
-  constructor(private readonly visibility: ReasoningVisibility) {}
+  /** Answer-text rewriters per (item, content part), when the response is marked. */
+  private readonly rewriters = new Map<string, TextRewriter>();
+
+  constructor(
+    private readonly visibility: ReasoningVisibility,
+    private readonly text: TextRewriterFactory | undefined,
+  ) {}
 
   push(chunk: string): string {
     let out = '';
@@ -129,6 +146,7 @@ class ResponsesStreamTransform implements StreamTransform {
   private rewrite(event: string | null, data: string | null, raw: string): string {
     const type = event ?? '';
     const terminal = TERMINAL_EVENTS.has(type);
+    if (this.text && data !== null && TEXT_EVENTS.has(type)) return this.markText(type, data, raw);
     if (this.visibility === 'full' && !terminal) return raw;
     // Raw reasoning text is never shown below `full`; summaries only at `summary`.
     if (type.startsWith('response.reasoning_text.')) return '';
@@ -147,8 +165,9 @@ class ResponsesStreamTransform implements StreamTransform {
       if (response) {
         readResponseUsage(response, this.usage);
         rewriteOutput(response, this.visibility);
+        if (this.text) markResponse(response, this.text);
       }
-      return this.visibility === 'full' ? raw : formatEvent(JSON.stringify(obj), event);
+      return this.visibility === 'full' && !this.text ? raw : formatEvent(JSON.stringify(obj), event);
     }
     const item = obj.item as Body | undefined;
     if (!item || item.type !== 'reasoning') return raw;
@@ -156,7 +175,61 @@ class ResponsesStreamTransform implements StreamTransform {
     stripRawReasoning(item);
     return formatEvent(JSON.stringify(obj), event);
   }
+
+  /**
+   * Marks answer text: deltas through the part's streaming rewriter; its held-back tail goes out as one more
+   * delta just before the part's `done`; whole texts in done and item events are marked the same way (the
+   * terminal response event is marked in `rewrite`).
+   */
+  private markText(type: string, data: string, raw: string): string {
+    let obj: Body;
+    try {
+      obj = JSON.parse(data) as Body;
+    } catch {
+      return raw;
+    }
+    const key = `${String(obj.item_id)}:${String(obj.content_index)}`;
+    if (type === 'response.output_text.delta' && typeof obj.delta === 'string') {
+      obj.delta = this.rewriterFor(key).push(obj.delta);
+      return formatEvent(JSON.stringify(obj), type);
+    }
+    if (type === 'response.output_text.done') {
+      let out = '';
+      const tail = this.rewriterFor(key).end();
+      this.rewriters.delete(key);
+      if (tail) {
+        const delta = { type: 'response.output_text.delta', item_id: obj.item_id, output_index: obj.output_index, content_index: obj.content_index, delta: tail, logprobs: [] };
+        out += formatEvent(JSON.stringify(delta), 'response.output_text.delta');
+      }
+      if (typeof obj.text === 'string') obj.text = rewriteWhole(obj.text, this.text!);
+      return out + formatEvent(JSON.stringify(obj), type);
+    }
+    if (type === 'response.content_part.done' && obj.part && typeof obj.part === 'object') markItem(obj.part as Body, this.text!);
+    if (type === 'response.output_item.done' && obj.item && typeof obj.item === 'object') {
+      const item = obj.item as Body;
+      if (item.type === 'reasoning' && this.visibility !== 'full') {
+        if (this.visibility === 'none') return '';
+        stripRawReasoning(item);
+      }
+      markItem(item, this.text!);
+    }
+    return formatEvent(JSON.stringify(obj), type);
+  }
+
+  private rewriterFor(key: string): TextRewriter {
+    let r = this.rewriters.get(key);
+    if (!r) this.rewriters.set(key, (r = this.text!()));
+    return r;
+  }
 }
+
+/** Events that carry answer text (marked when provenance marks apply). */
+const TEXT_EVENTS = new Set([
+  'response.output_text.delta',
+  'response.output_text.done',
+  'response.content_part.done',
+  'response.output_item.done',
+]);
 
 function toLogMessages(body: Body): ChatMessage[] {
   const out: ChatMessage[] = [];
@@ -179,6 +252,6 @@ export const responses: Endpoint = {
   upstreamPath: '/v1/responses',
   parse,
   transformJson,
-  createStreamTransform: (visibility) => new ResponsesStreamTransform(visibility),
+  createStreamTransform: (visibility, _request, text) => new ResponsesStreamTransform(visibility, text),
   toLogMessages,
 };
