@@ -60,6 +60,60 @@ function openDatabase(file: string): Database.Database {
   return db;
 }
 
+interface Columns {
+  ts: string;
+  request_id: string;
+  account_id: string;
+  key_id: string | null;
+  model: string;
+  endpoint: string;
+  status: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+}
+
+/**
+ * The indexed columns of one line as formatEventLine writes it, without parsing the whole line (its prompts
+ * are most of its bytes). The fields stand in a fixed order and a key like `,"model":"` cannot occur inside a
+ * JSON string (its quotes would be escaped), so each is found by its first occurrence; anything unexpected
+ * falls back to a full parse.
+ */
+export function columnsOf(line: string): Columns {
+  const head = (key: string, from = 0): string | null => {
+    const at = line.indexOf(`"${key}":"`, from);
+    if (at < 0) return null;
+    const begin = at + key.length + 4;
+    const close = line.indexOf('"', begin);
+    const raw = line.slice(begin, close);
+    return raw.includes('\\') ? null : raw;
+  };
+  const responseAt = line.lastIndexOf(',"response":{');
+  const ts = head('ts');
+  const requestId = head('request_id');
+  const accountId = head('account_id');
+  const endpoint = head('endpoint');
+  const model = endpoint === null ? null : head('model', line.indexOf(',"endpoint":"'));
+  const clientAt = line.indexOf(',"client":{');
+  const keyAt = line.indexOf(',"key_id":"');
+  const hasKey = keyAt >= 0 && keyAt < clientAt;
+  const keyId = hasKey ? head('key_id', keyAt) : null;
+  const simple = ts !== null && requestId !== null && accountId !== null && endpoint !== null && model !== null && responseAt >= 0 && (!hasKey || keyId !== null);
+  if (!simple || !line.startsWith('{"ts":"')) {
+    const e = JSON.parse(line) as LogEventV1;
+    const r = e.response;
+    return {
+      ts: e.ts, request_id: e.request_id, account_id: e.account_id, key_id: e.key_id ?? null, model: e.model, endpoint: e.endpoint,
+      status: r.status, input_tokens: r.input_tokens ?? null, output_tokens: r.output_tokens ?? null, reasoning_tokens: r.reasoning_tokens ?? null,
+    };
+  }
+  const r = JSON.parse(line.slice(responseAt + 12, line.length - 1)) as LogEventV1['response'];
+  return {
+    ts: ts!, request_id: requestId!, account_id: accountId!, key_id: keyId, model: model!, endpoint: endpoint!,
+    status: r.status, input_tokens: r.input_tokens ?? null, output_tokens: r.output_tokens ?? null, reasoning_tokens: r.reasoning_tokens ?? null,
+  };
+}
+
 /** The worker side: inserts each JSON Lines batch in one transaction and acknowledges it. */
 function runWriter(file: string): void {
   const port = parentPort!;
@@ -75,12 +129,8 @@ function runWriter(file: string): void {
       if (end === -1) end = text.length;
       if (end > start) {
         const line = text.slice(start, end);
-        const e = JSON.parse(line) as LogEventV1;
-        const r = e.response;
-        insert.run(
-          e.ts, e.request_id, e.account_id, e.key_id ?? null, e.model, e.endpoint, r.status,
-          r.input_tokens ?? null, r.output_tokens ?? null, r.reasoning_tokens ?? null, line,
-        );
+        const c = columnsOf(line);
+        insert.run(c.ts, c.request_id, c.account_id, c.key_id, c.model, c.endpoint, c.status, c.input_tokens, c.output_tokens, c.reasoning_tokens, line);
       }
       start = end + 1;
     }

@@ -3,7 +3,7 @@
 //   → response transforms (reasoning visibility) → settle the rate-limit reservation → one event.
 // Nothing on this path waits on detection or on the store: identity and decisions are in memory and
 // the event is queued for writing after the response ends.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -120,7 +120,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const dialect = guessDialect(req.headers);
     const err = new DgError(ERRORS.NOT_FOUND, `Unknown route: ${req.method} ${req.url.split('?')[0]}.`);
-    sendError(reply.raw, dialect, err, randomUUID(), null);
+    sendError(reply.raw, dialect, err, newRequestId(), null);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -233,8 +233,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
         await streamResponse(res, upstreamRes.body, transform, passThrough, headers, dialect, exchange);
       } else {
-        const text = await upstreamRes.body.text();
-        sendJsonAnswer(res, upstreamRes.statusCode, text, endpoint, visibility, marks, headers, exchange);
+        const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
+        sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
       }
       exchange.upstreamMs = performance.now() - upstreamStart;
       deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, exchange.upstreamMs / 1000);
@@ -292,7 +292,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   function sendJsonAnswer(
     res: ServerResponse,
     status: number,
-    text: string,
+    bytes: Buffer,
     endpoint: Endpoint,
     visibility: ReasoningVisibility,
     marks: TextRewriterFactory | undefined,
@@ -300,11 +300,12 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     exchange: Exchange,
   ): void {
     exchange.status = status;
-    let out = text;
+    // The upstream's bytes go out as they came unless the answer had to change.
+    let out: Buffer | string = bytes;
     if (endpoint.transformJson) {
       let obj: Record<string, unknown> | null = null;
       try {
-        obj = JSON.parse(text) as Record<string, unknown>;
+        obj = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
       } catch {
         obj = null;
       }
@@ -391,9 +392,20 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 /** account_id of events for requests whose key could not be resolved to an account. */
 export const UNAUTHENTICATED_ACCOUNT = 'unauthenticated';
 
+/** Distinguishes this process's request ids from other gateway instances'. */
+const PROCESS_TAG = randomBytes(4).toString('hex');
+const SEQ_SPAN = 36 ** 4;
+let requestSeq = 0;
+
+/** Request ids that sort by time, so the event store appends to its index instead of inserting at random. */
+function newRequestId(): string {
+  requestSeq = (requestSeq + 1) % SEQ_SPAN;
+  return `req_${Date.now().toString(36).padStart(9, '0')}${requestSeq.toString(36).padStart(4, '0')}${PROCESS_TAG}`;
+}
+
 function newExchange(dialect: Dialect, endpoint: Endpoint, startedAt: number): Exchange {
   return {
-    requestId: `req_${randomUUID().replace(/-/g, '')}`,
+    requestId: newRequestId(),
     arrivedAt: Date.now(),
     startedAt,
     dialect,

@@ -56,3 +56,32 @@ test('queryEvents filters by account and time, newest first, up to the limit', a
   assert.deepEqual(sink.queryEvents({ limit: 1 })[0].messages, events[199].messages);
   await sink.close();
 });
+
+test('columnsOf reads the indexed columns like a full parse, even with hostile strings', async () => {
+  const { columnsOf } = await import('../../src/events/sqlite-sink.ts');
+  const { formatEventLine } = await import('../../src/events/jsonl-sink.ts');
+  const hostile = [',"model":"x"', ',"response":{"status":1}', '"ts":"', 'back\\slash', 'quote"', ',"key_id":"k"', ',"endpoint":"/e"'];
+  for (let i = 0; i < 200; i++) {
+    const pick = (n: number) => hostile[(i * 7 + n) % hostile.length];
+    const ev = {
+      ts: `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      request_id: i % 5 === 0 ? `req_${pick(1)}` : `req_${i}`,
+      account_id: i % 3 === 0 ? `acct_${pick(2)}` : `acct_${i}`,
+      org_id: i % 2 ? null : 'org',
+      key_id: i % 4 === 0 ? null : `key_${pick(3)}`,
+      client: { ip: '203.0.113.1', user_agent: pick(4), ja4: i % 2 ? pick(5) : null },
+      endpoint: '/v1/chat/completions',
+      model: i % 6 === 0 ? `m ${pick(6)}` : 'm',
+      params: { [pick(0)]: pick(1), model: pick(2) },
+      messages: [{ role: 'user', content: pick(3) + pick(4) }],
+      response: { status: 200 + (i % 3), input_tokens: i % 2 ? i : null, output_tokens: i, reasoning_tokens: i % 7 ? null : 5, finish_reason: pick(5) },
+    };
+    const line = formatEventLine(ev as never);
+    const full = JSON.parse(line);
+    assert.deepEqual(columnsOf(line), {
+      ts: full.ts, request_id: full.request_id, account_id: full.account_id, key_id: full.key_id ?? null, model: full.model,
+      endpoint: full.endpoint, status: full.response.status, input_tokens: full.response.input_tokens ?? null,
+      output_tokens: full.response.output_tokens ?? null, reasoning_tokens: full.response.reasoning_tokens ?? null,
+    });
+  }
+});
