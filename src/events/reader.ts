@@ -2,7 +2,6 @@
 // Reads large chunks and splits on '\n' itself: readline costs several times more per line.
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { parseAccountLine, parseEventLine, type ParseFailure } from './parse.ts';
 import type { AccountRecordV1, LogEventV1 } from './types.ts';
@@ -64,6 +63,11 @@ function openSource(path: string, opts: ReadJsonlOptions): { raw: Readable; text
 /**
  * Yields the lines of a chunk array by array, so a consumer pays one await per chunk rather than per line.
  * Lines keep their numbers; empty lines (and a trailing '\r' of CRLF files) are dropped.
+ *
+ * Lines are split on the raw bytes ('\n' never occurs inside a multi-byte UTF-8 sequence) and each line is
+ * decoded on its own. Decoding whole chunks instead costs several times more: one non-Latin-1 character
+ * turns the chunk, and every line sliced from it, into a two-byte string that JSON.parse reads more slowly,
+ * while an ASCII line decoded alone stays one-byte.
  */
 export async function* readJsonlChunks(path: string, opts: ReadJsonlOptions = {}): AsyncGenerator<JsonlLine[]> {
   const { raw, text, totalBytes } = openSource(path, opts);
@@ -71,42 +75,49 @@ export async function* readJsonlChunks(path: string, opts: ReadJsonlOptions = {}
   const onProgress = opts.onProgress;
   let bytesRead = 0;
   if (onProgress) raw.on('data', (chunk: Buffer) => (bytesRead += chunk.length));
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+  // The unfinished line at the end of the previous chunks, as byte pieces (joined once its '\n' arrives).
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let lineNo = 0;
   let atStart = true;
   try {
-    for await (const chunk of gunzipErrorsAsParseErrors(text as AsyncIterable<Buffer>, () => lineNo + 1)) {
-      let str = decoder.write(chunk);
-      if (atStart && str.length > 0) {
-        if (str.charCodeAt(0) === 0xfeff) str = str.slice(1);
+    for await (let chunk of gunzipErrorsAsParseErrors(text as AsyncIterable<Buffer>, () => lineNo + 1)) {
+      if (atStart && chunk.length > 0) {
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
         atStart = false;
       }
       const lines: JsonlLine[] = [];
       let start = 0;
-      let nl = str.indexOf('\n');
-      if (nl !== -1 && carry.length > 0) {
+      let nl = chunk.indexOf(10);
+      if (nl !== -1 && carryBytes > 0) {
+        carry.push(chunk.subarray(0, nl));
         lineNo++;
-        pushLine(lines, lineNo, carry + str.slice(0, nl));
-        carry = '';
+        pushLine(lines, lineNo, Buffer.concat(carry, carryBytes + nl), 0, carryBytes + nl);
+        carry = [];
+        carryBytes = 0;
         start = nl + 1;
-        nl = str.indexOf('\n', start);
+        nl = chunk.indexOf(10, start);
       }
       while (nl !== -1) {
         lineNo++;
-        pushLine(lines, lineNo, str.slice(start, nl));
+        pushLine(lines, lineNo, chunk, start, nl);
         start = nl + 1;
-        nl = str.indexOf('\n', start);
+        nl = chunk.indexOf(10, start);
       }
-      carry = start === 0 ? carry + str : str.slice(start);
-      if (carry.length > maxLineLength) throw new LogParseError(lineNo + 1, null, `line longer than ${maxLineLength} characters`);
+      if (start < chunk.length) {
+        carry.push(chunk.subarray(start));
+        carryBytes += chunk.length - start;
+        // bytes >= characters: decode to count characters only once the bytes alone exceed the limit
+        if (carryBytes > maxLineLength && Buffer.concat(carry, carryBytes).toString('utf8').length > maxLineLength) {
+          throw new LogParseError(lineNo + 1, null, `line longer than ${maxLineLength} characters`);
+        }
+      }
       if (onProgress) onProgress(bytesRead, totalBytes);
       if (lines.length > 0) yield lines;
     }
-    const last = carry + decoder.end();
-    if (last.length > 0) {
+    if (carryBytes > 0) {
       const lines: JsonlLine[] = [];
-      pushLine(lines, lineNo + 1, last);
+      pushLine(lines, lineNo + 1, Buffer.concat(carry, carryBytes), 0, carryBytes);
       if (lines.length > 0) yield lines;
     }
   } finally {
@@ -128,12 +139,12 @@ async function* gunzipErrorsAsParseErrors(source: AsyncIterable<Buffer>, nextLin
   }
 }
 
-function pushLine(out: JsonlLine[], lineNo: number, line: string): void {
-  let end = line.length;
-  if (end > 0 && line.charCodeAt(end - 1) === 13) end--;
-  // skip empty and whitespace-only lines without scanning long ones
-  if (end === 0) return;
-  const text = end === line.length ? line : line.slice(0, end);
+/** Decodes bytes [start, end) of `bytes` as one line, unless it is empty or only whitespace. */
+function pushLine(out: JsonlLine[], lineNo: number, bytes: Buffer, start: number, end: number): void {
+  if (end > start && bytes[end - 1] === 13) end--;
+  if (end === start) return;
+  const text = bytes.toString('utf8', start, end);
+  // skip whitespace-only lines without scanning long ones
   if (text.charCodeAt(0) <= 32 && text.trim().length === 0) return;
   out.push({ lineNo, line: text });
 }
