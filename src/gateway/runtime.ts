@@ -146,6 +146,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     detector.feedAccounts(store.listAccounts().map((a) => ({ account_id: a.id, org_id: a.orgId, created_at: a.createdAt, verification: a.tier })));
     const host = detector;
     queue.subscribe((batch) => host.feed(batch));
+    // Switching from shadow to enforce acts on the accounts the detector already flags, not only on later decisions.
+    let lastMode = enforcer.mode;
+    enforcer.onChange(() => {
+      if (lastMode === 'shadow' && enforcer.mode === 'enforce') host.resendFlagged();
+      lastMode = enforcer.mode;
+    });
     metrics.observeDetector(host);
   }
   const throttled = throttledTiers(config.tiers, config.enforcement.throttle_factor);

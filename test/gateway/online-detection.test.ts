@@ -133,3 +133,26 @@ test('detector state survives a restart: the snapshot is restored and later even
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('switching from shadow to enforce acts on accounts the detector already flags', async () => {
+  // review only for tier org here, so the id-tier prober's suspension applies without an analyst
+  const t = await startTestGateway({ config: { enforcement: { review_tiers: ['org'] } } });
+  try {
+    const key = t.keyFor('acct_switch', 'id');
+    for (let i = 0; i < 20; i++) assert.equal((await post(t, key, probe(i))).status, 200);
+    await waitFor(async () => t.gw.enforcer.list({ accountId: 'acct_switch' }), (a) => a.length > 0);
+    t.gw.enforcer.setMode('enforce', 'alice');
+    const res = await waitFor(
+      async () => {
+        const r = await post(t, key, { model: 'demo-small', messages: [{ role: 'user', content: 'hello' }] });
+        await r.text();
+        return r.status;
+      },
+      (status) => status === 403,
+    );
+    assert.equal(res, 403);
+    assert.ok(t.gw.enforcer.list({ accountId: 'acct_switch' }).some((a) => !a.shadow && a.status === 'active'));
+  } finally {
+    await t.close();
+  }
+});

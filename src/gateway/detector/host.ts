@@ -75,6 +75,11 @@ export class DetectorHost {
     this.send({ type: 'events', lines: formatBatch(batch), count: batch.length });
   }
 
+  /** Asks for the current verdict of every flagged account again (they arrive through onDecisions). */
+  resendFlagged(): void {
+    this.send({ type: 'resend-flagged' });
+  }
+
   /** Account metadata (accounts.jsonl records) for richer linkage. */
   feedAccounts(records: AccountRecordV1[]): void {
     this.send({ type: 'accounts', records });

@@ -14,6 +14,8 @@ export type ToWorker =
   | { type: 'events'; /** JSON Lines, one event a line */ lines: string; count: number }
   | { type: 'accounts'; records: AccountRecordV1[] }
   | { type: 'snapshot' }
+  /** Re-emit the current verdict of every flagged account (e.g. when enforcement switches from shadow to enforce). */
+  | { type: 'resend-flagged' }
   | { type: 'stop' };
 
 export interface CampaignInfo {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Detector } from '../../detect/detector.ts';
-import type { Decision } from '../../detect/types.ts';
+import { isFlagged, type Decision } from '../../detect/types.ts';
 import { EVENTS_DB_FILE } from '../../events/sqlite-sink.ts';
 import type { LogEventV1 } from '../../events/types.ts';
 import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
@@ -99,6 +99,12 @@ function run(data: DetectorWorkerData): void {
         for (const r of msg.records) detector.ingestAccount(r);
       } else if (msg.type === 'snapshot') {
         snapshot();
+      } else if (msg.type === 'resend-flagged') {
+        const decisions: Decision[] = detector
+          .results()
+          .accounts.filter((a) => isFlagged(a.verdict))
+          .map((a) => ({ account_id: a.account_id, ts: lastTs, verdict: a.verdict, risk: a.risk, campaign_id: a.campaign_id, reason: 'current verdict, re-sent when enforcement was switched on' }));
+        post({ type: 'processed', count: 0, lastTs, decisions, campaigns: campaignsOf(detector, decisions) });
       } else if (msg.type === 'stop') {
         snapshot();
         store?.close();
