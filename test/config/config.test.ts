@@ -12,6 +12,8 @@ const here = import.meta.dirname;
 test('the example config file lists exactly the shipped defaults', () => {
   const c = loadConfigFile(join(here, '..', '..', 'config', 'distillguard.example.yaml'));
   assert.deepEqual(JSON.parse(JSON.stringify(c.tiers)), JSON.parse(JSON.stringify(DEFAULT_CONFIG.tiers)));
+  assert.deepEqual(c.enforcement, resolveConfig({}).enforcement);
+  assert.deepEqual(c.provenance, resolveConfig({}).provenance);
   assert.equal(c.server.body_limit_bytes, 10 * 1024 * 1024);
 });
 
