@@ -5,6 +5,7 @@
 // Writes go to the store first, in one IMMEDIATE transaction with their audit entry; the in-memory view
 // is then brought up to date from the store (only the actions whose audit_seq moved), the same way for
 // this process's own changes and for the CLI's changes noticed through PRAGMA data_version.
+import { Poller } from '../store/poller.ts';
 import type { EnforcementConfig } from '../config/schema.ts';
 import type { Decision } from '../detect/types.ts';
 import { DgError, ERRORS } from '../errors.ts';
@@ -72,7 +73,7 @@ export class Enforcer {
   #enforcement = new Map<string, AccountEnforcement>();
   #seenAuditSeq = 0;
   #seenDataVersion = -1;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #poller = new Poller();
 
   constructor(opts: EnforcerOptions) {
     this.#db = opts.db;
@@ -291,15 +292,11 @@ export class Enforcer {
 
   /** Polls the store every intervalMs and reloads when another connection changed it. */
   startWatching(intervalMs = 1000): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.#poll(), intervalMs);
-    // watching must not keep a process alive on its own
-    this.#timer.unref();
+    this.#poller.start(intervalMs, () => this.#poll());
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#poller.stop();
   }
 
   #poll(): void {

@@ -1,6 +1,7 @@
 // The gateway's view of identity: every key in memory, so authenticating a request costs a Map lookup
 // (plus one HMAC the first time a secret is seen after a reload), never I/O. Writers change the store and call reload(); changes made by another
 // process (the CLI) are noticed by polling SQLite's data_version, which costs next to nothing.
+import { Poller } from '../store/poller.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { IdentityStore } from './identity-store.ts';
 import { parseKeyId } from './keys.ts';
@@ -38,7 +39,7 @@ export class IdentityCache {
   #dataVersion = -1;
   /** Position in the store's change log this view reflects; -1 before the first load. */
   #changeSeq = -1;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #poller = new Poller();
 
   constructor(store: IdentityStore, opts: IdentityCacheOptions = {}) {
     this.#store = store;
@@ -105,15 +106,11 @@ export class IdentityCache {
 
   /** Polls the store every intervalMs and reloads when another connection changed it. */
   startWatching(intervalMs = 1000): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.#poll(), intervalMs);
-    // watching must not keep a process alive on its own
-    this.#timer.unref();
+    this.#poller.start(intervalMs, () => this.#poll());
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#poller.stop();
   }
 
   #poll(): void {
