@@ -1,14 +1,14 @@
 // Admin routes of the enforcement engine: the review queue, manual actions, approve/undo/reject, the audit
 // log and its verification, and the shadow/enforce mode. Registered beside the admin server's /admin
 // routes (through extraRoutes), so they check the admin token themselves, the same way.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parseBody, requireAdminToken } from './admin-common.ts';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actionJson } from '../enforce/action-store.ts';
 import { auditEntryJson } from '../enforce/audit-log.ts';
 import type { Enforcer } from '../enforce/enforcer.ts';
 import { ACTION_STRENGTH, type ActionKind, type ActionStatus } from '../enforce/types.ts';
 import { DgError, ERRORS } from '../errors.ts';
-import { constantTimeEqual } from '../identity/keys.ts';
 
 export interface EnforcementRoutesOptions {
   /** The admin server's bearer token: every route here requires it. */
@@ -41,7 +41,7 @@ export function registerEnforcementRoutes(app: FastifyInstance, enforcer: Enforc
       admin.addHook('onRequest', async (req) => requireAdminToken(req, opts.adminToken));
 
       admin.get('/actions', async (req) => {
-        const q = parse(listQuery, req.query);
+        const q = parseBody(listQuery, req.query);
         const filter = { ...(q.status && { status: q.status }), ...(q.account && { accountId: q.account }) };
         return { data: enforcer.list(filter).map(actionJson) };
       });
@@ -51,7 +51,7 @@ export function registerEnforcementRoutes(app: FastifyInstance, enforcer: Enforc
         return actionJson(action);
       });
       admin.post('/actions', async (req, reply) => {
-        const body = parse(createBody, req.body);
+        const body = parseBody(createBody, req.body);
         const action = enforcer.createManual(
           { kind: body.kind, target: body.target, reason: body.reason, ...(body.accounts && { accounts: body.accounts }) },
           body.by ?? DEFAULT_ACTOR,
@@ -59,20 +59,20 @@ export function registerEnforcementRoutes(app: FastifyInstance, enforcer: Enforc
         return reply.code(201).send(actionJson(action));
       });
       admin.post<IdParams>('/actions/:id/approve', async (req) => {
-        const body = parse(reviewBody, req.body);
+        const body = parseBody(reviewBody, req.body);
         return actionJson(enforcer.approve(req.params.id, body?.by ?? DEFAULT_ACTOR, body?.reason));
       });
       admin.post<IdParams>('/actions/:id/undo', async (req) => {
-        const body = parse(reviewBody, req.body);
+        const body = parseBody(reviewBody, req.body);
         return actionJson(enforcer.undo(req.params.id, body?.by ?? DEFAULT_ACTOR, body?.reason));
       });
       admin.post<IdParams>('/actions/:id/reject', async (req) => {
-        const body = parse(reviewBody, req.body);
+        const body = parseBody(reviewBody, req.body);
         return actionJson(enforcer.reject(req.params.id, body?.by ?? DEFAULT_ACTOR, body?.reason));
       });
 
       admin.get('/audit', async (req) => {
-        const q = parse(auditQuery, req.query);
+        const q = parseBody(auditQuery, req.query);
         return { data: enforcer.auditLog.list({ sinceSeq: q.since_seq ?? 0, limit: q.limit ?? 1000 }).map(auditEntryJson) };
       });
       admin.get('/audit/verify', async () => {
@@ -82,7 +82,7 @@ export function registerEnforcementRoutes(app: FastifyInstance, enforcer: Enforc
 
       admin.get('/enforcement/mode', async () => ({ mode: enforcer.mode }));
       admin.post('/enforcement/mode', async (req) => {
-        const body = parse(modeBody, req.body);
+        const body = parseBody(modeBody, req.body);
         enforcer.setMode(body.mode, body.by ?? DEFAULT_ACTOR);
         return { mode: enforcer.mode };
       });
@@ -91,21 +91,3 @@ export function registerEnforcementRoutes(app: FastifyInstance, enforcer: Enforc
   );
 }
 
-function requireAdminToken(req: FastifyRequest, token: string): void {
-  const header = req.headers.authorization;
-  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-  if (!presented || !constantTimeEqual(presented, token)) {
-    throw new DgError(ERRORS.ADMIN_UNAUTHORIZED, "A valid admin token is required: send 'Authorization: Bearer <admin token>'.");
-  }
-}
-
-/** Validates a body or query; the first problem becomes a 400 naming its field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
-  if (!field) throw new DgError(ERRORS.INVALID_REQUEST, 'The request body must be a JSON object.');
-  const problem = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
-  throw new DgError(ERRORS.INVALID_REQUEST, `${field}: ${problem}`, { param: field });
-}

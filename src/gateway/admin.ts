@@ -2,13 +2,13 @@
 // behind a bearer admin token. Every change goes to the store, then the gateway's identity cache is
 // reloaded so the very next request sees it. Routes outside /admin (health, metrics) come from
 // extraRoutes and are not behind the token.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parseBody, requireAdminToken } from './admin-common.ts';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DgError, ERRORS } from '../errors.ts';
 import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
 import type { IdentityCache } from '../identity/identity-cache.ts';
 import { ACCOUNT_STATUSES, accountJson, keyJson, type IdentityStore } from '../identity/identity-store.ts';
-import { constantTimeEqual } from '../identity/keys.ts';
 import type { AccountStatus } from '../identity/types.ts';
 
 export interface AdminServerOptions {
@@ -103,24 +103,6 @@ export function buildAdminServer(opts: AdminServerOptions): FastifyInstance {
     cache.reload();
     return result;
   }
-}
-
-function requireAdminToken(req: FastifyRequest, token: string): void {
-  const header = req.headers.authorization;
-  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-  if (!presented || !constantTimeEqual(presented, token)) {
-    throw new DgError(ERRORS.ADMIN_UNAUTHORIZED, "A valid admin token is required: send 'Authorization: Bearer <admin token>'.");
-  }
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.');
-  if (!field) throw new DgError(ERRORS.INVALID_REQUEST, 'The request body must be a JSON object.');
-  const problem = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
-  throw new DgError(ERRORS.INVALID_REQUEST, `${field}: ${problem}`, { param: field });
 }
 
 function toDgError(err: unknown): DgError {
