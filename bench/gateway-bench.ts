@@ -30,7 +30,7 @@ import {
   type SoakReport,
 } from './lib/report.ts';
 import { readCpuSeconds, readRssMb } from './lib/proc.ts';
-import { round, rssTrend, type RssSample } from './lib/stats.ts';
+import { round, rssTrend } from './lib/stats.ts';
 import {
   REPO_ROOT,
   startTarget,
