@@ -76,6 +76,22 @@ test('accounts that each look clean alone are caught through their campaign', ()
   }
 });
 
+test('two hydra pools behind the same residential proxy exits stay two campaigns', () => {
+  // pool B: its own cards, e-mail shape and signup block, but the same request blocks, ASNs and creation burst
+  // as pool A (one proxy provider serves both), the same prompt and the same hours
+  const b = hydra(12, 3, 7, 'hyb');
+  for (const [i, a] of b.accounts.entries()) {
+    a.payment_fingerprint = `pm_hyb_${i % 3}`;
+    a.email_local_shape = 'aaaa.aaaa99';
+    a.signup_ip = `198.51.${10 + i}.${(i * 7) % 250}`;
+  }
+  const d = run(params(), [hydra(12, 3), b, universityNat(40), sameSdk(30)]);
+  const { campaigns } = d.results();
+  const prefixes = campaigns.map((c) => [...new Set(c.accounts.map((a) => a.slice(0, 4)))].join(','));
+  assert.deepEqual(prefixes.sort(), ['hyb_', 'hyd_']);
+  for (const c of campaigns) assert.equal(c.accounts.length, 12, c.campaign_id);
+});
+
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
   const w = (count: number) => EvidenceIndex.weight({ kind: 'payment', count, members: [] }, 10_000, 3, 0.3, 8);
   assert.equal(w(2), 3);

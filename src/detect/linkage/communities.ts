@@ -9,7 +9,7 @@ import louvainModule from 'graphology-communities-louvain';
 import { seededRandom } from '../sketches/hash.ts';
 import type { DetectorParams } from '../types.ts';
 import { EvidenceIndex } from './evidence-index.ts';
-import { ACCOUNT_FAMILIES, KIND_FAMILY, type EvidenceKind } from './values.ts';
+import { ACCOUNT_FAMILIES, BINDING_KINDS, KIND_FAMILY, type EvidenceKind } from './values.ts';
 
 // The package is CommonJS with ESM-style typings: at run time the default import is the function itself,
 // while the types see a namespace holding `default`. Accept both.
@@ -102,7 +102,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     return r;
   };
   for (const { value, holders } of inGraph) {
-    if (!ACCOUNT_FAMILIES.has(KIND_FAMILY[value.kind]) || value.weight < lp.min_family_weight) continue;
+    if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const firstIn = new Map<number, number>();
     for (const m of holders) {
       const c = community[`a${m}`]!;
@@ -178,7 +178,7 @@ function mergeAcrossHolderEvidence(
   };
   let merged = false;
   for (const { value, holders } of inGraph) {
-    if (!ACCOUNT_FAMILIES.has(KIND_FAMILY[value.kind]) || value.weight < lp.min_family_weight) continue;
+    if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number>();
     for (const m of holders) {
       const c = community[`a${m}`]!;

@@ -38,6 +38,15 @@ export const BURST_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['si
  */
 export const ACCOUNT_FAMILIES: ReadonlySet<string> = new Set(['payment', 'network', 'identity']);
 
+/**
+ * Kinds that bind accounts into one holder's group: values the holder chose or was given at signup (card,
+ * signup block within a creation burst, e-mail shape within a burst). Request addresses and the first ASN
+ * seen come from whatever exit the traffic used: residential proxy pools hand the same /24 or ISP to
+ * unrelated customers, so two hydras (or a hydra and a home user on that ISP) share them by chance. Those
+ * kinds still corroborate membership (step 5 of linking) but never join two groups.
+ */
+export const BINDING_KINDS: ReadonlySet<EvidenceKind> = new Set<EvidenceKind>(['payment', 'signup_network', 'email_shape']);
+
 /** Values of one kind an account may register at most (residential proxies rotate through many blocks). */
 export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
   payment: 1,
