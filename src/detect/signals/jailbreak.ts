@@ -23,10 +23,12 @@ export const JAILBREAK = new RegExp(
   'i',
 );
 
+// `### System` opens a forged turn; `### Instruction` is the Alpaca prompt format (datasets and harvest
+// templates alike), not an injection, so it is not matched.
 export const INJECTION = new RegExp(
   [
     String.raw`\b(?:ignore|disregard|forget|override) (?:all |any )?(?:(?:the|your|my) )?(?:previous|prior|above|earlier|preceding|system) (?:instructions|prompts?|rules|messages|directions)`,
-    String.raw`\bnew (?:system )?instructions:`, String.raw`</?system>`, String.raw`\[/?(?:system|inst)\]`, String.raw`###\s*(?:system|instruction)`,
+    String.raw`\bnew (?:system )?instructions:`, String.raw`</?system>`, String.raw`\[/?(?:system|inst)\]`, String.raw`###\s*(?:system|new instructions?)\b`,
     String.raw`\byour new (?:task|role|instructions?) (?:is|are)\b`,
     '忽略(?:之前|以上|所有)的?(?:指令|说明)', 'игнорируй(?:те)? (?:все )?(?:предыдущие|прошлые) инструкции', 'ignora (?:todas )?las instrucciones anteriores',
     '以前の指示を無視', 'ignoriere (?:alle )?(?:vorherigen|bisherigen) anweisungen', 'ignore[zr]? (?:toutes )?les instructions précédentes', '이전 지시를 무시',
