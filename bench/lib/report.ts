@@ -8,7 +8,7 @@ import { round, type RssSample, type RssTrend } from './stats.ts';
 import { TARGET_LABELS, type TargetName } from './targets.ts';
 
 /** The issue's targets on this 2-core machine. */
-export const GOALS = { minThroughputPctOfBare: 85, maxAddedP99Ms: 1 } as const;
+export const GOALS = { minThroughputPctOfBare: 85, maxAddedP99Ms: 1, maxWatermarkCpuPct: 10 } as const;
 
 export interface RunRecord {
   target: TargetName;
@@ -178,6 +178,18 @@ export function checkGoals(summary: ComboSummary[], soak: SoakReport | undefined
       value: `${round(s.addedP99Ms, 2)} ms`,
       met: s.addedP99Ms <= GOALS.maxAddedP99Ms,
     });
+  }
+  // Issue 5: watermarking every answer adds at most 10 % CPU to the gateway's handling of a response.
+  for (const wm of summary) {
+    if (wm.target !== 'gateway-wm') continue;
+    const plain = summary.find((s) => s.target === 'gateway' && s.mode === wm.mode);
+    const goal = `watermark adds ≤ ${GOALS.maxWatermarkCpuPct} % CPU per request`;
+    if (!plain?.cpuUsPerRequest || !wm.cpuUsPerRequest || wm.status !== 'ok') {
+      checks.push({ goal, mode: wm.mode, value: 'not measured', met: false });
+      continue;
+    }
+    const pct = (wm.cpuUsPerRequest / plain.cpuUsPerRequest - 1) * 100;
+    checks.push({ goal, mode: wm.mode, value: `${round(pct, 1)} % (${round(wm.cpuUsPerRequest, 0)} vs ${round(plain.cpuUsPerRequest, 0)} µs)`, met: pct <= GOALS.maxWatermarkCpuPct });
   }
   if (soak) {
     const value = soak.trend

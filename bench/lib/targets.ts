@@ -14,12 +14,13 @@ const PORTKEY_ENTRY = join(PORTKEY_DIR, 'node_modules/@portkey-ai/gateway/build/
 const CLI = join(REPO_ROOT, 'bin/distillguard.js');
 export const GATEWAY_CONFIG = join(BENCH_DIR, 'gateway.config.json');
 
-export type TargetName = 'bare' | 'gateway' | 'portkey';
-export const TARGET_NAMES: readonly TargetName[] = ['bare', 'gateway', 'portkey'];
+export type TargetName = 'bare' | 'gateway' | 'gateway-wm' | 'portkey';
+export const TARGET_NAMES: readonly TargetName[] = ['bare', 'gateway', 'gateway-wm', 'portkey'];
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   bare: 'bare proxy (fastify + undici Pool)',
   gateway: 'distillguard gateway',
+  'gateway-wm': 'distillguard gateway, watermark on every answer',
   portkey: 'Portkey gateway 1.15.2',
 };
 
@@ -83,7 +84,7 @@ function provisionGatewayKey(dataDir: string): string {
   return secret;
 }
 
-async function startGateway(ctx: StartContext, instance = 'gateway'): Promise<RunningTarget> {
+async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 'all' | 'off' = 'off'): Promise<RunningTarget> {
   if (!existsSync(join(REPO_ROOT, 'dist/cli/index.js'))) {
     throw new Error('dist/ is missing: build first (`npm run build`; `npm run bench` does it)');
   }
@@ -103,6 +104,7 @@ async function startGateway(ctx: StartContext, instance = 'gateway'): Promise<Ru
       '--upstream', ctx.upstreamUrl,
       '--data-dir', dataDir,
       '--config', GATEWAY_CONFIG,
+      '--watermark', watermark,
     ],
     port,
     cwd: REPO_ROOT,
@@ -110,7 +112,7 @@ async function startGateway(ctx: StartContext, instance = 'gateway'): Promise<Ru
     logFile: join(ctx.workDir, `${instance}.log`),
   });
   return {
-    name: 'gateway',
+    name: watermark === 'all' ? 'gateway-wm' : 'gateway',
     origin: `http://127.0.0.1:${port}`,
     path: CHAT_PATH,
     headers: { ...JSON_HEADERS, authorization: `Bearer ${secret}` },
@@ -168,6 +170,8 @@ export function startTarget(name: TargetName, ctx: StartContext, instance?: stri
       return startBare(ctx);
     case 'gateway':
       return startGateway(ctx, instance);
+    case 'gateway-wm':
+      return startGateway(ctx, instance ?? 'gateway-wm', 'all');
     case 'portkey':
       return startPortkey(ctx);
   }

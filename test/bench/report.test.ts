@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import type { LoadResult } from '../../bench/lib/load-types.ts';
 import { checkGoals, renderMarkdown, summarize, type GatewayBenchReport, type RunRecord } from '../../bench/lib/report.ts';
 
@@ -106,4 +106,19 @@ describe('gateway bench report', () => {
     const failing = checkGoals([], { durationSeconds: 300, intervalSeconds: 5, modes: ["json", "sse"], skippedModes: [], samples: [], trend, load: load(5000, 10, { errors: 1 }) });
     assert.equal(failing[0].met, false);
   });
+});
+
+test('the watermark goal compares the CPU per request of the watermarking gateway with the plain one', () => {
+  const base = { mode: 'json' as const, status: 'ok' as const };
+  const goals = checkGoals(
+    [
+      { ...base, target: 'gateway', cpuUsPerRequest: 400 },
+      { ...base, target: 'gateway-wm', cpuUsPerRequest: 430 },
+      { ...base, mode: 'sse' as const, target: 'gateway', cpuUsPerRequest: 500 },
+      { ...base, mode: 'sse' as const, target: 'gateway-wm', cpuUsPerRequest: 600 },
+    ],
+    undefined,
+  ).filter((g) => g.goal.startsWith('watermark'));
+  assert.deepEqual(goals.map((g) => [g.mode, g.met]), [['json', true], ['sse', false]]);
+  assert.match(goals[0].value, /^7\.5 %/);
 });
