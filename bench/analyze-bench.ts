@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import { describeMachine, type MachineInfo } from './lib/machine.ts';
+import { readCpuSeconds } from './lib/proc.ts';
 import { REPO_ROOT } from './lib/targets.ts';
 import type { AccountRecordV1, LogEventV1 } from '../src/events/types.ts';
 
@@ -96,6 +97,9 @@ interface ChildRun {
   wallSeconds: number;
   /** VmHWM (peak resident set) of the child, last value read before it exited */
   peakRssMb: number;
+  /** user + system CPU seconds of the child, last value read before it exited (≤ 50 ms short): unlike wall
+   * time, barely moved by other work on the machine */
+  cpuSeconds: number;
   stdout: string;
 }
 
@@ -106,11 +110,13 @@ function runNode(args: string[]): Promise<ChildRun> {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     let peakRssMb = 0;
+    let cpuSeconds = 0;
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     const poll = setInterval(() => {
       try {
         const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakRssMb = Math.max(peakRssMb, Number(m[1]) / 1024);
+        cpuSeconds = readCpuSeconds(child.pid!);
       } catch {
         // the child has just exited
       }
@@ -120,7 +126,7 @@ function runNode(args: string[]): Promise<ChildRun> {
       clearInterval(poll);
       const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`node ${args.slice(0, 2).join(' ')} exited with ${code}`));
-      else resolve({ wallSeconds, peakRssMb, stdout });
+      else resolve({ wallSeconds, peakRssMb, cpuSeconds, stdout });
     });
   });
 }
@@ -301,7 +307,15 @@ interface AnalyzeBenchReport {
   loadAverageEnd: number[];
   log: { scenario: string; seed: number; path: string; bytes: number; events: number };
   passes: PassResult[];
-  median: { parseSeconds: number; analyzeSeconds: number; eventsPerSecond: number; ratioToParse: number; analyzePeakRssMb: number };
+  median: {
+    parseSeconds: number;
+    analyzeSeconds: number;
+    eventsPerSecond: number;
+    ratioToParse: number;
+    parseCpuSeconds: number;
+    analyzeCpuSeconds: number;
+    analyzePeakRssMb: number;
+  };
   scale: ScaleResult;
   goals: { goal: string; value: string; met: boolean }[];
 }
@@ -317,15 +331,17 @@ function renderMarkdown(r: AnalyzeBenchReport): string {
       `${r.loadAverageEnd.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at the end.`,
     `Log: \`simulate --scenario ${r.log.scenario} --seed ${r.log.seed}\`, ${fmt(r.log.events)} events, ${fmt(r.log.bytes / 1e6, 1)} MB.`,
     '',
-    '| run | read + JSON.parse | analyze end to end | events/s | ratio | analyze peak RSS |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| run | read + JSON.parse | analyze end to end | events/s | ratio | parse CPU | analyze CPU | events/CPU-s | CPU ratio | analyze peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.passes.map(
       (p, i) =>
         `| ${i + 1} | ${fmt(p.baseline.wallSeconds, 2)} s | ${fmt(p.analyze.wallSeconds, 2)} s | ${fmt(p.analyze.eventsPerSecond)} | ` +
-        `${fmt(p.analyze.ratioToParse, 2)}× | ${fmt(p.analyze.peakRssMb)} MB |`,
+        `${fmt(p.analyze.ratioToParse, 2)}× | ${fmt(p.baseline.cpuSeconds, 2)} s | ${fmt(p.analyze.cpuSeconds, 2)} s | ` +
+        `${fmt(r.log.events / p.analyze.cpuSeconds)} | ${fmt(p.analyze.cpuSeconds / p.baseline.cpuSeconds, 2)}× | ${fmt(p.analyze.peakRssMb)} MB |`,
     ),
     `| **median** | ${fmt(r.median.parseSeconds, 2)} s | ${fmt(r.median.analyzeSeconds, 2)} s | ${fmt(r.median.eventsPerSecond)} | ` +
-      `${fmt(r.median.ratioToParse, 2)}× | ${fmt(r.median.analyzePeakRssMb)} MB |`,
+      `${fmt(r.median.ratioToParse, 2)}× | ${fmt(r.median.parseCpuSeconds, 2)} s | ${fmt(r.median.analyzeCpuSeconds, 2)} s | ` +
+      `${fmt(r.log.events / r.median.analyzeCpuSeconds)} | ${fmt(r.median.analyzeCpuSeconds / r.median.parseCpuSeconds, 2)}× | ${fmt(r.median.analyzePeakRssMb)} MB |`,
     '',
     `Memory at scale: ${fmt(r.scale.events)} events over ${fmt(r.scale.accounts)} accounts (${r.scale.rounds} replays of the log), ` +
       `${fmt(r.scale.eventsPerSecond)} events/s through \`Detector.ingest\` in-process.`,
@@ -358,6 +374,8 @@ async function main(): Promise<void> {
     analyzeSeconds: median(passes.map((p) => p.analyze.wallSeconds)),
     eventsPerSecond: median(passes.map((p) => p.analyze.eventsPerSecond)),
     ratioToParse: median(passes.map((p) => p.analyze.ratioToParse)),
+    parseCpuSeconds: median(passes.map((p) => p.baseline.cpuSeconds)),
+    analyzeCpuSeconds: median(passes.map((p) => p.analyze.cpuSeconds)),
     analyzePeakRssMb: median(passes.map((p) => p.analyze.peakRssMb)),
   };
   const last = scale.checkpoints[scale.checkpoints.length - 1]!;
