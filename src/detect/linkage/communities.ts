@@ -1,9 +1,10 @@
 // Communities of accounts over the evidence graph. An account enters the graph only with evidence of several
 // independent kinds (at least one about who holds it: payment, network, identity, tooling), or one very
 // strong one (a rare shared card): one university NAT (address, block and ASN are one family of evidence) or
-// one SDK version is not enough. The graph is bipartite: accounts on one side, shared values on the other (an
-// edge per holder, weighted by the value's rarity), so a value held by a thousand accounts costs a thousand
-// edges, not half a million pairs, and still binds them tightly. Louvain finds the communities.
+// one SDK version is not enough. The graph is bipartite: accounts on one side, binding values (card, signup
+// block, e-mail shape) on the other (an edge per holder, weighted by the value's rarity), so a value held by a
+// thousand accounts costs a thousand edges, not half a million pairs, and still binds them tightly. Louvain
+// finds the communities; the other kinds of evidence corroborate membership.
 import { UndirectedGraph } from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { seededRandom } from '../sketches/hash.ts';
@@ -78,12 +79,15 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   for (const v of used) {
     const holders = v.members.filter((m) => qualified.has(m));
     if (holders.length < 2) continue;
+    // only binding values shape the communities: two actors that share a prompt generator or a proxy pool
+    // are densely linked by those, and Louvain would see one actor; the other kinds corroborate in step 5
+    const binding = BINDING_KINDS.has(v.kind);
     const node = `v${inGraph.length}`;
-    graph.addNode(node);
+    if (binding) graph.addNode(node);
     for (const m of holders) {
       const anode = `a${m}`;
       if (!graph.hasNode(anode)) graph.addNode(anode);
-      graph.addEdge(node, anode, { weight: v.weight });
+      if (binding) graph.addEdge(node, anode, { weight: v.weight });
       edges++;
     }
     inGraph.push({ value: v, holders, node });
@@ -161,9 +165,9 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
 }
 
 /**
- * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share a
- * value about who holds the accounts (payment, network, identity, tooling), with several holders on each
- * side and real weight, are one actor: merge them (union-find over community ids, in place).
+ * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share
+ * binding values (several holders on each side, real weight) held by at least `merge_min_share` of either
+ * one are one actor: merge them (union-find over community ids, in place).
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
@@ -176,26 +180,43 @@ function mergeAcrossHolderEvidence(
     while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
     return r;
   };
-  let merged = false;
+  // members of each community, and per pair of communities the members on each side that hold a binding
+  // value the other side holds too (at least two holders on each side)
+  const size = new Map<number, number>();
+  for (const node of Object.keys(community)) if (node.startsWith('a')) size.set(community[node]!, (size.get(community[node]!) ?? 0) + 1);
+  const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
-    const perCommunity = new Map<number, number>();
+    const perCommunity = new Map<number, number[]>();
     for (const m of holders) {
       const c = community[`a${m}`]!;
-      perCommunity.set(c, (perCommunity.get(c) ?? 0) + 1);
+      const list = perCommunity.get(c);
+      if (list) list.push(m);
+      else perCommunity.set(c, [m]);
     }
-    let root = -1;
-    for (const [c, n] of perCommunity) {
-      if (n < 2) continue;
-      const r = find(c);
-      if (root < 0) root = r;
-      else if (r !== root) {
-        const [lo, hi] = r < root ? [r, root] : [root, r];
-        parent.set(hi, lo);
-        root = lo;
-        merged = true;
+    const sides = [...perCommunity].filter(([, ms]) => ms.length >= 2);
+    for (let i = 0; i < sides.length; i++) {
+      for (let j = i + 1; j < sides.length; j++) {
+        const [a, b] = sides[i]![0] < sides[j]![0] ? [sides[i]!, sides[j]!] : [sides[j]!, sides[i]!];
+        const key = `${a[0]}:${b[0]}`;
+        let link = linked.get(key);
+        if (!link) linked.set(key, (link = { lo: a[0], hi: b[0], loSide: new Set(), hiSide: new Set() }));
+        for (const m of a[1]) link.loSide.add(m);
+        for (const m of b[1]) link.hiSide.add(m);
       }
     }
+  }
+  // merge when the link covers a real share of either side (a hub cut off its own actor is linked almost
+  // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not
+  let merged = false;
+  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
+    const share = Math.max(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
+    if (share < lp.merge_min_share) continue;
+    const a = find(link.lo);
+    const b = find(link.hi);
+    if (a === b) continue;
+    parent.set(Math.max(a, b), Math.min(a, b));
+    merged = true;
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
