@@ -115,7 +115,7 @@ export interface DetectorParams {
     template_min_tokens: number;
     /** an account whose own risk is below this does not join a campaign */
     member_min_own_risk: number;
-    /** share of either community that must hold binding values shared with the other for the two to merge */
+    /** share of each of two communities that must hold binding values shared with the other for them to merge */
     merge_min_share: number;
     min_campaign_size: number;
     louvain_resolution: number;

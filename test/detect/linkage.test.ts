@@ -92,6 +92,21 @@ test('two hydra pools behind the same residential proxy exits stay two campaigns
   for (const c of campaigns) assert.equal(c.accounts.length, 12, c.campaign_id);
 });
 
+test('two hydra pools that share one e-mail shape in one creation burst stay two campaigns', () => {
+  // pool B: its own cards and signup blocks; three of its accounts were made with the e-mail shape pool A uses
+  // throughout, in the same burst (a common shape at a common provider), and both send the same prompt
+  const b = hydra(12, 3, 7, 'hyb');
+  for (const [i, a] of b.accounts.entries()) {
+    a.payment_fingerprint = `pm_hyb_${i % 3}`;
+    if (i >= 3) a.email_local_shape = 'aaaa.aaaa99';
+    a.signup_ip = `198.51.${10 + i}.${(i * 7) % 250}`;
+  }
+  const d = run(params(), [hydra(12, 3), b, universityNat(40), sameSdk(30)]);
+  const campaigns = d.results().campaigns.map((c) => [...c.accounts].sort().join(' '));
+  const pool = (prefix: string) => Array.from({ length: 12 }, (_, i) => `${prefix}_${i}`).sort().join(' ');
+  assert.deepEqual(campaigns.sort(), [pool('hyb'), pool('hyd')]);
+});
+
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
   const w = (count: number) => EvidenceIndex.weight({ kind: 'payment', count, members: [] }, 10_000, 3, 0.3, 8);
   assert.equal(w(2), 3);

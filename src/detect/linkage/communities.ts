@@ -166,8 +166,8 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
 
 /**
  * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share
- * binding values (several holders on each side, real weight) held by at least `merge_min_share` of either
- * one are one actor: merge them (union-find over community ids, in place).
+ * binding values (several holders on each side, real weight) held by at least `merge_min_share` of each
+ * are one actor: merge them (union-find over community ids, in place).
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
@@ -206,11 +206,12 @@ function mergeAcrossHolderEvidence(
       }
     }
   }
-  // merge when the link covers a real share of either side (a hub cut off its own actor is linked almost
-  // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not
+  // merge when the link covers a real share of both sides (a hub cut off its own actor is linked almost
+  // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
+  // even when one side holds that value throughout
   let merged = false;
   for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
-    const share = Math.max(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
+    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
     if (share < lp.merge_min_share) continue;
     const a = find(link.lo);
     const b = find(link.hi);
