@@ -20,6 +20,7 @@ interface ServeFlags {
   demoDelayMs: string;
   replayMode?: boolean;
   watermark?: string;
+  detector: boolean;
 }
 
 export function register(program: Command): void {
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'configuration file (JSON or YAML)')
     .option('--demo-delay-ms <ms>', 'pause between the demo upstream\'s streamed chunks', '30')
     .option('--watermark <policy>', 'which responses carry the provenance watermark: all | flagged | off (default: config, else flagged)')
+    .option('--no-detector', 'do not run the online detector (analyse the event logs offline instead)')
     .option('--replay-mode', 'for `distillguard replay` only: request time from x-distillguard-replay-ts, action in x-distillguard-action')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
@@ -54,6 +56,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       demoChunkDelayMs: Number(flags.demoDelayMs),
       replayMode: flags.replayMode === true,
       watermark: parseWatermark(flags.watermark),
+      detector: flags.detector,
     });
   } catch (err) {
     if (err instanceof ConfigError) {

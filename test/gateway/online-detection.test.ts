@@ -156,3 +156,22 @@ test('switching from shadow to enforce acts on accounts the detector already fla
     await t.close();
   }
 });
+
+test('serve --no-detector runs without the online detector and says so on /readyz', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pino } = await import('pino');
+  const { resolveConfig } = await import('../../src/config/load.ts');
+  const { startGateway } = await import('../../src/gateway/runtime.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'dg-nodet-'));
+  const gw = await startGateway({ config: resolveConfig({}), dataDir, host: '127.0.0.1', port: 0, adminPort: 0, upstream: null, detector: false, log: pino({ level: 'silent' }) });
+  try {
+    const ready = (await (await fetch(`${gw.url}/readyz`)).json()) as any;
+    assert.equal(ready.detector.state, 'off');
+    assert.equal(gw.detector, null);
+  } finally {
+    await gw.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
