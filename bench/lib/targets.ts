@@ -105,6 +105,8 @@ async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 
       '--data-dir', dataDir,
       '--config', GATEWAY_CONFIG,
       '--watermark', watermark,
+      // e.g. DISTILLGUARD_BENCH_GATEWAY_ARGS=--no-detector to measure the gateway without its online detector
+      ...(process.env.DISTILLGUARD_BENCH_GATEWAY_ARGS?.split(/\s+/).filter(Boolean) ?? []),
     ],
     port,
     cwd: REPO_ROOT,
