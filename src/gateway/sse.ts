@@ -72,3 +72,29 @@ export function parseEvent(raw: string): SseEvent {
 export function formatEvent(data: string, event: string | null = null): string {
   return event === null ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
 }
+
+/**
+ * The shared driver of the dialects' stream transforms: splits the upstream bytes into events and lets the
+ * subclass rewrite each one (returning '' drops it).
+ */
+export abstract class SseEventRewriter {
+  private readonly splitter = new SseSplitter();
+
+  push(chunk: string): string {
+    let out = '';
+    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.event, ev.data, ev.raw);
+    return out;
+  }
+
+  end(): string {
+    const ev = this.splitter.flush();
+    const out = ev ? this.rewrite(ev.event, ev.data, ev.raw) : '';
+    this.finish();
+    return out;
+  }
+
+  protected abstract rewrite(event: string | null, data: string | null, raw: string): string;
+
+  /** Called once after the last event (e.g. to settle usage). */
+  protected finish(): void {}
+}

@@ -1,6 +1,6 @@
 // POST /v1/messages: request checks, thinking-block visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
-import { formatEvent, SseSplitter } from '../../sse.ts';
+import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -110,9 +110,8 @@ function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextR
   return usage;
 }
 
-class MessagesStreamTransform implements StreamTransform {
+class MessagesStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
-  private readonly splitter = new SseSplitter();
   private totalOutput: number | null = null;
   private thinkingChars = 0;
   /** Upstream block index → index the caller sees (hidden blocks shift the ones after them). */
@@ -126,22 +125,15 @@ class MessagesStreamTransform implements StreamTransform {
   constructor(
     private readonly visibility: ReasoningVisibility,
     private readonly text: TextRewriterFactory | undefined,
-  ) {}
-
-  push(chunk: string): string {
-    let out = '';
-    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.event, ev.data, ev.raw);
-    return out;
+  ) {
+    super();
   }
 
-  end(): string {
-    const ev = this.splitter.flush();
-    const out = ev ? this.rewrite(ev.event, ev.data, ev.raw) : '';
+  protected override finish(): void {
     settleOutput(this.usage, this.totalOutput, this.thinkingChars);
-    return out;
   }
 
-  private rewrite(event: string | null, data: string | null, raw: string): string {
+  protected rewrite(event: string | null, data: string | null, raw: string): string {
     if (data === null) return raw;
     const full = this.visibility === 'full';
     switch (event) {

@@ -1,6 +1,6 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
-import { formatEvent, SseSplitter } from '../../sse.ts';
+import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -116,9 +116,8 @@ function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextR
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 
-class ChatStreamTransform implements StreamTransform {
+class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
-  private readonly splitter = new SseSplitter();
   /** Reasoning held per choice index until its answer starts (summary mode). */
   private readonly buffers = new Map<number, ReasoningBuffer>();
   /** Choices whose reasoning is held and whose summary is not sent yet. */
@@ -131,20 +130,11 @@ class ChatStreamTransform implements StreamTransform {
     private readonly visibility: ReasoningVisibility,
     private readonly hideUsageChunk: boolean,
     private readonly text: TextRewriterFactory | undefined,
-  ) {}
-
-  push(chunk: string): string {
-    let out = '';
-    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.data, ev.raw);
-    return out;
+  ) {
+    super();
   }
 
-  end(): string {
-    const ev = this.splitter.flush();
-    return ev ? this.rewrite(ev.data, ev.raw) : '';
-  }
-
-  private rewrite(data: string | null, raw: string): string {
+  protected rewrite(_event: string | null, data: string | null, raw: string): string {
     if (data === null || data === '[DONE]') return raw;
     // A chunk matters here when it carries reasoning, or when a held summary is due before its answer.
     const touchesReasoning =

@@ -1,6 +1,6 @@
 // POST /v1/responses: request checks, reasoning items, usage, JSON and SSE (typed events).
 import type { ChatMessage } from '../../../events/types.ts';
-import { formatEvent, SseSplitter } from '../../sse.ts';
+import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
@@ -121,29 +121,19 @@ function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextR
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-class ResponsesStreamTransform implements StreamTransform {
+class ResponsesStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
-  private readonly splitter = new SseSplitter();
   /** Answer-text rewriters per (item, content part), when the response is marked. */
   private readonly rewriters = new Map<string, TextRewriter>();
 
   constructor(
     private readonly visibility: ReasoningVisibility,
     private readonly text: TextRewriterFactory | undefined,
-  ) {}
-
-  push(chunk: string): string {
-    let out = '';
-    for (const ev of this.splitter.push(chunk)) out += this.rewrite(ev.event, ev.data, ev.raw);
-    return out;
+  ) {
+    super();
   }
 
-  end(): string {
-    const ev = this.splitter.flush();
-    return ev ? this.rewrite(ev.event, ev.data, ev.raw) : '';
-  }
-
-  private rewrite(event: string | null, data: string | null, raw: string): string {
+  protected rewrite(event: string | null, data: string | null, raw: string): string {
     const type = event ?? '';
     const terminal = TERMINAL_EVENTS.has(type);
     if (this.text && data !== null && TEXT_EVENTS.has(type)) return this.markText(type, data, raw);
