@@ -1,17 +1,13 @@
 // `distillguard actions list|approve|undo|reject|create` and `distillguard enforcement mode [shadow|enforce]`:
 // the enforcement engine's review queue and actions on the data dir's store. A gateway running on the same
 // data dir picks every change up within its watch interval (~1 s).
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../config/load.ts';
 import { actionJson } from '../enforce/action-store.ts';
 import { Enforcer } from '../enforce/enforcer.ts';
 import { ACTION_STRENGTH, type ActionKind, type ActionStatus, type EnforcementAction } from '../enforce/types.ts';
-import { ConfigError, DgError } from '../errors.ts';
-import { IDENTITY_DB_FILE, IdentityStore } from '../identity/identity-store.ts';
-import { ensureDataDir, loadKeyPepper } from '../identity/secrets.ts';
-import { openDatabase, type Database } from '../store/sqlite.ts';
-import { type CliIo, DEFAULT_DATA_DIR, type FlagNames, fail, formatTable, processIo } from './data-dir.ts';
+import type { Database } from '../store/sqlite.ts';
+import { type CliIo, DEFAULT_DATA_DIR, type FlagNames, fail, formatTable, processIo, withIdentityDatabase } from './data-dir.ts';
 
 const KINDS = Object.keys(ACTION_STRENGTH) as ActionKind[];
 const STATUSES: readonly ActionStatus[] = ['active', 'pending_review', 'undone', 'rejected'];
@@ -36,16 +32,10 @@ export async function withEnforcer(
   names: FlagNames,
   run: (enforcer: Enforcer, db: Database) => void | Promise<void>,
 ): Promise<void> {
-  const dir = resolve(flags.dataDir);
-  let db: Database | null = null;
-  try {
-    const config = loadConfigFile(flags.config).enforcement;
-    ensureDataDir(dir);
-    db = openDatabase(join(dir, IDENTITY_DB_FILE));
-    const identity = new IdentityStore(db, loadKeyPepper(dir));
+  await withIdentityDatabase(io, command, flags.dataDir, names, async (db, identity) => {
     const enforcer = new Enforcer({
       db,
-      config,
+      config: loadConfigFile(flags.config).enforcement,
       detectorVersion: 'cli',
       accountInfo: (id) => {
         const account = identity.getAccount(id);
@@ -53,18 +43,7 @@ export async function withEnforcer(
       },
     });
     await run(enforcer, db);
-  } catch (err) {
-    if (err instanceof DgError) {
-      const flag = err.param ? names[err.param] : undefined;
-      fail(io, command, flag ? `${err.message.replace(/\.$/, '')} (${flag})` : err.message);
-    } else if (err instanceof ConfigError) {
-      fail(io, command, err.message);
-    } else {
-      throw err;
-    }
-  } finally {
-    db?.close();
-  }
+  });
 }
 
 export function register(program: Command, io: CliIo = processIo): void {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, DgError } from '../errors.ts';
 import { IDENTITY_DB_FILE, IdentityStore } from '../identity/identity-store.ts';
 import { ensureDataDir, loadKeyPepper } from '../identity/secrets.ts';
-import { openDatabase } from '../store/sqlite.ts';
+import { openDatabase, type Database } from '../store/sqlite.ts';
 
 export const DEFAULT_DATA_DIR = './data';
 
@@ -38,12 +38,23 @@ export async function withIdentityStore(
   flags: FlagNames,
   run: (store: IdentityStore) => void | Promise<void>,
 ): Promise<void> {
+  return withIdentityDatabase(io, command, dataDir, flags, (_db, store) => run(store));
+}
+
+/** Like withIdentityStore, also handing over the database (for modules with tables of their own in it). */
+export async function withIdentityDatabase(
+  io: CliIo,
+  command: string,
+  dataDir: string,
+  flags: FlagNames,
+  run: (db: Database, store: IdentityStore) => void | Promise<void>,
+): Promise<void> {
   const dir = resolve(dataDir);
-  let db: ReturnType<typeof openDatabase> | null = null;
+  let db: Database | null = null;
   try {
     ensureDataDir(dir);
     db = openDatabase(join(dir, IDENTITY_DB_FILE));
-    await run(new IdentityStore(db, loadKeyPepper(dir)));
+    await run(db, new IdentityStore(db, loadKeyPepper(dir)));
   } catch (err) {
     if (err instanceof DgError) {
       const flag = err.param ? flags[err.param] : undefined;
