@@ -6,6 +6,7 @@ import { loadConfigFile } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import { startGateway, type RunningGateway } from '../gateway/runtime.ts';
 import type { IdentityStore } from '../identity/identity-store.ts';
+import { parseKeyId } from '../identity/keys.ts';
 
 const DEMO_ACCOUNT = 'demo';
 const DEMO_KEY_FILE = 'demo-api-key';
@@ -113,7 +114,7 @@ function ensureDemoKey(store: IdentityStore, dataDir: string): string {
   const file = join(dataDir, DEMO_KEY_FILE);
   if (existsSync(file)) {
     const saved = readFileSync(file, 'utf8').trim();
-    const keyId = /^dg-(key_[0-9a-f]{12})-/.exec(saved)?.[1];
+    const keyId = parseKeyId(saved);
     if (keyId && store.listKeys(DEMO_ACCOUNT).some((k) => k.id === keyId && k.revokedAt === null)) return saved;
   }
   const { secret } = store.createKey(DEMO_ACCOUNT);

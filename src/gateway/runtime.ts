@@ -26,8 +26,7 @@ import { DetectorHost } from './detector/host.ts';
 import { registerEnforcementRoutes } from './admin-enforce.ts';
 import { Enforcer } from '../enforce/enforcer.ts';
 import type { Principal } from '../identity/types.ts';
-import { deepMerge } from '../config/load.ts';
-import { defaultParams, validateParams } from '../detect/params.ts';
+import { resolveDetectorParams } from '../report/detector-config.ts';
 import { isFlagged, type DetectorParams } from '../detect/types.ts';
 import { ProvenanceMarks } from './provenance-marks.ts';
 
@@ -254,13 +253,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-/** The shipped, fitted detector parameters with the config file's `detector:` overrides. */
-export function resolveDetectorParams(overrides: Record<string, unknown> | undefined): DetectorParams {
-  const shipped = defaultParams();
-  if (!overrides) return shipped;
-  return validateParams(deepMerge(shipped, overrides) as DetectorParams);
 }
 
 function detectorVersionOf(params: DetectorParams): string {

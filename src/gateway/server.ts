@@ -73,7 +73,6 @@ interface Exchange {
   reservation: Reservation | null;
   status: number;
   usage: UsageRecord;
-  upstreamMs: number | null;
   /** The enforcement applied to this request. */
   action: ActionKind | 'none';
 }
@@ -236,8 +235,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
         sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
       }
-      exchange.upstreamMs = performance.now() - upstreamStart;
-      deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, exchange.upstreamMs / 1000);
+      deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, (performance.now() - upstreamStart) / 1000);
     } catch (err) {
       const dgErr = toDgError(err);
       exchange.status = abort.signal.aborted ? STATUS_CLIENT_CLOSED : dgErr.status;
@@ -418,7 +416,6 @@ function newExchange(dialect: Dialect, endpoint: Endpoint, startedAt: number): E
     reservation: null,
     status: 0,
     usage: emptyUsage(),
-    upstreamMs: null,
     action: 'none',
   };
 }
