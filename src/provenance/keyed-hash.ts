@@ -3,6 +3,7 @@
 // distinct (context, pair) keys; that is the null hypothesis the detector's exact binomial test relies on.
 // Non-cryptographic on purpose (it runs for every candidate word of every response): 32-bit FNV-1a over the
 // lower-cased context word, then two rounds of the murmur3 finaliser mixed with independent key words.
+import { mix32 } from '../util/hash.ts';
 import { createHash } from 'node:crypto';
 
 /** Three 32-bit words derived from a watermark secret. */
@@ -17,13 +18,9 @@ export function seedFromSecret(secretHex: string): WatermarkSeed {
   return { a: digest.readUInt32LE(0), b: digest.readUInt32LE(4), c: digest.readUInt32LE(8) };
 }
 
+/** murmur3's finaliser as an unsigned word. */
 function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(h) >>> 0;
 }
 
 /** FNV-1a of text[start, end) with ASCII letters folded to lower case; no string is allocated. */

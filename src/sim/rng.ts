@@ -2,6 +2,8 @@
 // string through a 32-bit FNV-1a/murmur mix. Every random choice in a simulation goes through an Rng derived
 // from (scenario, seed, label), so the same inputs always give byte-identical output.
 
+import { mix32 } from '../util/hash.ts';
+
 function hashString(s: string, salt: number): number {
   let h = (2166136261 ^ salt) >>> 0;
   for (let i = 0; i < s.length; i++) {
@@ -9,12 +11,7 @@ function hashString(s: string, salt: number): number {
     h = Math.imul(h, 16777619);
   }
   // murmur3 finaliser: spreads the low-entropy FNV output over all bits
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(h) >>> 0;
 }
 
 const HEX = '0123456789abcdef';
