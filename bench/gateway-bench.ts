@@ -259,7 +259,7 @@ function keepBusiestProfile(dir: string, keepAs: string): Omit<CpuProfileReport,
   rmSync(dir, { recursive: true, force: true });
   if (!main) return undefined;
   const otherThreadsBusyMs = others.reduce((ms, p) => ms + p.summary.busyMs, 0);
-  return { file: relative(REPO_ROOT, keepAs), otherThreadsBusyMs, ...main.summary };
+  return { file: relative(REPO_ROOT, keepAs), otherThreadsBusyMs, otherThreads: others.map((p) => p.summary), ...main.summary };
 }
 
 async function main(): Promise<void> {

@@ -85,6 +85,8 @@ export interface CpuProfileReport extends ProfileSummary {
   answered: number;
   /** busy time of the process's other threads (module loader, SQLite writer), ms; `busyMs` is the main thread */
   otherThreadsBusyMs: number;
+  /** the other threads one by one (worker threads: SQLite writer, detector), busiest first */
+  otherThreads?: ProfileSummary[];
 }
 
 export interface GatewayBenchReport {
@@ -291,6 +293,16 @@ export function renderMarkdown(report: GatewayBenchReport): string {
     lines.push('|---:|---:|---|---|');
     for (const e of p.top.slice(0, p.target === 'gateway' ? 25 : 12)) {
       lines.push(`| ${fmt(e.selfMs, 0)} | ${fmt(e.share, 1)} % | ${e.function} | ${e.location} |`);
+    }
+    for (const [i, t] of (p.otherThreads ?? []).entries()) {
+      if (t.busyMs < 100) continue;
+      const perReq = p.answered > 0 ? (1000 * t.busyMs) / p.answered : Number.NaN;
+      lines.push('');
+      lines.push(`Other thread ${i + 1}: ${fmt(t.busyMs, 0)} ms busy, ${fmt(perReq, 0)} µs per answered request. Top self time:`);
+      lines.push('');
+      lines.push('| self ms | share | function | location |');
+      lines.push('|---:|---:|---|---|');
+      for (const e of t.top.slice(0, 8)) lines.push(`| ${fmt(e.selfMs, 0)} | ${fmt(e.share, 1)} % | ${e.function} | ${e.location} |`);
     }
   }
   return lines.join('\n');

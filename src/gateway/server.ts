@@ -301,15 +301,22 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     // The upstream's bytes go out as they came unless the answer had to change.
     let out: Buffer | string = bytes;
     if (endpoint.transformJson) {
-      let obj: Record<string, unknown> | null = null;
-      try {
-        obj = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        obj = null;
-      }
-      if (obj && typeof obj === 'object') {
-        exchange.usage = endpoint.transformJson(obj, visibility, marks);
-        if (visibility !== 'full' || marks) out = JSON.stringify(obj);
+      const text = bytes.toString('utf8');
+      const skimmed = endpoint.rewriteJsonText?.(text, visibility, marks) ?? null;
+      if (skimmed) {
+        exchange.usage = skimmed.usage;
+        if (skimmed.json !== text) out = skimmed.json;
+      } else {
+        let obj: Record<string, unknown> | null = null;
+        try {
+          obj = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          obj = null;
+        }
+        if (obj && typeof obj === 'object') {
+          exchange.usage = endpoint.transformJson(obj, visibility, marks);
+          if (visibility !== 'full' || marks) out = JSON.stringify(obj);
+        }
       }
     }
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });

@@ -72,6 +72,12 @@ export interface Endpoint {
   parse?(body: unknown): ParsedRequest;
   /** Transforms a complete JSON response in place, returning its usage. */
   transformJson?(body: Record<string, unknown>, reasoning: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord;
+  /**
+   * The fast path for a complete JSON response: reads its usage and marks its answer text by editing the
+   * text in place, without parsing the whole answer into objects. Returns the text to send (the same string
+   * when nothing changed), or null when it cannot handle the case (then `transformJson` does).
+   */
+  rewriteJsonText?(json: string, reasoning: ReasoningVisibility, text?: TextRewriterFactory): { usage: UsageRecord; json: string } | null;
   /** Creates a transform for one streamed response. */
   createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest, text?: TextRewriterFactory): StreamTransform;
   /** The conversation as log format v1 messages (system prompt as a system message). */

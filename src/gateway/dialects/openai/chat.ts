@@ -1,5 +1,6 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
+import { skimJson } from '../../json-skim.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
@@ -111,6 +112,46 @@ function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextR
     if (text && typeof message.content === 'string') message.content = rewriteWhole(message.content, text);
   }
   return usage;
+}
+
+/**
+ * Reads usage and finish reason from the answer's text and marks each `choices[i].message.content` in place
+ * (decode the one string, rewrite it, splice its new JSON back), so the rest of the answer goes out as the
+ * upstream wrote it. Reasoning visibility other than `full` edits objects: that case takes transformJson.
+ */
+function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: TextRewriterFactory): { usage: UsageRecord; json: string } | null {
+  if (visibility !== 'full') return null;
+  const usage = emptyUsage();
+  let usageStart = -1;
+  let usageEnd = -1;
+  /** [start, end) pairs of the answer strings to mark, in text order */
+  const contents: number[] = [];
+  const wellFormed = skimJson(json, (path, start, end) => {
+    if (path.length === 1) {
+      if (path[0] === 'usage') {
+        usageStart = start;
+        usageEnd = end;
+      }
+      return;
+    }
+    if (path[0] !== 'choices' || typeof path[1] !== 'number' || json.charCodeAt(start) !== 0x22 /* a string */) return;
+    if (path.length === 3 && path[2] === 'finish_reason') {
+      if (usage.finishReason === null) usage.finishReason = JSON.parse(json.slice(start, end)) as string;
+    } else if (text && path.length === 4 && path[2] === 'message' && path[3] === 'content') {
+      contents.push(start, end);
+    }
+  });
+  if (!wellFormed) return null;
+  if (usageStart >= 0) readChatUsage(JSON.parse(json.slice(usageStart, usageEnd)), usage);
+  if (contents.length === 0) return { usage, json };
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < contents.length; i += 2) {
+    const marked = rewriteWhole(JSON.parse(json.slice(contents[i], contents[i + 1])) as string, text!);
+    out += json.slice(copied, contents[i]) + JSON.stringify(marked);
+    copied = contents[i + 1];
+  }
+  return { usage, json: out + json.slice(copied) };
 }
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
@@ -229,6 +270,7 @@ export const chatCompletions: Endpoint = {
   upstreamPath: '/v1/chat/completions',
   parse,
   transformJson,
+  rewriteJsonText,
   createStreamTransform: (visibility, request, text) => new ChatStreamTransform(visibility, request.hideUsageChunk === true, text),
   toLogMessages,
 };

@@ -1,0 +1,158 @@
+// Finds where values stand in a JSON text without building it: the gateway needs a few fields of an upstream
+// answer (usage, finish reasons, the answer text) and parsing the whole answer into objects, only to send the
+// same bytes on, costs more than the rest of its own work on a request. The skimmer walks the text once,
+// jumping over string contents with indexOf, and reports each value with its path and its [start, end) span;
+// the caller parses only the spans it wants (JSON.parse of a slice) or splices new text in their place.
+
+/** The keys (object members) and indices (array elements) from the root down to a value. */
+export type JsonPath = readonly (string | number)[];
+
+/**
+ * Called once per value, after its end is known (a container after its children), with the path to it
+ * (the skimmer's own stack: read it during the call, do not keep it) and its span in the text.
+ */
+export type SkimVisitor = (path: JsonPath, start: number, end: number) => void;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Chars of a string looked at one by one before handing the search to indexOf (keys are short). */
+const SHORT_STRING = 24;
+
+/** Index just past the string whose opening quote is at `at`, or -1 when it never closes. */
+function stringEnd(text: string, at: number): number {
+  const stop = Math.min(text.length, at + SHORT_STRING);
+  for (let i = at + 1; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) i++;
+  }
+  let i = stop;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return -1;
+    // A quote preceded by an odd run of backslashes is escaped and does not close the string.
+    let backslashes = 0;
+    for (let j = q - 1; j > at && text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+    if ((backslashes & 1) === 0) return q + 1;
+    i = q + 1;
+  }
+}
+
+/** Index just past a number or literal (true, false, null) starting at `at`. */
+function scalarEnd(text: string, at: number): number {
+  let i = at;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || isSpace(c)) break;
+  }
+  return i;
+}
+
+/**
+ * Walks the JSON text `text`, calling `visit` for every value. Returns false when the text is not well-formed
+ * JSON as far as the walk can tell (structure, strings, commas and colons are checked; the spelling of numbers
+ * and literals is not, as a caller parses the spans it uses). Spans reported before a failure remain valid.
+ */
+export function skimJson(text: string, visit: SkimVisitor): boolean {
+  const path: (string | number)[] = [];
+  /** Start of each open container, parallel to `path` plus the root. */
+  const starts: number[] = [];
+  /** Per open container: true for an object. */
+  const isObject: boolean[] = [];
+  let i = 0;
+  const n = text.length;
+  const skipSpace = () => {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+  };
+
+  skipSpace();
+  // Each turn reads one value at `i`, then what follows it (a separator, or the end of containers).
+  for (;;) {
+    skipSpace();
+    if (i >= n) return false;
+    const c = text.charCodeAt(i);
+    if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      const object = c === OPEN_OBJECT;
+      starts.push(i);
+      isObject.push(object);
+      i++;
+      skipSpace();
+      if (text.charCodeAt(i) === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) {
+        i++;
+        isObject.pop();
+        visit(path, starts.pop()!, i);
+      } else {
+        if (object) {
+          if (!readKey()) return false;
+        } else {
+          path.push(0);
+        }
+        continue;
+      }
+    } else {
+      const start = i;
+      const end = c === QUOTE ? stringEnd(text, i) : scalarEnd(text, i);
+      if (end < 0 || end === start) return false;
+      i = end;
+      visit(path, start, end);
+    }
+    // After a value: commas move to the next member or element, closing brackets end containers.
+    for (;;) {
+      skipSpace();
+      if (starts.length === 0) {
+        return i === n;
+      }
+      const object = isObject[isObject.length - 1];
+      const d = text.charCodeAt(i);
+      if (d === COMMA) {
+        i++;
+        skipSpace();
+        if (object) {
+          path.pop();
+          if (!readKey()) return false;
+        } else {
+          path[path.length - 1] = (path[path.length - 1] as number) + 1;
+        }
+        break;
+      }
+      if (d !== (object ? CLOSE_OBJECT : CLOSE_ARRAY)) return false;
+      i++;
+      path.pop();
+      isObject.pop();
+      visit(path, starts.pop()!, i);
+    }
+  }
+
+  /** Reads `"key" :` at `i` and pushes the key onto the path. */
+  function readKey(): boolean {
+    if (text.charCodeAt(i) !== QUOTE) return false;
+    const end = stringEnd(text, i);
+    if (end < 0) return false;
+    const raw = text.slice(i + 1, end - 1);
+    let key = raw;
+    if (raw.includes('\\')) {
+      try {
+        key = JSON.parse(text.slice(i, end)) as string;
+      } catch {
+        return false;
+      }
+    }
+    i = end;
+    skipSpace();
+    if (text.charCodeAt(i) !== COLON) return false;
+    i++;
+    path.push(key);
+    return true;
+  }
+}
