@@ -9,6 +9,32 @@ export class GatewayMetrics {
   readonly latency: Histogram<'dialect'>;
   readonly upstreamLatency: Histogram<'dialect'>;
   readonly limiterRejections: Counter<'scope'>;
+  // Label children, kept per label values: prom-client would otherwise hash the label set on every request.
+  private readonly requestCounters = new Map<string, Counter.Internal>();
+  private readonly latencyByDialect = new Map<string, Histogram.Internal<'dialect'>>();
+  private readonly upstreamLatencyByDialect = new Map<string, Histogram.Internal<'dialect'>>();
+
+  /** Counts one answered request. */
+  countRequest(dialect: string, status: number): void {
+    const key = `${dialect} ${status}`;
+    let counter = this.requestCounters.get(key);
+    if (!counter) this.requestCounters.set(key, (counter = this.requests.labels({ dialect, status: String(status) })));
+    counter.inc();
+  }
+
+  /** Time from a request's arrival to its last byte. */
+  observeLatency(dialect: string, seconds: number): void {
+    let h = this.latencyByDialect.get(dialect);
+    if (!h) this.latencyByDialect.set(dialect, (h = this.latency.labels({ dialect })));
+    h.observe(seconds);
+  }
+
+  /** Time from sending a request upstream to the end of its answer. */
+  observeUpstreamLatency(dialect: string, seconds: number): void {
+    let h = this.upstreamLatencyByDialect.get(dialect);
+    if (!h) this.upstreamLatencyByDialect.set(dialect, (h = this.upstreamLatency.labels({ dialect })));
+    h.observe(seconds);
+  }
 
   /** Exposes the online detector's lag, restarts and drops. */
   observeDetector(d: { lagEvents: number; lagSeconds: number; restarts: number; dropped: number; processed: number }): void {

@@ -24,7 +24,7 @@ import { openai } from './dialects/openai/index.ts';
 import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, TextRewriterFactory, UsageRecord } from './dialects/types.ts';
 import { emptyUsage } from './dialects/types.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { isUpstreamFailure, type Upstream, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
+import { isUpstreamFailure, type Upstream, UpstreamCancel, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
 
 export const DIALECTS: readonly Dialect[] = [openai, anthropic];
 
@@ -153,9 +153,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     const res = reply.raw;
     const exchange = newExchange(dialect, endpoint, performance.now());
     let rateInfo: RateLimitInfo | null = null;
-    const abort = new AbortController();
+    const cancel = new UpstreamCancel();
     const onClose = () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) cancel.cancel();
     };
     res.on('close', onClose);
     try {
@@ -218,13 +218,16 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           path: endpoint.upstreamPath,
           headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed),
           body: parsed ? (parsed.modified ? JSON.stringify(parsed.body) : rawBodyOf(req, parsed.body)) : undefined,
-          signal: abort.signal,
+          signal: cancel,
         })
         .catch((err) => {
-          throw abort.signal.aborted ? new DgError(ERRORS.CLIENT_CLOSED) : upstreamFailure(err);
+          throw cancel.aborted ? new DgError(ERRORS.CLIENT_CLOSED) : upstreamFailure(err);
         });
 
-      const headers: Record<string, string> = { ...actionHeader(exchange), 'x-request-id': exchange.requestId, ...(rateInfo ? rateLimitHeaders(rateInfo) : {}) };
+      // One headers object for the answer, filled in place (no copies on the way to writeHead).
+      const headers: Record<string, string> = rateInfo ? rateLimitHeaders(rateInfo) : {};
+      headers['x-request-id'] = exchange.requestId;
+      if (deps.replayMode) headers['x-distillguard-action'] = exchange.action;
       if (upstreamRes.statusCode >= 400) {
         await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
       } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
@@ -235,18 +238,18 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
         sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
       }
-      deps.metrics.upstreamLatency.observe({ dialect: dialect.name }, (performance.now() - upstreamStart) / 1000);
+      deps.metrics.observeUpstreamLatency(dialect.name, (performance.now() - upstreamStart) / 1000);
     } catch (err) {
       const dgErr = toDgError(err);
-      exchange.status = abort.signal.aborted ? STATUS_CLIENT_CLOSED : dgErr.status;
-      if (!abort.signal.aborted) {
+      exchange.status = cancel.aborted ? STATUS_CLIENT_CLOSED : dgErr.status;
+      if (!cancel.aborted) {
         if (!res.headersSent) sendError(res, dialect, dgErr, exchange.requestId, rateInfo, actionHeader(exchange));
         else if (!res.writableEnded) res.end(dialect.streamErrorEvent(dgErr));
       }
       if (dgErr.status >= 500 && dgErr.status !== STATUS_CLIENT_CLOSED) deps.log.warn({ err: dgErr.cause ?? dgErr, code: dgErr.code, requestId: exchange.requestId }, 'request failed');
     } finally {
       res.off('close', onClose);
-      if (abort.signal.aborted) exchange.status = STATUS_CLIENT_CLOSED;
+      if (cancel.aborted) exchange.status = STATUS_CLIENT_CLOSED;
       settle(exchange);
       record(req.raw, exchange);
     }
@@ -262,7 +265,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     exchange: Exchange,
   ): Promise<void> {
     exchange.status = 200;
-    res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+    res.writeHead(200, headers);
     res.flushHeaders();
     // Decodes across chunk boundaries, so a character split between two chunks stays whole.
     const decoder = new TextDecoder();
@@ -319,7 +325,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         }
       }
     }
-    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(typeof out === 'string' ? Buffer.byteLength(out) : out.length);
+    res.writeHead(status, headers);
     res.end(out);
   }
 
@@ -355,8 +363,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   function record(req: IncomingMessage, exchange: Exchange): void {
     const latency = performance.now() - exchange.startedAt;
-    deps.metrics.requests.inc({ dialect: exchange.dialect.name, status: String(exchange.status) });
-    deps.metrics.latency.observe({ dialect: exchange.dialect.name }, latency / 1000);
+    deps.metrics.countRequest(exchange.dialect.name, exchange.status);
+    deps.metrics.observeLatency(exchange.dialect.name, latency / 1000);
     const p = exchange.principal;
     const body = exchange.body;
     const u = exchange.usage;

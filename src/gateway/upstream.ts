@@ -1,5 +1,6 @@
 // The connection to the model API: one pooled undici client per upstream origin, with timeouts
 // mapped to the gateway's own errors.
+import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { DgError, ERRORS } from '../errors.ts';
 
@@ -33,7 +34,7 @@ export class Upstream {
     path: string;
     headers: Record<string, string>;
     body?: string;
-    signal: AbortSignal;
+    signal: UpstreamCancel;
   }): Promise<Dispatcher.ResponseData> {
     return this.pool.request({
       method: opts.method,
@@ -46,6 +47,21 @@ export class Upstream {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/**
+ * Cancels one upstream request when its caller goes away. undici takes an EventEmitter as well as an
+ * AbortSignal for this; an AbortController (an EventTarget) costs microseconds per request to create and
+ * to listen on, for a cancellation that almost never happens.
+ */
+export class UpstreamCancel extends EventEmitter {
+  aborted = false;
+
+  cancel(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit('abort');
   }
 }
 
