@@ -59,42 +59,96 @@ function scalarEnd(text: string, at: number): number {
   return i;
 }
 
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Reads `"key" :` at `i`, pushes the key onto `path` and returns the index after the colon; -1 if malformed. */
+function readKey(text: string, i: number, path: (string | number)[]): number {
+  if (text.charCodeAt(i) !== QUOTE) return -1;
+  const end = stringEnd(text, i);
+  if (end < 0) return -1;
+  let key = text.slice(i + 1, end - 1);
+  if (key.includes('\\')) {
+    try {
+      key = JSON.parse(text.slice(i, end)) as string;
+    } catch {
+      return -1;
+    }
+  }
+  i = skipSpace(text, end);
+  if (text.charCodeAt(i) !== COLON) return -1;
+  path.push(key);
+  return i + 1;
+}
+
+/** A member of the root object where a walk can start, found by `rootMember`. */
+export interface RootMember {
+  rootStart: number;
+  keyStart: number;
+}
+
+/**
+ * Where the root object's member `key` starts, when that can be told without walking the members before it:
+ * the text opens an object and holds no bracket before the key, so whatever precedes the key is flat members
+ * of the root (a key in a string value would have its quotes escaped). Null otherwise (walk the whole text).
+ * For answers whose fields of interest come after a run of flat metadata (every OpenAI stream chunk).
+ */
+export function rootMember(text: string, key: string): RootMember | null {
+  const rootStart = skipSpace(text, 0);
+  if (text.charCodeAt(rootStart) !== OPEN_OBJECT) return null;
+  const keyStart = text.indexOf(`"${key}"`, rootStart + 1);
+  if (keyStart < 0) return null;
+  const nextObject = text.indexOf('{', rootStart + 1);
+  const nextArray = text.indexOf('[', rootStart + 1);
+  if ((nextObject >= 0 && nextObject < keyStart) || (nextArray >= 0 && nextArray < keyStart)) return null;
+  let before = keyStart - 1;
+  while (isSpace(text.charCodeAt(before))) before--;
+  const c = text.charCodeAt(before);
+  if (c !== COMMA && before !== rootStart) return null;
+  return { rootStart, keyStart };
+}
+
 /**
  * Walks the JSON text `text`, calling `visit` for every value. Returns false when the text is not well-formed
  * JSON as far as the walk can tell (structure, strings, commas and colons are checked; the spelling of numbers
  * and literals is not, as a caller parses the spans it uses). Spans reported before a failure remain valid.
+ * With `from`, the walk starts at that member of the root object (the root itself is still visited last).
  */
-export function skimJson(text: string, visit: SkimVisitor): boolean {
+export function skimJson(text: string, visit: SkimVisitor, from?: RootMember): boolean {
   const path: (string | number)[] = [];
-  /** Start of each open container, parallel to `path` plus the root. */
+  /** Start of each open container. */
   const starts: number[] = [];
   /** Per open container: true for an object. */
   const isObject: boolean[] = [];
-  let i = 0;
   const n = text.length;
-  const skipSpace = () => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-
-  skipSpace();
+  let i = 0;
+  if (from) {
+    // Resume inside the root object at one of its keys: the members before it are neither read nor visited.
+    starts.push(from.rootStart);
+    isObject.push(true);
+    i = readKey(text, from.keyStart, path);
+    if (i < 0) return false;
+  }
   // Each turn reads one value at `i`, then what follows it (a separator, or the end of containers).
   for (;;) {
-    skipSpace();
+    i = skipSpace(text, i);
     if (i >= n) return false;
     const c = text.charCodeAt(i);
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       const object = c === OPEN_OBJECT;
       starts.push(i);
       isObject.push(object);
-      i++;
-      skipSpace();
+      i = skipSpace(text, i + 1);
       if (text.charCodeAt(i) === (object ? CLOSE_OBJECT : CLOSE_ARRAY)) {
         i++;
         isObject.pop();
         visit(path, starts.pop()!, i);
       } else {
         if (object) {
-          if (!readKey()) return false;
+          i = readKey(text, i, path);
+          if (i < 0) return false;
         } else {
           path.push(0);
         }
@@ -109,18 +163,16 @@ export function skimJson(text: string, visit: SkimVisitor): boolean {
     }
     // After a value: commas move to the next member or element, closing brackets end containers.
     for (;;) {
-      skipSpace();
-      if (starts.length === 0) {
-        return i === n;
-      }
+      i = skipSpace(text, i);
+      if (starts.length === 0) return i === n;
       const object = isObject[isObject.length - 1];
       const d = text.charCodeAt(i);
       if (d === COMMA) {
-        i++;
-        skipSpace();
+        i = skipSpace(text, i + 1);
         if (object) {
           path.pop();
-          if (!readKey()) return false;
+          i = readKey(text, i, path);
+          if (i < 0) return false;
         } else {
           path[path.length - 1] = (path[path.length - 1] as number) + 1;
         }
@@ -132,27 +184,5 @@ export function skimJson(text: string, visit: SkimVisitor): boolean {
       isObject.pop();
       visit(path, starts.pop()!, i);
     }
-  }
-
-  /** Reads `"key" :` at `i` and pushes the key onto the path. */
-  function readKey(): boolean {
-    if (text.charCodeAt(i) !== QUOTE) return false;
-    const end = stringEnd(text, i);
-    if (end < 0) return false;
-    const raw = text.slice(i + 1, end - 1);
-    let key = raw;
-    if (raw.includes('\\')) {
-      try {
-        key = JSON.parse(text.slice(i, end)) as string;
-      } catch {
-        return false;
-      }
-    }
-    i = end;
-    skipSpace();
-    if (text.charCodeAt(i) !== COLON) return false;
-    i++;
-    path.push(key);
-    return true;
   }
 }

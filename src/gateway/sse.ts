@@ -53,6 +53,11 @@ function terminatorLength(text: string, at: number): number {
 }
 
 export function parseEvent(raw: string): SseEvent {
+  // Most events are one `data: …` line (every OpenAI chunk): read it without splitting into lines.
+  if (raw.startsWith('data: ')) {
+    const eol = raw.indexOf('\n');
+    if (eol === raw.length - 2 && raw.charCodeAt(eol - 1) !== 13) return { event: null, data: raw.slice(6, eol), raw };
+  }
   let event: string | null = null;
   let data: string | null = null;
   for (const line0 of raw.split('\n')) {

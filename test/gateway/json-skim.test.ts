@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chatCompletions } from '../../src/gateway/dialects/openai/chat.ts';
 import { rewriteWhole, type TextRewriterFactory } from '../../src/gateway/dialects/types.ts';
-import { skimJson } from '../../src/gateway/json-skim.ts';
+import { rootMember, skimJson } from '../../src/gateway/json-skim.ts';
 
 function values(text: string): { ok: boolean; found: Map<string, unknown> } {
   const found = new Map<string, unknown>();
@@ -75,5 +75,48 @@ describe('chat completions: JSON answers read without parsing them whole', () =>
   test('leaves reasoning visibility and broken answers to the parsing path', () => {
     assert.equal(chatCompletions.rewriteJsonText!(JSON.stringify(answer), 'summary'), null);
     assert.equal(chatCompletions.rewriteJsonText!('{"choices":[', 'full'), null);
+  });
+});
+
+describe('chat completions: streamed chunks marked in place', () => {
+  const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'fp' };
+  const event = (choices: unknown[], usage: unknown = null) => `data: ${JSON.stringify({ ...base, choices, usage })}\n\n`;
+  const words = ['Rapid', 'ly the "quick" ', 'answer\nis ', 'here', ' and ', 'there'];
+  const stream = [
+    event([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+    ...words.map((w) => event([{ index: 0, delta: { content: w }, finish_reason: null }])),
+    event([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+    event([], { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 }),
+    'data: [DONE]\n\n',
+  ];
+  // holds every word back until the end, so the whole answer arrives in the finishing chunk's new content field
+  const holdAll: TextRewriterFactory = () => {
+    let held = '';
+    return { push: (d) => ((held += d), ''), end: () => held.toUpperCase() };
+  };
+  const parsed = { model: 'm', stream: true, hideUsageChunk: false } as Parameters<NonNullable<typeof chatCompletions.createStreamTransform>>[1];
+
+  test('the answer text is marked as a whole, the chunks keep their other fields, usage is read', () => {
+    for (const cut of [1, 7, 1000]) {
+      const t = chatCompletions.createStreamTransform!('full', parsed, holdAll);
+      const all = stream.join('');
+      let out = '';
+      for (let i = 0; i < all.length; i += cut) out += t.push(all.slice(i, i + cut));
+      out += t.end();
+      const events = out.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+      const text = events.map((e) => e.choices[0]?.delta?.content ?? '').join('');
+      assert.equal(text, words.join('').toUpperCase());
+      assert.equal(events.length, stream.length - 1);
+      for (const e of events) assert.equal(e.system_fingerprint, 'fp');
+      assert.equal(events[events.length - 2].choices[0].finish_reason, 'stop');
+      assert.deepEqual(t.usage, { inputTokens: 3, outputTokens: 7, reasoningTokens: null, finishReason: 'stop' });
+    }
+  });
+
+  test('rootMember skips flat metadata only', () => {
+    assert.deepEqual(rootMember('{"id":"x","choices":[]}', 'choices'), { rootStart: 0, keyStart: 10 });
+    assert.equal(rootMember('{"meta":{"choices":1},"choices":[]}', 'choices'), null);
+    assert.equal(rootMember('{"id":"a\\"choices\\":[","choices":[]}', 'choices'), null);
+    assert.equal(rootMember('["choices"]', 'choices'), null);
   });
 });
