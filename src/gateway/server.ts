@@ -5,6 +5,7 @@
 // the event is queued for writing after the response ends.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -257,7 +258,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   async function streamResponse(
     res: ServerResponse,
-    body: AsyncIterable<Buffer>,
+    body: Readable,
     transform: ReturnType<NonNullable<Endpoint['createStreamTransform']>>,
     passThrough: boolean,
     headers: Record<string, string>,
@@ -273,13 +274,31 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     // Decodes across chunk boundaries, so a character split between two chunks stays whole.
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of body) {
-        const text = decoder.decode(chunk, { stream: true });
-        // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
-        const rewritten = transform.push(text);
-        const ok = passThrough ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
-        if (!ok) await drained(res);
-      }
+      // 'data' events rather than `for await`: the async iterator costs a promise and a tick per chunk.
+      await new Promise<void>((resolve, reject) => {
+        const resume = () => body.resume();
+        body.on('data', (chunk: Buffer) => {
+          try {
+            // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
+            const rewritten = transform.push(decoder.decode(chunk, { stream: true }));
+            const ok = passThrough ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
+            if (!ok && !res.destroyed) {
+              body.pause();
+              res.once('drain', resume);
+            }
+          } catch (err) {
+            body.destroy();
+            reject(err);
+          }
+        });
+        body.once('end', resolve);
+        body.once('error', reject);
+        // A caller gone while the upstream is paused for backpressure: the cancel destroys the body (an error).
+        body.once('close', () => {
+          res.off('drain', resume);
+          if (!body.readableEnded) reject(Object.assign(new Error('upstream body closed early'), { name: res.destroyed ? 'AbortError' : 'Error' }));
+        });
+      });
       const tail = transform.push(decoder.decode()) + transform.end();
       res.end(passThrough ? undefined : tail);
     } catch (err) {
@@ -409,11 +428,19 @@ export const UNAUTHENTICATED_ACCOUNT = 'unauthenticated';
 const PROCESS_TAG = randomBytes(4).toString('hex');
 const SEQ_SPAN = 36 ** 4;
 let requestSeq = 0;
+/** The time part of request ids, formatted once per millisecond rather than once per request. */
+let idClockMs = -1;
+let idTimePart = '';
 
 /** Request ids that sort by time, so the event store appends to its index instead of inserting at random. */
 function newRequestId(): string {
+  const now = Date.now();
+  if (now !== idClockMs) {
+    idClockMs = now;
+    idTimePart = `req_${now.toString(36).padStart(9, '0')}`;
+  }
   requestSeq = (requestSeq + 1) % SEQ_SPAN;
-  return `req_${Date.now().toString(36).padStart(9, '0')}${requestSeq.toString(36).padStart(4, '0')}${PROCESS_TAG}`;
+  return idTimePart + requestSeq.toString(36).padStart(4, '0') + PROCESS_TAG;
 }
 
 function newExchange(dialect: Dialect, endpoint: Endpoint, startedAt: number): Exchange {
@@ -528,16 +555,4 @@ function sendError(res: ServerResponse, dialect: Dialect, err: DgError, requestI
     'x-distillguard-error-code': err.code,
   });
   res.end(text);
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }

@@ -145,3 +145,50 @@ test('logs never contain API keys, admin tokens or prompt text', async () => {
   assert.ok(all.includes('request failed'), 'the upstream failure was logged');
   for (const secret of [key, prompt, adminToken]) assert.ok(!all.includes(secret), `log leaked ${secret.slice(0, 12)}…`);
 });
+
+test('a slow reader gets the whole stream through backpressure, and one that stalls and leaves is recorded as 499', async () => {
+  // ~4 MB of events, far more than the socket buffers between upstream, gateway and client hold
+  const chunk = (i: number) => `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: `${i} ${'word '.repeat(400)}` }, finish_reason: null }] })}\n\n`;
+  const total = 2000;
+  let upstreamClosed = 0;
+  const up = await startUpstream(async (_req, _body, res) => {
+    res.on('close', () => upstreamClosed++);
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (let i = 0; i < total; i++) if (!res.write(chunk(i))) await new Promise((r) => res.once('drain', r));
+    res.end('data: [DONE]\n\n');
+  });
+  const t = await startTestGateway({ upstream: up.url });
+  try {
+    const key = t.keyFor('acct_slow', 'org');
+    const ask = (signal?: AbortSignal) =>
+      fetch(`${t.gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'a lot' }] }),
+        signal,
+      });
+    const slow = await ask();
+    const reader = slow.body!.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    for (let reads = 0; ; reads++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (reads % 50 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(text, Array.from({ length: total }, (_, i) => chunk(i)).join('') + 'data: [DONE]\n\n');
+
+    const controller = new AbortController();
+    const stalled = await ask(controller.signal);
+    await stalled.body!.getReader().read();
+    await new Promise((r) => setTimeout(r, 200)); // the gateway is now waiting for the client to drain
+    controller.abort();
+    // the gateway records the request of the caller that left (and cancels its upstream request)
+    while (upstreamClosed < 2 || t.gw.queue.depth + t.gw.queue.written < 2) await new Promise((r) => setTimeout(r, 10));
+    const events = await t.stopAndReadEvents();
+    assert.deepEqual(events.map((e) => e.response.status), [200, 499]);
+  } finally {
+    await up.close();
+  }
+});
