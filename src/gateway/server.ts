@@ -270,7 +270,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
     res.writeHead(200, headers);
-    res.flushHeaders();
+    // A pass-through stream sends each upstream chunk as it comes, and the headers ride with the first one;
+    // sending them alone costs a write of their own. A rewritten stream may hold output back (reasoning
+    // hidden or summarised), so its caller gets the headers at once.
+    if (!passThrough) res.flushHeaders();
     // Decodes across chunk boundaries, so a character split between two chunks stays whole.
     const decoder = new TextDecoder();
     try {
