@@ -234,7 +234,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
         const transform = endpoint.createStreamTransform(visibility, parsed, marks);
         const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
-        await streamResponse(res, upstreamRes.body, transform, passThrough, headers, dialect, exchange);
+        await streamResponse(res, upstreamRes.body, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
       } else {
         const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
         sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
@@ -261,6 +261,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     body: Readable,
     transform: ReturnType<NonNullable<Endpoint['createStreamTransform']>>,
     passThrough: boolean,
+    holdsBack: boolean,
     headers: Record<string, string>,
     dialect: Dialect,
     exchange: Exchange,
@@ -270,10 +271,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
     res.writeHead(200, headers);
-    // A pass-through stream sends each upstream chunk as it comes, and the headers ride with the first one;
-    // sending them alone costs a write of their own. A rewritten stream may hold output back (reasoning
-    // hidden or summarised), so its caller gets the headers at once.
-    if (!passThrough) res.flushHeaders();
+    // The headers ride with the first chunk sent (a write of their own costs as much as a chunk's). A stream
+    // whose reasoning is hidden or summarised may send nothing for a long while: its caller gets them at once.
+    if (holdsBack) res.flushHeaders();
     // Decodes across chunk boundaries, so a character split between two chunks stays whole.
     const decoder = new TextDecoder();
     try {
