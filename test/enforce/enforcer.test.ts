@@ -208,3 +208,22 @@ async function waitFor(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(cond(), 'condition not reached');
 }
+
+test("a campaign's action takes in every member the detector links, whatever the deciding account's own verdict", (t) => {
+  const { enforcer } = tempEnforcer(t, ENFORCE);
+  const degrade = enforcer.onDecision(decision('m1', 'distillation', 0.9, 'cmp_j'), { id: 'cmp_j', members: ['m1'], evidence: [] })!;
+  assert.equal(degrade.kind, 'degrade');
+  assert.equal(enforcer.enforcementFor('m2'), null);
+  // m2 is only suspicious on its own, but the detector now links it (and m3) to the campaign
+  const joined = enforcer.onDecision(decision('m2', 'suspicious', 0.6, 'cmp_j'), { id: 'cmp_j', members: ['m1', 'm2', 'm3'], evidence: [] })!;
+  assert.equal(joined.id, degrade.id);
+  assert.deepEqual(joined.accounts.sort(), ['m2', 'm3']);
+  for (const m of ['m1', 'm2', 'm3']) assert.equal(enforcer.enforcementFor(m)?.actionId, degrade.id, m);
+  const extend = enforcer.auditLog.list().filter((e) => e.event === 'action.extend');
+  assert.equal(extend.length, 1);
+  assert.deepEqual(extend[0]!.payload.joined, ['m2', 'm3']);
+  // nothing new to join: no entry; a suspicious decision without a campaign action is only observed
+  assert.equal(enforcer.onDecision(decision('m3', 'suspicious', 0.6, 'cmp_j'), { id: 'cmp_j', members: ['m1', 'm2', 'm3'], evidence: [] }), null);
+  assert.equal(enforcer.auditLog.list().filter((e) => e.event === 'action.extend').length, 1);
+  assert.equal(enforcer.onDecision(decision('lone', 'suspicious', 0.6, 'cmp_other'))?.kind, 'observe');
+});
