@@ -14,7 +14,7 @@ import { ReplayTally, type AccountResult, type ReplayLabels, type ReplaySummary 
 export const DEFAULT_CONCURRENCY = 16;
 const MAX_ERROR_EXAMPLES = 5;
 /** A wait for the detector gives up after this long (an event the gateway did not log would otherwise stall it). */
-const DETECTOR_WAIT_TIMEOUT_MS = 5000;
+const DETECTOR_WAIT_TIMEOUT_MS = 10_000;
 
 export interface ReplayOptions {
   eventsPath: string;
