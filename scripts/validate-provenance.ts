@@ -20,7 +20,7 @@ const result = await runValidation({
   cleanTrainSamples: flag('clean-train', quick ? 1500 : 3000),
   cleanQueries: flag('clean-queries', quick ? 40 : 100),
   maxTokens: flag('max-tokens', 600),
-  temperature: flag('temperature', 0.5),
+  temperature: flag('temperature', 0.7),
   seed: flag('seed', 20261127),
   log: (line) => console.error(line),
 });

@@ -19,6 +19,7 @@ interface ReplayFlags {
   adminToken: string;
   speed?: string;
   concurrency: string;
+  detectorLag?: string;
   limit?: string;
   out: string;
   html?: string;
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .requiredOption('--admin-token <token>', 'the admin token `serve` printed')
     .option('--speed <x>', 'seconds of log time per wall second (default: as fast as possible, in log order)')
     .option('--concurrency <n>', 'requests in flight at most', String(DEFAULT_CONCURRENCY))
+    .option('--detector-lag <s>', "wait for the gateway's detector so it lags at most this many log seconds (e.g. 1, the loop's design)")
     .option('--limit <n>', 'replay only the first N events')
     .requiredOption('--out <file>', 'where to write replay.json')
     .option('--html <file>', 'also write a self-contained HTML summary')
@@ -62,6 +64,7 @@ export async function replay(flags: ReplayFlags): Promise<number> {
       adminToken: flags.adminToken,
       speed,
       concurrency,
+      detectorLagSeconds: flags.detectorLag === undefined ? null : positiveNumber(flags.detectorLag, '--detector-lag'),
       limit,
       onProgress: bar
         ? ({ sent, answered, bytesRead, totalBytes }) => {

@@ -13,7 +13,7 @@ import type { VerificationTier } from '../events/types.ts';
 import type { Database } from '../store/sqlite.ts';
 import { type ActionHead, ActionStore, newActionId } from './action-store.ts';
 import { AuditLog, type AuditVerification, verifyAuditChain } from './audit-log.ts';
-import { matchRule } from './rules.ts';
+import { type EnforcementRule, matchRule } from './rules.ts';
 import { ACTION_STRENGTH, type AccountEnforcement, type ActionKind, type ActionStatus, type ActionTarget, type EnforcementAction } from './types.ts';
 
 export type EnforcementMode = EnforcementConfig['mode'];
@@ -118,6 +118,10 @@ export class Enforcer {
   /**
    * Applies the rules to one decision. Returns the action created or extended (new campaign members
    * joined it), or null when nothing changed (no rule, allowlisted, already covered, benign).
+   *
+   * A decision that names a campaign which already has an open campaign action brings every member the detector
+   * now links to that campaign into the action at once (the deciding account and the members in `campaign`),
+   * whatever the deciding account's own verdict: the campaign's action covers the campaign.
    */
   onDecision(decision: Decision, campaign: CampaignContext | null = null): EnforcementAction | null {
     // benign after an action does not undo it: analysts undo
@@ -125,17 +129,31 @@ export class Enforcer {
     const accountId = decision.account_id;
     const info = this.#accountInfo(accountId);
     const matched = matchRule(this.#config.rules, decision.verdict, decision.risk, info?.tier ?? 'none');
-    if (!matched) return null;
-    const { rule } = matched;
     const actor = `detector@${this.#detectorVersion}`;
     const why = {
       verdict: decision.verdict,
       risk: decision.risk,
       reason: decision.reason,
       decision_ts: decision.ts,
-      rule: matched.index,
+      rule: matched?.index ?? null,
       detector_version: this.#detectorVersion,
     };
+    const linkedCampaign = campaign?.id ?? decision.campaign_id;
+    const joined = linkedCampaign ? this.#joinCampaignAction(linkedCampaign, accountId, info, campaign, actor, why) : null;
+    if (!matched) return joined;
+    return this.#applyRule(decision, matched, info, campaign, actor, why) ?? joined;
+  }
+
+  #applyRule(
+    decision: Decision,
+    matched: { rule: EnforcementRule; index: number },
+    info: AccountInfo | null,
+    campaign: CampaignContext | null,
+    actor: string,
+    why: Record<string, unknown>,
+  ): EnforcementAction | null {
+    const accountId = decision.account_id;
+    const { rule } = matched;
 
     const allowlisted = this.#allowlistReason(accountId, info);
     if (allowlisted) {
@@ -159,7 +177,7 @@ export class Enforcer {
       if (covering && ACTION_STRENGTH[covering.kind] >= strength) {
         // Idempotent. The deciding account joins the campaign's action if it is new to it; other members
         // join on their own decisions, so a campaign of thousands costs one lookup per decision.
-        if (target.type !== 'campaign' || this.#store.hasAccount(covering.id, accountId)) return null;
+        if (target.type !== 'campaign' || this.#store.hasAccount(covering.id, accountId) || this.#hasOwnAtLeast(accountId, covering.kind, shadow)) return null;
         return this.#join(covering, accountId, actor, why);
       }
       const members: string[] = [];
@@ -325,6 +343,44 @@ export class Enforcer {
   }
 
   /**
+   * Brings the campaign's members (the deciding account and those in `context`) into the strongest open action
+   * on that campaign, if there is one; one audit entry for all who join. Returns the action with `accounts`
+   * listing those who joined, or null when none did.
+   */
+  #joinCampaignAction(
+    campaignId: string,
+    accountId: string,
+    info: AccountInfo | null,
+    context: CampaignContext | null,
+    actor: string,
+    why: Record<string, unknown>,
+  ): EnforcementAction | null {
+    const shadow = this.#mode === 'shadow';
+    const target: ActionTarget = { type: 'campaign', id: campaignId };
+    return this.#write(() => {
+      const covering = strongest(this.#store.openOnTarget(target, shadow));
+      if (!covering) return null;
+      const candidates = uniq([accountId, ...(context?.id === campaignId ? context.members : [])]);
+      const direct: string[] = [];
+      let result: EnforcementAction | null = null;
+      for (const member of candidates) {
+        if (this.#store.hasAccount(covering.id, member) || this.#hasOwnAtLeast(member, covering.kind, shadow)) continue;
+        if (this.#allowlistReason(member, member === accountId ? info : this.#accountInfo(member))) continue;
+        // an id/org account joining a suspended campaign gets its own suspend, pending review
+        if (covering.kind === 'suspend' && this.#needsReview(member)) result = this.#join(covering, member, actor, why);
+        else direct.push(member);
+      }
+      if (direct.length > 0) {
+        const ts = this.#ts();
+        const entry = this.#audit.append({ ts, actor, event: 'action.extend', actionId: covering.id, payload: { ...why, account: accountId, joined: direct } });
+        this.#store.addAccounts(covering.id, direct, ts, entry.seq);
+        result = { ...covering, accounts: direct };
+      }
+      return result;
+    });
+  }
+
+  /**
    * Adds an account to a campaign's action. Returns the action with `accounts` listing only the account
    * that joined (the whole list can be thousands; get(id) has it), or the account's own pending action.
    */
@@ -399,6 +455,12 @@ export class Enforcer {
       return;
     }
     this.#enforcement.set(accountId, { kind: best.kind, actionId: best.id, reasonCode: best.verdict ?? 'analyst' });
+  }
+
+  /** Whether an open action of at least this strength already covers the account (e.g. its own pending suspend). */
+  #hasOwnAtLeast(accountId: string, kind: ActionKind, shadow: boolean): boolean {
+    const own = strongest(this.#store.openForAccount(accountId, shadow));
+    return own !== null && ACTION_STRENGTH[own.kind] >= ACTION_STRENGTH[kind];
   }
 
   #needsReview(accountId: string): boolean {

@@ -5,10 +5,11 @@
 // preferred member for a (context, pair) is a fair coin independent of the text, so the observation
 // matches it with probability exactly 1/2. Repeated (context, pair) observations share one coin, so, as
 // Sander et al. (2024, "Watermarking makes language models radioactive") do, each (context, pair) is
-// scored once. Its member is the one the text used most often in that context (ties: the first one):
-// a rule that looks at the text only, so it keeps the null exact, and that reads a student's preference
-// more reliably than a single sampled occurrence does. The number of matches among n de-duplicated observations is then
-// Binomial(n, 1/2) under H0, and the p-value is its exact upper tail. With several keys (provider and
+// scored once. Its member is the one the text used most often in that context; a context where the text
+// used both members equally often shows no preference and is left out. Both rules look at the text only,
+// so they keep the null exact, and the majority reads a student's preference more reliably than a single
+// sampled occurrence does (a tie only adds a coin flip to the count). The number of matches among n
+// de-duplicated observations is then Binomial(n, 1/2) under H0, and the p-value is its exact upper tail. With several keys (provider and
 // per-campaign), the reported p-value is Bonferroni-corrected over the keys.
 import { binomialUpperTailHalf } from './binomial.ts';
 import { keyedMember } from './keyed-hash.ts';
@@ -17,7 +18,7 @@ import { MarkScanner, type CandidateVisitor } from './scanner.ts';
 import { TokenSegmenter, type TokenSink } from './segmenter.ts';
 
 export const WATERMARK_TEST =
-  'one-sided exact binomial test, H0: P(match) = 1/2, over de-duplicated (two previous words, synonym pair) observations; Bonferroni over keys';
+  'one-sided exact binomial test, H0: P(match) = 1/2, over de-duplicated (two previous words, synonym pair) observations (member used most; ties left out); Bonferroni over keys';
 
 export interface Observation {
   /** the two previous words, lower case ('' at the start of a sample) */
@@ -31,7 +32,6 @@ interface ContextTally {
   before: string;
   prev: string;
   pairId: number;
-  first: 0 | 1;
   uses: [number, number];
 }
 
@@ -51,12 +51,19 @@ export class CorpusObserver {
     return this.candidates - this.tallies.size;
   }
 
-  /** One observation per distinct (context, pair): the member used most there (ties: the first used). */
+  /** Distinct (context, pair) keys where both members were used equally often (left out of the test). */
+  get ties(): number {
+    let n = 0;
+    for (const t of this.tallies.values()) if (t.uses[0] === t.uses[1]) n++;
+    return n;
+  }
+
+  /** One observation per distinct (context, pair) with a majority: the member used most there. */
   get observations(): Observation[] {
     const out: Observation[] = [];
     for (const t of this.tallies.values()) {
-      const member: 0 | 1 = t.uses[0] > t.uses[1] ? 0 : t.uses[1] > t.uses[0] ? 1 : t.first;
-      out.push({ before: t.before, prev: t.prev, pairId: t.pairId, member });
+      if (t.uses[0] === t.uses[1]) continue;
+      out.push({ before: t.before, prev: t.prev, pairId: t.pairId, member: t.uses[0] > t.uses[1] ? 0 : 1 });
     }
     return out;
   }
@@ -73,7 +80,7 @@ export class CorpusObserver {
       else {
         const uses: [number, number] = [0, 0];
         uses[entry.member] = 1;
-        this.tallies.set(dedupKey, { before, prev, pairId: entry.pairId, first: entry.member, uses });
+        this.tallies.set(dedupKey, { before, prev, pairId: entry.pairId, uses });
       }
       return null;
     };
@@ -138,6 +145,8 @@ export interface WatermarkDetection {
   words_scanned: number;
   candidates_seen: number;
   duplicates_skipped: number;
+  /** distinct (context, pair) keys left out because both members were used equally often there */
+  ties_skipped: number;
 }
 
 export function detectWatermark(observer: CorpusObserver, keys: readonly WatermarkKey[]): WatermarkDetection {
@@ -166,6 +175,7 @@ export function detectWatermark(observer: CorpusObserver, keys: readonly Waterma
     words_scanned: observer.words,
     candidates_seen: observer.candidates,
     duplicates_skipped: observer.duplicates,
+    ties_skipped: observer.ties,
   };
 }
 

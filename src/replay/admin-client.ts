@@ -47,6 +47,23 @@ export class ReplayAdminClient {
     return new Map(body.data.map((a) => [a.id, a.status]));
   }
 
+  /** The whole audit log, oldest first (paged through GET /admin/audit). */
+  async auditLog(): Promise<{ seq: number; event: string; action_id: string | null; payload: Record<string, unknown> }[]> {
+    const out: { seq: number; event: string; action_id: string | null; payload: Record<string, unknown> }[] = [];
+    for (;;) {
+      const since = out.length > 0 ? out[out.length - 1]!.seq : 0;
+      const body = (await this.call('GET', `/admin/audit?since_seq=${since}&limit=1000`, undefined, [200])) as { data: typeof out };
+      out.push(...body.data);
+      if (body.data.length < 1000) return out;
+    }
+  }
+
+  /** The gateway's detector, as /readyz reports it: events processed so far (null when it runs none). */
+  async detectorProcessed(): Promise<number | null> {
+    const body = (await this.call('GET', '/readyz', undefined, [200])) as { detector?: { processed_events?: number } };
+    return body.detector?.processed_events ?? null;
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -2,6 +2,7 @@
 // class's requests and the campaigns' reasoning tokens delivered vs withheld.
 import { escapeHtml } from '../report/escape.ts';
 import { barChart, CHART_CSS, PALETTE } from '../report/svg.ts';
+import { LEAK_BUCKETS, type LeakBucket, type LeakGroup, type LeakReport } from './leaks.ts';
 import type { ReplayReport } from './run-replay.ts';
 import type { GroupResult, TargetCheck } from './tally.ts';
 
@@ -22,6 +23,7 @@ export function renderReplayHtml(report: ReplayReport): string {
     row('Benign accounts suspended', t.benign_accounts_suspended, '≤', (v) => (v === null ? 'n/a' : String(v))),
   ].join('');
   const personas = s.benign ? Object.entries(s.benign.personas_affected) : [];
+  const leaks = report.leaks ? leakTable(report.leaks) : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>distillguard replay</title>
 <style>
@@ -32,7 +34,7 @@ ${CHART_CSS}
 </style></head><body>
 <h1>distillguard replay</h1>
 <p>${report.requests.toLocaleString('en-US')} events replayed through ${escapeHtml(report.gateway)} at ${report.speed === null ? 'full speed' : `${report.speed}x`}
-(concurrency ${report.concurrency}), ${escapeHtml(report.started_at)} to ${escapeHtml(report.finished_at)};
+(concurrency ${report.concurrency}${report.detector_lag_seconds === null ? '' : `, detector held within ${report.detector_lag_seconds} s of log time`}), ${escapeHtml(report.started_at)} to ${escapeHtml(report.finished_at)};
 log ${escapeHtml(report.log_span.first_ts ?? '')} to ${escapeHtml(report.log_span.last_ts ?? '')}.
 ${report.answered.toLocaleString('en-US')} answered, ${report.transport_errors.toLocaleString('en-US')} transport errors.</p>
 <h2>Targets</h2>
@@ -41,9 +43,24 @@ ${report.answered.toLocaleString('en-US')} answered, ${report.transport_errors.t
 ${barChart(outcomeBars, { title: 'share of requests: served in full / degraded / blocked', max: 1, format: pct })}
 <h2>Campaigns</h2>
 ${barChart(campaignBars, { title: 'reasoning tokens withheld or degraded, per campaign', max: 1, marker: { value: 0.9, label: 'target 90 %' } })}
+${leaks}
 ${personas.length > 0 ? `<h2>Benign personas affected</h2><table><tr><th>persona</th><th>requests affected</th></tr>${personas.map(([p, n]) => `<tr><td>${escapeHtml(p)}</td><td>${n}</td></tr>`).join('')}</table>` : ''}
 </body></html>
 `;
+}
+
+/** Where the attacker reasoning served in full after the first hour went, per attack type (docs/replay.md). */
+function leakTable(leaks: LeakReport): string {
+  const names: Record<LeakBucket, string> = { undetected: 'undetected', member_uncovered: 'member not covered', lag: 'lag', not_withholding: 'nothing withheld' };
+  const total = leaks.totals.reasoning_total;
+  const share = (v: number) => pct(total > 0 ? v / total : null);
+  const line = (name: string, g: LeakGroup) =>
+    `<tr><td>${escapeHtml(name)}</td><td>${g.reasoning_total.toLocaleString('en-US')}</td><td>${share(g.reasoning_withheld)}</td>${LEAK_BUCKETS.map((b) => `<td>${share(g.leaked[b])}</td>`).join('')}</tr>`;
+  return `<h2>Where attacker reasoning leaked</h2>
+<p>Shares of all attacker reasoning tokens after each campaign's first hour.</p>
+<table><tr><th>attack</th><th>reasoning tokens</th><th>withheld</th>${LEAK_BUCKETS.map((b) => `<th>${names[b]}</th>`).join('')}</tr>
+${Object.entries(leaks.per_attack).map(([k, g]) => line(k, g)).join('\n')}
+${line('all', leaks.totals)}</table>`;
 }
 
 function outcomeBarsOf(cls: string, g: GroupResult) {

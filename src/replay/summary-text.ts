@@ -25,6 +25,18 @@ export function renderSummaryText(report: ReplayReport): string {
     targetLine('benign requests affected', s.targets.benign_affected_share, '≤', pct),
     targetLine('benign accounts suspended', s.targets.benign_accounts_suspended, '≤', (v) => (v === null ? 'n/a' : String(v))),
   ];
+  if (report.leaks) {
+    const l = report.leaks.totals;
+    const share = (v: number) => pct(l.reasoning_total > 0 ? v / l.reasoning_total : null);
+    lines.push(
+      `attacker reasoning after 1st hour served in full: undetected ${share(l.leaked.undetected)}, campaign member not yet covered ${share(l.leaked.member_uncovered)}, ` +
+        `decision not yet applied (lag) ${share(l.leaked.lag)}, covered by an action withholding nothing ${share(l.leaked.not_withholding)}`,
+    );
+  }
+  if (report.detector_waits) {
+    const w = report.detector_waits;
+    lines.push(`detector lag held to ${report.detector_lag_seconds} log s: ${num(w.requests)} requests waited ${w.wall_seconds.toFixed(1)} s in all, ${w.timeouts} waits timed out`);
+  }
   if (s.benign && Object.keys(s.benign.personas_affected).length > 0) {
     lines.push(`benign personas affected: ${Object.entries(s.benign.personas_affected).map(([p, n]) => `${p} ${n}`).join(', ')}`);
   }

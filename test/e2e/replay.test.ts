@@ -70,7 +70,8 @@ before(async () => {
   writeSimulation(join(dir, 'sim'), simulate({ scenario: 'small', seed: 7, scale: 0.25, days: 1, dataDir: null }));
   const configPath = join(dir, 'config.json');
   // Enforce mode, and loopback trusted so the gateway logs each event's own address from X-Forwarded-For.
-  writeFileSync(configPath, JSON.stringify({ enforcement: { mode: 'enforce' }, server: { trusted_proxies: ['127.0.0.1', '::1'] } }));
+  // A short flush interval keeps the waits for the detector (--detector-lag) short.
+  writeFileSync(configPath, JSON.stringify({ enforcement: { mode: 'enforce' }, server: { trusted_proxies: ['127.0.0.1', '::1'] }, events: { flush_interval_ms: 5 } }));
   ({ child: gateway, banner } = await startGateway(join(dir, 'data'), configPath));
 });
 
@@ -86,6 +87,7 @@ test('replay sends every event through the gateway and counts outcomes that agre
   const run = await runCli([
     'replay', '--events', join(sim, 'events.jsonl'), '--accounts', join(sim, 'accounts.jsonl'), '--labels', join(sim, 'labels.json'),
     '--gateway', banner.url, '--admin', banner.adminUrl, '--admin-token', banner.token, '--limit', String(LIMIT), '--out', out, '--html', html,
+    '--detector-lag', '1',
   ]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /targets:/);
@@ -124,6 +126,15 @@ test('replay sends every event through the gateway and counts outcomes that agre
   }
   const perClassRequests = Object.values(report.summary.per_class).reduce((n, g) => n + g.requests, 0);
   assert.equal(perClassRequests, LIMIT);
+  // The detector was held within 1 s of log time: every wait ended with the detector caught up.
+  assert.equal(report.detector_lag_seconds, 1);
+  assert.equal(report.detector_waits!.timeouts, 0);
+  // The leak breakdown accounts for exactly the attacker reasoning after the first hour that was served in full.
+  const after1h = report.summary.attacker_reasoning_after_first_hour!;
+  const leaks = report.leaks!;
+  assert.equal(leaks.totals.reasoning_total, after1h.total);
+  assert.equal(leaks.totals.reasoning_withheld, after1h.withheld_or_degraded);
+  assert.equal(Object.values(leaks.totals.leaked).reduce((n, v) => n + v, 0), after1h.total - after1h.withheld_or_degraded);
   const benign = report.summary.benign!;
   assert.equal(benign.requests, events.filter((e) => labels.accounts[e.account_id]!.class === 'benign').length);
 

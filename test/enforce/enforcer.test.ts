@@ -5,14 +5,16 @@ import { decision, tempEnforcer } from './helpers.ts';
 const ENFORCE = { mode: 'enforce' };
 
 test('rules map verdict and risk to each action kind, first matching rule wins', (t) => {
-  const { enforcer } = tempEnforcer(t, ENFORCE);
+  const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
+  accounts.set('a8', { tier: 'org', orgId: 'acme' });
   const cases: [string, Parameters<typeof decision>[1], number, string | null][] = [
     ['a1', 'distillation', 0.99, 'suspend'],
     ['a2', 'distillation', 0.5, 'degrade'],
     ['a3', 'extraction', 0.98, 'suspend'],
     ['a4', 'extraction', 0.3, 'verify'],
     ['a5', 'jailbreak', 0.1, 'throttle'],
-    ['a6', 'suspicious', 0.4, 'observe'],
+    ['a6', 'suspicious', 0.4, 'degrade'], // unverified (unknown accounts count as tier none)
+    ['a8', 'suspicious', 0.6, 'observe'], // verified: only observed
     ['a7', 'benign', 0.0, null],
   ];
   for (const [account, verdict, risk, kind] of cases) {
@@ -208,3 +210,24 @@ async function waitFor(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(cond(), 'condition not reached');
 }
+
+test("a campaign's action takes in every member the detector links, whatever the deciding account's own verdict", (t) => {
+  const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
+  accounts.set('m2', { tier: 'org', orgId: 'acme' }); // on its own, a suspicious org account is only observed
+  const degrade = enforcer.onDecision(decision('m1', 'distillation', 0.9, 'cmp_j'), { id: 'cmp_j', members: ['m1'], evidence: [] })!;
+  assert.equal(degrade.kind, 'degrade');
+  assert.equal(enforcer.enforcementFor('m2'), null);
+  // m2 is only suspicious on its own, but the detector now links it (and m3) to the campaign
+  const joined = enforcer.onDecision(decision('m2', 'suspicious', 0.6, 'cmp_j'), { id: 'cmp_j', members: ['m1', 'm2', 'm3'], evidence: [] })!;
+  assert.equal(joined.id, degrade.id);
+  assert.deepEqual(joined.accounts.sort(), ['m2', 'm3']);
+  for (const m of ['m1', 'm2', 'm3']) assert.equal(enforcer.enforcementFor(m)?.actionId, degrade.id, m);
+  const extend = enforcer.auditLog.list().filter((e) => e.event === 'action.extend');
+  assert.equal(extend.length, 1);
+  assert.deepEqual(extend[0]!.payload.joined, ['m2', 'm3']);
+  // nothing new to join: no entry; a suspicious decision without a campaign action is only observed
+  assert.equal(enforcer.onDecision(decision('m3', 'suspicious', 0.6, 'cmp_j'), { id: 'cmp_j', members: ['m1', 'm2', 'm3'], evidence: [] }), null);
+  assert.equal(enforcer.auditLog.list().filter((e) => e.event === 'action.extend').length, 1);
+  accounts.set('lone', { tier: 'id', orgId: null });
+  assert.equal(enforcer.onDecision(decision('lone', 'suspicious', 0.6, 'cmp_other'))?.kind, 'observe');
+});

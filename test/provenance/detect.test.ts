@@ -64,6 +64,15 @@ describe('watermark detection', () => {
     assert.equal(score.tokens_scored, 1);
   });
 
+  it('leaves out a (context, pair) where both members were used equally often', () => {
+    const observer = new CorpusObserver();
+    observer.addSample('So they often walk. So they frequently run. And we often sing.');
+    assert.equal(observer.candidates, 3);
+    assert.equal(observer.distinct, 2);
+    assert.equal(observer.ties, 1);
+    assert.deepEqual(observer.observations.map((o) => [o.before, o.prev, o.member]), [['and', 'we', 0]]);
+  });
+
   it('corrects for several keys (Bonferroni) and names the best one', () => {
     const rng = mulberry32(4);
     const samples = Array.from({ length: 40 }, () => watermarkText(teacherSample(rng).response, key.seed).text);

@@ -14,7 +14,7 @@ describe('provenance validation (small scale)', () => {
       cleanTrainSamples: 400,
       cleanQueries: 8,
       maxTokens: 300,
-      temperature: 0.5,
+      temperature: 0.7,
       seed: 7,
     });
     const [marked, clean] = r.students;
