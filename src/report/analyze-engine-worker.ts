@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.ts';
 import { newPreparedText, unpackText } from '../detect/text/prepare.ts';
 import type { DetectorParams } from '../detect/types.ts';
-import type { AccountRecordV1, LogEventV1 } from '../events/types.ts';
+import type { AccountRecordV1 } from '../events/types.ts';
+import { decodeEvent, encodedCount } from './event-wire.ts';
 import type { EngineReply, EngineRequest } from './analyze-pipeline.ts';
 
 const port = parentPort!;
@@ -18,13 +19,14 @@ function reply(m: EngineReply): void {
   port.postMessage(m);
 }
 
-function ingestEvents(events: LogEventV1[], scans: string[], ints: Int32Array): void {
+function ingestEvents(events: unknown[], scans: string[], ints: Int32Array): void {
   let at = 0;
-  for (let i = 0; i < events.length; i++) {
+  const n = encodedCount(events);
+  for (let i = 0; i < n; i++) {
     text.userScan = scans[2 * i]!;
     text.systemScan = scans[2 * i + 1]!;
     at = unpackText(ints, at, text);
-    detector.ingest(events[i]!, text);
+    detector.ingest(decodeEvent(events, i), text);
   }
 }
 

@@ -17,13 +17,14 @@ import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
 import type { AccountResult, CampaignResult } from '../detect/types.ts';
 import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
-import type { AccountRecordV1, ChatMessage, LogEventV1 } from '../events/types.ts';
+import type { AccountRecordV1 } from '../events/types.ts';
 import { analyzeLog, naming, type AnalyzeLogOptions } from './analyze-log.ts';
+import { encodeEvents } from './event-wire.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export type EngineRequest =
   | { type: 'accounts'; records: AccountRecordV1[] }
-  | { type: 'events'; events: LogEventV1[]; scans: string[]; ints: Int32Array }
+  | { type: 'events'; events: unknown[]; scans: string[]; ints: Int32Array }
   | { type: 'end' };
 
 export type EngineReply =
@@ -46,7 +47,6 @@ const MAX_IN_FLIGHT = 4;
 /** Measured engine state per account is ~6 KB (docs/detector.md); the bound leaves room for 2× that and garbage. */
 const BOUND_BYTES_PER_ACCOUNT = 12 * 1024;
 const BOUND_BASE_MB = 768;
-const NO_MESSAGES: ChatMessage[] = [];
 
 /**
  * The engine thread's heap bound for a log with `accountRecords` account records: a base plus a share per
@@ -127,16 +127,16 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
       for await (const chunk of chunks) {
         const scans: string[] = new Array<string>(2 * chunk.length);
         for (let i = 0; i < chunk.length; i++) {
-          const ev = chunk[i]!;
-          prepareText(ev, params, hasher, text);
+          prepareText(chunk[i]!, params, hasher, text);
           testUserPatterns(text, (1 << shared) - 1);
           packer.push(text);
           scans[2 * i] = text.userScan;
           scans[2 * i + 1] = text.systemScan;
-          ev.messages = NO_MESSAGES; // the engine reads only the prepared text: do not copy the conversation
         }
         const ints = packer.take();
-        const waited = await engine.send({ type: 'events', events: chunk, scans, ints }, [ints.buffer as ArrayBuffer]);
+        const encoded: unknown[] = [];
+        encodeEvents(chunk, encoded);
+        const waited = await engine.send({ type: 'events', events: encoded, scans, ints }, [ints.buffer as ArrayBuffer]);
         if (waited) shared = Math.min(USER_PATTERNS.length, shared + 1);
         else if (engine.inFlight() <= 1) shared = Math.max(0, shared - 1);
         events += chunk.length;
