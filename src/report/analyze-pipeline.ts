@@ -44,9 +44,9 @@ export interface PipelinedResult {
 
 /** Chunks (about 1 MB of log each) handed to the engine thread and not yet acknowledged. */
 const MAX_IN_FLIGHT = 4;
-/** Measured engine state per account is ~6 KB (docs/detector.md); the bound leaves room for 2× that and garbage. */
-const BOUND_BYTES_PER_ACCOUNT = 12 * 1024;
-const BOUND_BASE_MB = 768;
+/** Measured engine state is ~5.7 KB per account (docs/detector.md); the bound leaves ~1.75× that plus a base. */
+const BOUND_BYTES_PER_ACCOUNT = 10 * 1024;
+const BOUND_BASE_MB = 512;
 
 /**
  * The engine thread's heap bound for a log with `accountRecords` account records: a base plus a share per
