@@ -10,7 +10,7 @@
 // engine thread runs out of memory and the analysis is redone on one thread without a bound: slower, never a
 // crash.
 import { availableParallelism, totalmem } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { DetectorInputError } from '../detect/errors.ts';
 import { defaultParams, validateParams } from '../detect/params.ts';
 import { MinHasher } from '../detect/sketches/minhash.ts';
@@ -63,9 +63,13 @@ export function pipelineUseful(): boolean {
   return availableParallelism() >= 2;
 }
 
-function workerUrl(): URL {
-  // under tsx (tests, scripts) this module is the .ts source; built, it is dist/report/*.js
-  return new URL(import.meta.url.endsWith('.ts') ? './analyze-engine-worker.ts' : './analyze-engine-worker.js', import.meta.url);
+/** Starts the engine thread: the built .js file, or under tsx (tests, scripts) the .ts source through tsx's loader. */
+function startEngine(options: WorkerOptions): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./analyze-engine-worker.js', import.meta.url), options);
+  const source = new URL('./analyze-engine-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { ...options, eval: true });
 }
 
 class EngineOutOfMemory extends Error {}
@@ -102,7 +106,7 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
   const limit = o.heapLimitMb ?? engineHeapLimitMb(accountRecords);
 
   const progress = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(workerUrl(), {
+  const worker = startEngine({
     workerData: { params, progress: progress.buffer },
     resourceLimits: limit === null ? undefined : { maxOldGenerationSizeMb: limit },
   });
@@ -143,7 +147,6 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
       }
     });
     const results = await engine.finish();
-    if (process.env.DG_THREAD_CPU) dumpThreads();
     return buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, rejections, results });
   } finally {
     await worker.terminate();
@@ -196,10 +199,10 @@ class EngineLink {
     for (let done = Atomics.load(this.progress, 0); this.sent - done >= MAX_IN_FLIGHT; done = Atomics.load(this.progress, 0)) {
       if (this.failure) throw this.failure;
       waited = true;
-      // wakes when the engine finishes a chunk; the timeout lets worker errors (events) through
-      const w = waitAsync(this.progress, 0, done, 50);
-      if (w.async) await w.value;
-      else await new Promise<void>((resolve) => setImmediate(resolve));
+      // wakes when the engine finishes a chunk, or when it fails or exits (a pending waitAsync alone would not
+      // keep the process alive once the engine thread is gone)
+      const w = waitAsync(this.progress, 0, done, 1000);
+      if (w.async) await Promise.race([w.value, this.wait()]);
     }
     this.post(m, transfer);
     this.sent++;
@@ -230,13 +233,3 @@ class EngineLink {
   }
 }
 
-import { readdirSync, readFileSync } from 'node:fs';
-function dumpThreads(): void {
-  for (const t of readdirSync('/proc/self/task')) {
-    const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-    const close = st.lastIndexOf(')');
-    const f = st.slice(close + 2).split(' ');
-    const cpu = (Number(f[11]) + Number(f[12])) / 100;
-    if (cpu > 0.05) console.error(`thread ${t} ${st.slice(st.indexOf('(') + 1, close)} cpu ${cpu.toFixed(2)} s`);
-  }
-}
