@@ -5,7 +5,7 @@ import { Detector } from '../detect/detector.ts';
 import { newPreparedText, unpackText } from '../detect/text/prepare.ts';
 import type { DetectorParams } from '../detect/types.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { decodeEvent, encodedCount } from './event-wire.ts';
+import { decodeEvents } from './event-wire.ts';
 import type { EngineReply, EngineRequest } from './analyze-pipeline.ts';
 
 const port = parentPort!;
@@ -21,13 +21,12 @@ function reply(m: EngineReply): void {
 
 function ingestEvents(events: unknown[], scans: string[], ints: Int32Array): void {
   let at = 0;
-  const n = encodedCount(events);
-  for (let i = 0; i < n; i++) {
+  decodeEvents(events, (ev, i) => {
     text.userScan = scans[2 * i]!;
     text.systemScan = scans[2 * i + 1]!;
     at = unpackText(ints, at, text);
-    detector.ingest(decodeEvent(events, i), text);
-  }
+    detector.ingest(ev, text);
+  });
 }
 
 port.on('message', (m: EngineRequest) => {
