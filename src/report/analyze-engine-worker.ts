@@ -5,7 +5,7 @@ import { Detector } from '../detect/detector.ts';
 import { newPreparedText, unpackText } from '../detect/text/prepare.ts';
 import type { DetectorParams } from '../detect/types.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { decodeEvents } from './event-wire.ts';
+import { decodeEvents, type EncodedEvents } from './event-wire.ts';
 import type { EngineReply, EngineRequest } from './analyze-pipeline.ts';
 
 const port = parentPort!;
@@ -19,7 +19,7 @@ function reply(m: EngineReply): void {
   port.postMessage(m);
 }
 
-function ingestEvents(events: unknown[], scans: string[], ints: Int32Array): void {
+function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array): void {
   let at = 0;
   decodeEvents(events, (ev, i) => {
     text.userScan = scans[2 * i]!;

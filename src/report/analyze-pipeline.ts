@@ -19,12 +19,12 @@ import type { AccountResult, CampaignResult } from '../detect/types.ts';
 import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import { analyzeLog, naming, type AnalyzeLogOptions } from './analyze-log.ts';
-import { encodeEvents } from './event-wire.ts';
+import { encodeEvents, type EncodedEvents } from './event-wire.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export type EngineRequest =
   | { type: 'accounts'; records: AccountRecordV1[] }
-  | { type: 'events'; events: unknown[]; scans: string[]; ints: Int32Array }
+  | { type: 'events'; events: EncodedEvents; scans: string[]; ints: Int32Array }
   | { type: 'end' };
 
 export type EngineReply =
@@ -138,9 +138,9 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
           scans[2 * i + 1] = text.systemScan;
         }
         const ints = packer.take();
-        const encoded: unknown[] = [];
-        encodeEvents(chunk, encoded);
-        const waited = await engine.send({ type: 'events', events: encoded, scans, ints }, [ints.buffer as ArrayBuffer]);
+        const wire = encodeEvents(chunk);
+        const transfer = [ints.buffer, wire.refs.buffer, wire.nums.buffer] as ArrayBuffer[];
+        const waited = await engine.send({ type: 'events', events: wire, scans, ints }, transfer);
         if (waited) shared = Math.min(USER_PATTERNS.length, shared + 1);
         else if (engine.inFlight() <= 1) shared = Math.max(0, shared - 1);
         events += chunk.length;

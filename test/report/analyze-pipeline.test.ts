@@ -73,17 +73,17 @@ test('engine heap bound grows with accounts, capped by machine memory, none when
   assert.equal(engineHeapLimitMb(10_000_000, 8 * 2 ** 30), 4_096);
 });
 
-test('events survive the flat wire format (messages left out)', () => {
+test('events survive the wire format (messages left out)', () => {
   const lines = [
     { ts: '2026-10-01T00:00:00.123Z', request_id: 'r1', account_id: 'a1', org_id: 'o', key_id: null, client: { ip: '10.0.0.1', asn: 7, user_agent: 'ua', ja4: null }, endpoint: '/v1/chat/completions', model: 'm', params: { max_tokens: 1, logit_bias: { '12': -100 }, user: 'u' }, messages: [{ role: 'user', content: 'x' }], response: { status: 200, input_tokens: 3, output_tokens: 1, reasoning_tokens: null, finish_reason: 'stop', latency_ms: 12 } },
-    { ts: '2026-10-01T00:00:01Z', request_id: 'r2', account_id: 'a2', client: { ip: '2001:db8::1' }, endpoint: '/v1/responses', model: 'n', params: {}, messages: [], response: { status: 429 } },
+    { ts: '2026-10-01T00:00:01Z', request_id: 'r2', account_id: 'a2', client: { ip: '2001:db8::1' }, endpoint: '/v1/responses', model: 'm', params: {}, messages: [], response: { status: 429 } },
   ].map((o) => {
     const r = parseEventLine(JSON.stringify(o));
     assert.ok(r.ok);
     return r.event;
   });
-  const wire: unknown[] = [];
-  encodeEvents(lines, wire);
+  const wire = encodeEvents(lines);
+  assert.equal(wire.strings.filter((x) => x === 'm').length, 1, 'repeated strings travel once');
   const back: LogEventV1[] = [];
   decodeEvents(structuredClone(wire), (ev, i) => {
     assert.equal(i, back.length);
