@@ -5,8 +5,9 @@
 //
 // (a) baseline: a child process reads the log with the same reader as analyze and JSON.parses every line;
 // (b) `node bin/distillguard.js analyze --events … --accounts … --out …` end to end, wall time and peak RSS;
-// (c) memory at scale, in this process: the simulated events replayed through the Detector over and over, account
-//     ids spread onto N accounts and timestamps shifted forward each round, never written to disk.
+// (c) memory at scale, in a child process whose heap is bounded as analyze bounds its engine thread
+//     (engineHeapLimitMb of the account count): the simulated events replayed through the Detector over and
+//     over, account ids spread onto N accounts and timestamps shifted forward each round, never written to disk.
 // Flags take their value with `=` so that scripts/run-bench.mjs can tell them from its filter argument.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,6 +33,8 @@ interface Settings {
   runs: number;
   scaleEvents: number;
   scaleAccounts: number;
+  /** internal: run only (c), in this process, and write its result to this file */
+  scaleChild: string | null;
 }
 
 function readSettings(): Settings {
@@ -41,6 +44,7 @@ function readSettings(): Settings {
       runs: { type: 'string' },
       'scale-events': { type: 'string' },
       'scale-accounts': { type: 'string' },
+      'scale-child': { type: 'string' },
     },
     strict: false,
   });
@@ -56,6 +60,7 @@ function readSettings(): Settings {
     runs: int(values.runs, quick ? 1 : 3, 'runs'),
     scaleEvents: int(values['scale-events'], quick ? 1_000_000 : 10_000_000, 'scale-events'),
     scaleAccounts: int(values['scale-accounts'], 100_000, 'scale-accounts'),
+    scaleChild: typeof values['scale-child'] === 'string' ? values['scale-child'] : null,
   };
 }
 
@@ -100,7 +105,21 @@ interface ChildRun {
   /** user + system CPU seconds of the child, last value read before it exited (≤ 50 ms short): unlike wall
    * time, barely moved by other work on the machine */
   cpuSeconds: number;
+  /** CPU seconds of the child's busiest thread (same polling): with analyze on two threads, the critical path
+   * a run would take on two idle cores, which wall time on a shared machine does not show */
+  busiestThreadCpuSeconds: number;
   stdout: string;
+}
+
+/** The largest user + system CPU seconds of any one thread of `pid` (from /proc/PID/task/TID/stat). */
+function busiestThreadCpu(pid: number): number {
+  let max = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    max = Math.max(max, (Number(f[11]) + Number(f[12])) / 100); // USER_HZ: 100 on Linux
+  }
+  return max;
 }
 
 /** Runs `node ARGS` and times it from spawn to exit, polling the child's peak RSS from /proc. */
@@ -111,12 +130,14 @@ function runNode(args: string[]): Promise<ChildRun> {
     let stdout = '';
     let peakRssMb = 0;
     let cpuSeconds = 0;
+    let busiestThreadCpuSeconds = 0;
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     const poll = setInterval(() => {
       try {
         const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakRssMb = Math.max(peakRssMb, Number(m[1]) / 1024);
         cpuSeconds = readCpuSeconds(child.pid!);
+        busiestThreadCpuSeconds = Math.max(busiestThreadCpuSeconds, busiestThreadCpu(child.pid!));
       } catch {
         // the child has just exited
       }
@@ -126,7 +147,7 @@ function runNode(args: string[]): Promise<ChildRun> {
       clearInterval(poll);
       const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`node ${args.slice(0, 2).join(' ')} exited with ${code}`));
-      else resolve({ wallSeconds, peakRssMb, cpuSeconds, stdout });
+      else resolve({ wallSeconds, peakRssMb, cpuSeconds, busiestThreadCpuSeconds, stdout });
     });
   });
 }
@@ -197,6 +218,8 @@ interface ScaleResult {
   liveMbBefore: number;
   bytesPerAccount: number;
   eventsPerSecond: number;
+  /** --max-old-space-size of the process (what analyze gives its engine thread for this many accounts) */
+  heapLimitMb: number | null;
 }
 
 const gc = ((): (() => void) => {
@@ -295,7 +318,29 @@ async function memoryAtScale(log: ReturnType<typeof ensureLog>, s: Settings): Pr
     liveMbBefore: liveBefore / 2 ** 20,
     bytesPerAccount: (liveAfter - liveBefore) / accounts,
     eventsPerSecond: fed / seconds,
+    heapLimitMb: null,
   };
+}
+
+/** Runs (c) in a child process with analyze's engine heap bound for this many accounts. */
+async function memoryAtScaleBounded(s: Settings): Promise<ScaleResult> {
+  const pipeline = (await import(pathToFileURL(join(DIST, 'report/analyze-pipeline.js')).href)) as typeof import('../src/report/analyze-pipeline.ts');
+  const limit = pipeline.engineHeapLimitMb(s.scaleAccounts);
+  const outFile = join(os.tmpdir(), `analyze-bench-scale-${process.pid}.json`);
+  const args = [
+    ...process.execArgv,
+    ...(limit === null ? [] : [`--max-old-space-size=${limit}`]),
+    process.argv[1]!,
+    `--scale-events=${s.scaleEvents}`,
+    `--scale-accounts=${s.scaleAccounts}`,
+    `--scale-child=${outFile}`,
+  ];
+  console.error(`analyze-bench: scale: child process with --max-old-space-size=${limit ?? 'default'}`);
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`the memory-at-scale child exited with ${r.status ?? r.signal}`);
+  const result = JSON.parse(readFileSync(outFile, 'utf8')) as ScaleResult;
+  rmSync(outFile, { force: true });
+  return { ...result, heapLimitMb: limit };
 }
 
 // ------------------------------------------------------------------------------------------ reporting
@@ -314,6 +359,8 @@ interface AnalyzeBenchReport {
     ratioToParse: number;
     parseCpuSeconds: number;
     analyzeCpuSeconds: number;
+    parseBusiestThreadCpuSeconds: number;
+    analyzeBusiestThreadCpuSeconds: number;
     analyzePeakRssMb: number;
   };
   scale: ScaleResult;
@@ -331,20 +378,23 @@ function renderMarkdown(r: AnalyzeBenchReport): string {
       `${r.loadAverageEnd.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at the end.`,
     `Log: \`simulate --scenario ${r.log.scenario} --seed ${r.log.seed}\`, ${fmt(r.log.events)} events, ${fmt(r.log.bytes / 1e6, 1)} MB.`,
     '',
-    '| run | read + JSON.parse | analyze end to end | events/s | ratio | parse CPU | analyze CPU | events/CPU-s | CPU ratio | analyze peak RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| run | read + JSON.parse | analyze end to end | events/s | ratio | parse CPU | analyze CPU | events/CPU-s | CPU ratio | analyze busiest thread | thread ratio | analyze peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.passes.map(
       (p, i) =>
         `| ${i + 1} | ${fmt(p.baseline.wallSeconds, 2)} s | ${fmt(p.analyze.wallSeconds, 2)} s | ${fmt(p.analyze.eventsPerSecond)} | ` +
         `${fmt(p.analyze.ratioToParse, 2)}× | ${fmt(p.baseline.cpuSeconds, 2)} s | ${fmt(p.analyze.cpuSeconds, 2)} s | ` +
-        `${fmt(r.log.events / p.analyze.cpuSeconds)} | ${fmt(p.analyze.cpuSeconds / p.baseline.cpuSeconds, 2)}× | ${fmt(p.analyze.peakRssMb)} MB |`,
+        `${fmt(r.log.events / p.analyze.cpuSeconds)} | ${fmt(p.analyze.cpuSeconds / p.baseline.cpuSeconds, 2)}× | ` +
+        `${fmt(p.analyze.busiestThreadCpuSeconds, 2)} s | ${fmt(p.analyze.busiestThreadCpuSeconds / p.baseline.busiestThreadCpuSeconds, 2)}× | ${fmt(p.analyze.peakRssMb)} MB |`,
     ),
     `| **median** | ${fmt(r.median.parseSeconds, 2)} s | ${fmt(r.median.analyzeSeconds, 2)} s | ${fmt(r.median.eventsPerSecond)} | ` +
       `${fmt(r.median.ratioToParse, 2)}× | ${fmt(r.median.parseCpuSeconds, 2)} s | ${fmt(r.median.analyzeCpuSeconds, 2)} s | ` +
-      `${fmt(r.log.events / r.median.analyzeCpuSeconds)} | ${fmt(r.median.analyzeCpuSeconds / r.median.parseCpuSeconds, 2)}× | ${fmt(r.median.analyzePeakRssMb)} MB |`,
+      `${fmt(r.log.events / r.median.analyzeCpuSeconds)} | ${fmt(r.median.analyzeCpuSeconds / r.median.parseCpuSeconds, 2)}× | ` +
+      `${fmt(r.median.analyzeBusiestThreadCpuSeconds, 2)} s | ${fmt(r.median.analyzeBusiestThreadCpuSeconds / r.median.parseBusiestThreadCpuSeconds, 2)}× | ${fmt(r.median.analyzePeakRssMb)} MB |`,
     '',
     `Memory at scale: ${fmt(r.scale.events)} events over ${fmt(r.scale.accounts)} accounts (${r.scale.rounds} replays of the log), ` +
-      `${fmt(r.scale.eventsPerSecond)} events/s through \`Detector.ingest\` in-process.`,
+      `${fmt(r.scale.eventsPerSecond)} events/s through \`Detector.ingest\` in one thread of a process with ` +
+      `--max-old-space-size=${r.scale.heapLimitMb ?? 'default'} (analyze's engine-thread bound for this many accounts).`,
     '',
     '| events | accounts | RSS | live heap + buffers (after GC) |',
     '|---:|---:|---:|---:|',
@@ -362,12 +412,16 @@ function renderMarkdown(r: AnalyzeBenchReport): string {
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  if (settings.scaleChild !== null) {
+    writeFileSync(settings.scaleChild, JSON.stringify(await memoryAtScale(ensureLog(), settings)));
+    return;
+  }
   const startedAt = new Date();
   const machine = describeMachine();
   if (!existsSync(join(DIST, 'detect/detector.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
   const log = ensureLog();
   const passes = await endToEnd(log, settings.runs);
-  const scale = await memoryAtScale(log, settings);
+  const scale = await memoryAtScaleBounded(settings);
 
   const med = {
     parseSeconds: median(passes.map((p) => p.baseline.wallSeconds)),
@@ -376,6 +430,8 @@ async function main(): Promise<void> {
     ratioToParse: median(passes.map((p) => p.analyze.ratioToParse)),
     parseCpuSeconds: median(passes.map((p) => p.baseline.cpuSeconds)),
     analyzeCpuSeconds: median(passes.map((p) => p.analyze.cpuSeconds)),
+    parseBusiestThreadCpuSeconds: median(passes.map((p) => p.baseline.busiestThreadCpuSeconds)),
+    analyzeBusiestThreadCpuSeconds: median(passes.map((p) => p.analyze.busiestThreadCpuSeconds)),
     analyzePeakRssMb: median(passes.map((p) => p.analyze.peakRssMb)),
   };
   const last = scale.checkpoints[scale.checkpoints.length - 1]!;

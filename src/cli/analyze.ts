@@ -7,6 +7,7 @@ import { DetectorParamsError } from '../detect/errors.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { analyzeLog, InputLineError } from '../report/analyze-log.ts';
+import { analyzeLogPipelined, pipelineUseful } from '../report/analyze-pipeline.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
 import { renderReportHtml } from '../report/html.ts';
 import { writeReport } from '../report/report-v1.ts';
@@ -18,6 +19,7 @@ interface AnalyzeFlags {
   html?: string;
   config?: string;
   strict?: boolean;
+  threads?: string;
 }
 
 export function register(program: Command): void {
@@ -30,6 +32,7 @@ export function register(program: Command): void {
     .option('--html <file>', 'also write the self-contained HTML report here')
     .option('--config <file>', 'config file (JSON or YAML); its detector: section overrides the fitted parameters')
     .option('--strict', 'stop at the first bad line instead of counting it and going on')
+    .option('--threads <n>', '1: everything on one thread; 2: parse on one thread, detect on another (default: 2 on a multi-core machine)')
     .action(async (flags: AnalyzeFlags) => {
       process.exitCode = await analyze(flags);
     });
@@ -42,7 +45,10 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
   let barStarted = false;
   try {
     const params = loadDetectorParams(flags.config);
-    const { report } = await analyzeLog({
+    const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
+    if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
+    const run = threads === 2 ? analyzeLogPipelined : analyzeLog;
+    const { report } = await run({
       eventsPath: flags.events,
       accountsPath: flags.accounts,
       params,

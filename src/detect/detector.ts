@@ -21,7 +21,7 @@ import { GRADER } from './signals/grader.ts';
 import { JAILBREAK } from './signals/jailbreak.ts';
 import { SYS_COT_FULL, SYS_COT_MILD, SYS_GRADER, SYS_JAILBREAK, type EventView, type FeatureSource, type SignalEnv } from './signals/types.ts';
 import { hashString } from './sketches/hash.ts';
-import { lastUserText, scanWindow, systemText, tokenHashes } from './text/normalize.ts';
+import { MAX_TOKENS, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
   isFlagged,
@@ -33,13 +33,6 @@ import {
 } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
-/** Tokens of the user turn that are hashed (template detection needs the start of a prompt, not all of it). */
-const MAX_TOKENS = 256;
-const MAX_TOKEN_CHARS = 2_000;
-/** Scanned for content patterns: head and tail of the user turn, head of the system prompt. */
-const USER_HEAD = 1_500;
-const USER_TAIL = 500;
-const SYSTEM_HEAD = 600;
 
 export class Detector {
   readonly params: DetectorParams;
@@ -83,6 +76,9 @@ export class Detector {
       userScan: '',
       systemScan: '',
       systemFlags: 0,
+      patterns: USER_PATTERNS,
+      userKnown: 0,
+      userHits: 0,
       tokens: new Int32Array(MAX_TOKENS),
       tokenCount: 0,
       signature: new Int32Array(this.params.minhash.k),
@@ -97,8 +93,12 @@ export class Detector {
     else this.pending.set(rec.account_id, rec);
   }
 
-  /** Processes one event; returns the decisions whose verdict or campaign changed with it. */
-  ingest(ev: LogEventV1): Decision[] {
+  /**
+   * Processes one event; returns the decisions whose verdict or campaign changed with it. `text`, when given,
+   * is the event's text work done ahead (text/prepare.ts, e.g. on analyze's reader thread); the event's
+   * messages are then not read.
+   */
+  ingest(ev: LogEventV1, text?: PreparedText): Decision[] {
     const tsMs = Date.parse(ev.ts);
     if (!Number.isFinite(tsMs)) throw new DetectorInputError(`event ${ev.request_id}: ts "${ev.ts}" is not an RFC 3339 timestamp`);
     const env = this.env;
@@ -117,7 +117,7 @@ export class Detector {
     if (tsMs > acc.lastTsMs) decayAll(acc.counters, decayFactor(tsMs - acc.lastTsMs, this.halfLifeMs));
     acc.counters[0]! += 1; // C.requests
 
-    const view = this.prepareView(acc, ev, tsMs);
+    const view = this.prepareView(acc, ev, tsMs, text);
     const newModel = !acc.models.has(ev.model);
     for (const s of SIGNALS) s.observe(view, acc, env);
     if (newModel) this.registerPivot(acc, ev.model, tsMs);
@@ -239,18 +239,25 @@ export class Detector {
     return flags;
   }
 
-  private prepareView(acc: AccountState, ev: LogEventV1, tsMs: number): EventView {
+  private prepareView(acc: AccountState, ev: LogEventV1, tsMs: number, text: PreparedText | undefined): EventView {
     const view = this.view;
     view.ev = ev;
     view.tsMs = tsMs;
-    const user = lastUserText(ev.messages);
-    const system = systemText(ev.messages);
-    view.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
-    view.systemScan = system.length > SYSTEM_HEAD ? system.slice(0, SYSTEM_HEAD) : system;
+    if (text === undefined) {
+      prepareText(ev, this.params, this.hasher, view);
+    } else {
+      view.userScan = text.userScan;
+      view.systemScan = text.systemScan;
+      view.userKnown = text.userKnown;
+      view.userHits = text.userHits;
+      const n = text.tokenCount;
+      view.tokenCount = n;
+      for (let i = 0; i < n; i++) view.tokens[i] = text.tokens[i]!;
+      view.hasSignature = text.hasSignature;
+      // like the inline path, a text without a signature leaves the previous one in place
+      if (text.hasSignature) view.signature.set(text.signature);
+    }
     view.systemFlags = this.systemFlagsOf(acc, view.systemScan);
-    view.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, view.tokens);
-    const mh = this.params.minhash;
-    view.hasSignature = this.hasher.signature(view.tokens, view.tokenCount, mh.shingle, mh.max_shingles, view.signature);
     return view;
   }
 

@@ -39,7 +39,8 @@ export class InputLineError extends Error {
   }
 }
 
-async function naming<T>(path: string, run: () => Promise<T>): Promise<T> {
+/** Runs `run`, turning a LogParseError into an InputLineError naming `path`. */
+export async function naming<T>(path: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {

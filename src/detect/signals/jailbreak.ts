@@ -3,7 +3,7 @@
 // filter firing is the other side of the same attempt. Who shares it: red-teamers and security researchers
 // (usually verified) and users quoting an attack they saw; one hit is weak, a share of traffic is not.
 import { C } from '../account-state.ts';
-import { matches, share, SYS_JAILBREAK, type SignalFamily } from './types.ts';
+import { matches, share, SYS_JAILBREAK, userMatches, type SignalFamily } from './types.ts';
 
 /** Attempts at which the saturating count reaches 1 − 1/e. */
 const ATTEMPT_SCALE = 4;
@@ -40,7 +40,7 @@ export const jailbreak: SignalFamily = {
   names: ['jailbreak_share', 'injection_share', 'content_filter_share', 'jailbreak_attempts'],
   observe(view, acc) {
     if (matches(JAILBREAK, SYS_JAILBREAK, view)) acc.counters[C.jailbreak]! += 1;
-    if (INJECTION.test(view.userScan)) acc.counters[C.injection]! += 1;
+    if (userMatches(INJECTION, view)) acc.counters[C.injection]! += 1;
     if (view.ev.response.finish_reason === 'content_filter') acc.counters[C.contentFilter]! += 1;
   },
   fill(src, out, at, shrink) {

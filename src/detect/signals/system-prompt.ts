@@ -2,7 +2,7 @@
 // model to repeat its hidden instructions is an attempt to steal them (and a first step of many jailbreaks).
 // Who shares it: developers debugging their own prompt, occasionally; not as a share of their traffic.
 import { C } from '../account-state.ts';
-import { share, type SignalFamily } from './types.ts';
+import { share, userMatches, type SignalFamily } from './types.ts';
 
 export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
   [
@@ -20,7 +20,7 @@ export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
 export const systemPrompt: SignalFamily = {
   names: ['system_prompt_extraction_share'],
   observe(view, acc) {
-    if (SYSTEM_PROMPT_EXTRACTION.test(view.userScan)) acc.counters[C.systemPrompt]! += 1;
+    if (userMatches(SYSTEM_PROMPT_EXTRACTION, view)) acc.counters[C.systemPrompt]! += 1;
   },
   fill(src, out, at, shrink) {
     out[at] = share(src.counters[C.systemPrompt]!, src.counters[C.requests]!, shrink);

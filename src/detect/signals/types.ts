@@ -14,6 +14,12 @@ export interface EventView {
   systemScan: string;
   /** which SYSTEM_* patterns match systemScan (computed once per distinct system prompt per account) */
   systemFlags: number;
+  /** patterns whose result on userScan may be known in advance (bit i of userKnown/userHits is patterns[i]) */
+  patterns: readonly RegExp[];
+  /** which of `patterns` have been tested on userScan (all of them when a reader thread tested them) */
+  userKnown: number;
+  /** which of the tested `patterns` match userScan */
+  userHits: number;
   /** masked token hashes of the last user message */
   tokens: Int32Array;
   tokenCount: number;
@@ -54,9 +60,21 @@ export const SYS_COT_FULL = 2;
 export const SYS_GRADER = 4;
 export const SYS_JAILBREAK = 8;
 
+/** Whether `re` matches the user message (tested once per event, or in advance by analyze's reader thread). */
+export function userMatches(re: RegExp, view: EventView): boolean {
+  const i = view.patterns.indexOf(re);
+  if (i < 0) return re.test(view.userScan);
+  const bit = 1 << i;
+  if ((view.userKnown & bit) === 0) {
+    view.userKnown |= bit;
+    if (re.test(view.userScan)) view.userHits |= bit;
+  }
+  return (view.userHits & bit) !== 0;
+}
+
 /** Whether `re` matches the user message, or matched the system prompt (flag `bit`). */
 export function matches(re: RegExp, bit: number, view: EventView): boolean {
-  return (view.systemFlags & bit) !== 0 || re.test(view.userScan);
+  return (view.systemFlags & bit) !== 0 || userMatches(re, view);
 }
 
 /** A share shrunk toward 0 by `shrink` pseudo-observations, so a handful of events cannot make it 1. */

@@ -39,36 +39,49 @@ function closingQuote(c: number): number {
   }
 }
 
+/** Character classes of every UTF-16 code unit, from the predicates above (one table lookup per character). */
+const WORD = 1;
+const CJK = 2;
+const QUOTE = 4;
+const SENTENCE_END = 8;
+const CLASS = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < t.length; c++) {
+    if (isWordChar(c)) t[c]! |= WORD;
+    if (isCjk(c)) t[c]! |= CJK;
+    if (closingQuote(c) >= 0) t[c]! |= QUOTE;
+    if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58 || c === 0x3002) t[c]! |= SENTENCE_END;
+  }
+  return t;
+})();
+
 /**
  * Writes the masked token hashes of `text` (at most `maxChars` from its start) into `out`; returns how many.
  * `out.length` bounds the number of tokens.
  */
 export function tokenHashes(text: string, maxChars: number, out: Int32Array): number {
   const end = Math.min(text.length, maxChars);
+  const cap = out.length;
   let n = 0;
   let sentenceStart = true;
   let i = 0;
-  while (i < end && n < out.length) {
+  while (i < end && n < cap) {
     const c = text.charCodeAt(i);
-    const close = closingQuote(c);
-    if (close >= 0) {
-      const j = text.indexOf(String.fromCharCode(close), i + 1);
-      if (j > i && j - i <= MAX_QUOTE) {
-        out[n++] = QUOTE_TOKEN;
-        i = j + 1;
-        sentenceStart = false;
-        continue;
+    const k = CLASS[c]!;
+    if ((k & WORD) === 0) {
+      if ((k & QUOTE) !== 0) {
+        const j = text.indexOf(String.fromCharCode(closingQuote(c)), i + 1);
+        if (j > i && j - i <= MAX_QUOTE) {
+          out[n++] = QUOTE_TOKEN;
+          i = j + 1;
+          sentenceStart = false;
+          continue;
+        }
+      } else if ((k & CJK) !== 0) {
+        out[n++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
+      } else if ((k & SENTENCE_END) !== 0) {
+        sentenceStart = true;
       }
-      i++;
-      continue;
-    }
-    if (isCjk(c)) {
-      out[n++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
-      i++;
-      continue;
-    }
-    if (!isWordChar(c)) {
-      if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58 || c === 0x3002) sentenceStart = true;
       i++;
       continue;
     }
@@ -79,7 +92,7 @@ export function tokenHashes(text: string, maxChars: number, out: Int32Array): nu
     let len = 0;
     while (i < end) {
       let d = text.charCodeAt(i);
-      if (!isWordChar(d) || isCjk(d)) break;
+      if ((CLASS[d]! & WORD) === 0) break;
       if (d >= 65 && d <= 90) d += 32;
       else if (d >= 48 && d <= 57) digits = true;
       h = Math.imul(h ^ d, FNV_PRIME);

@@ -1,0 +1,131 @@
+// The per-event text work of the detector, separable from its state: the scan windows of the user turn and
+// the system prompt, the masked token hashes and MinHash signature of the user turn, and which content
+// patterns the user turn matches. It depends only on the event and the parameters, so `analyze` can do it on
+// one thread while the engine runs on another (src/report/analyze-pipeline.ts); the engine does it inline
+// otherwise. Either way the numbers are the same: one function computes them.
+import type { LogEventV1 } from '../../events/types.ts';
+import { COT_FULL_TRACE, COT_MILD } from '../signals/cot-coercion.ts';
+import { GRADER } from '../signals/grader.ts';
+import { INJECTION, JAILBREAK } from '../signals/jailbreak.ts';
+import { SYSTEM_PROMPT_EXTRACTION } from '../signals/system-prompt.ts';
+import type { MinHasher } from '../sketches/minhash.ts';
+import type { DetectorParams } from '../types.ts';
+import { lastUserText, scanWindow, systemText, tokenHashes } from './normalize.ts';
+
+/** Tokens of the user turn that are hashed (template detection needs the start of a prompt, not all of it). */
+export const MAX_TOKENS = 256;
+const MAX_TOKEN_CHARS = 2_000;
+/** Scanned for content patterns: head and tail of the user turn, head of the system prompt. */
+const USER_HEAD = 1_500;
+const USER_TAIL = 500;
+const SYSTEM_HEAD = 600;
+
+/** The content patterns signals test on the user turn (EventView.patterns): bit i of userHits is pattern i. */
+export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION];
+/** userKnown when every pattern has been tested */
+export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
+
+export interface PreparedText {
+  /** the last user message, head and tail only */
+  userScan: string;
+  /** the head of the system prompt ('' when there is none) */
+  systemScan: string;
+  /** masked token hashes of the last user message (capacity MAX_TOKENS) */
+  tokens: Int32Array;
+  tokenCount: number;
+  /** MinHash signature of the last user message (length k; valid when hasSignature) */
+  signature: Int32Array;
+  hasSignature: boolean;
+  /** which USER_PATTERNS have been tested on userScan, and which of those match */
+  userKnown: number;
+  userHits: number;
+}
+
+export function newPreparedText(k: number): PreparedText {
+  return { userScan: '', systemScan: '', tokens: new Int32Array(MAX_TOKENS), tokenCount: 0, signature: new Int32Array(k), hasSignature: false, userKnown: 0, userHits: 0 };
+}
+
+/** Fills `out` with the scan windows, tokens and signature of `ev` (patterns untested: userKnown = 0). */
+export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinHasher, out: PreparedText): void {
+  const user = lastUserText(ev.messages);
+  const system = systemText(ev.messages);
+  out.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
+  out.systemScan = system.length > SYSTEM_HEAD ? system.slice(0, SYSTEM_HEAD) : system;
+  out.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, out.tokens);
+  const mh = params.minhash;
+  out.hasSignature = hasher.signature(out.tokens, out.tokenCount, mh.shingle, mh.max_shingles, out.signature);
+  out.userKnown = 0;
+  out.userHits = 0;
+}
+
+/**
+ * Tests the USER_PATTERNS entries selected by `mask` on `out.userScan` (what a reader thread does ahead of the
+ * engine); the engine tests the others itself when a signal asks, so any mask gives the same results.
+ */
+export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): void {
+  let hits = 0;
+  for (let i = 0; i < USER_PATTERNS.length; i++) {
+    if ((mask & (1 << i)) !== 0 && USER_PATTERNS[i]!.test(out.userScan)) hits |= 1 << i;
+  }
+  out.userHits = hits;
+  out.userKnown = mask & ALL_USER_PATTERNS;
+}
+
+/**
+ * The numeric part of prepared texts, packed one after another into one Int32Array (one transfer per chunk):
+ * userKnown, userHits, tokenCount, hasSignature, the tokens, then the k signature slots when hasSignature.
+ */
+export class TextPacker {
+  private buf: Int32Array;
+  private len = 0;
+
+  constructor(initial = 1 << 16) {
+    this.buf = new Int32Array(initial);
+  }
+
+  push(p: PreparedText): void {
+    const need = this.len + 4 + p.tokenCount + (p.hasSignature ? p.signature.length : 0);
+    if (need > this.buf.length) {
+      const next = new Int32Array(Math.max(need, this.buf.length * 2));
+      next.set(this.buf.subarray(0, this.len));
+      this.buf = next;
+    }
+    const b = this.buf;
+    let at = this.len;
+    b[at++] = p.userKnown;
+    b[at++] = p.userHits;
+    b[at++] = p.tokenCount;
+    b[at++] = p.hasSignature ? 1 : 0;
+    b.set(p.tokens.subarray(0, p.tokenCount), at);
+    at += p.tokenCount;
+    if (p.hasSignature) {
+      b.set(p.signature, at);
+      at += p.signature.length;
+    }
+    this.len = at;
+  }
+
+  /** The packed values so far (a copy, safe to transfer); the packer starts over. */
+  take(): Int32Array {
+    const out = this.buf.slice(0, this.len);
+    this.len = 0;
+    return out;
+  }
+}
+
+/** Reads one packed text at `at` into `out` (numbers only; the strings travel separately); returns the next offset. */
+export function unpackText(b: Int32Array, at: number, out: PreparedText): number {
+  out.userKnown = b[at++]!;
+  out.userHits = b[at++]!;
+  const n = b[at++]!;
+  out.hasSignature = b[at++]! === 1;
+  out.tokenCount = n;
+  for (let i = 0; i < n; i++) out.tokens[i] = b[at + i]!;
+  at += n;
+  if (out.hasSignature) {
+    const sig = out.signature;
+    for (let i = 0; i < sig.length; i++) sig[i] = b[at + i]!;
+    at += sig.length;
+  }
+  return at;
+}

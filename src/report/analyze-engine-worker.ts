@@ -1,0 +1,48 @@
+// The engine thread of the two-thread analyze pipeline (analyze-pipeline.ts): holds the Detector, ingests the
+// events the reader thread parsed and prepared, in file order, and returns the results at the end.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Detector } from '../detect/detector.ts';
+import { newPreparedText, unpackText } from '../detect/text/prepare.ts';
+import type { DetectorParams } from '../detect/types.ts';
+import type { AccountRecordV1 } from '../events/types.ts';
+import { decodeEvents, type EncodedEvents } from './event-wire.ts';
+import type { EngineReply, EngineRequest } from './analyze-pipeline.ts';
+
+const port = parentPort!;
+const data = workerData as { params: DetectorParams; progress: SharedArrayBuffer };
+const detector = new Detector(data.params);
+/** chunks of events finished (read by the reader thread without a message) */
+const progress = new Int32Array(data.progress);
+const text = newPreparedText(detector.hasher.k);
+
+function reply(m: EngineReply): void {
+  port.postMessage(m);
+}
+
+function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array): void {
+  let at = 0;
+  decodeEvents(events, (ev, i) => {
+    text.userScan = scans[2 * i]!;
+    text.systemScan = scans[2 * i + 1]!;
+    at = unpackText(ints, at, text);
+    detector.ingest(ev, text);
+  });
+}
+
+port.on('message', (m: EngineRequest) => {
+  try {
+    if (m.type === 'accounts') {
+      for (const rec of m.records as AccountRecordV1[]) detector.ingestAccount(rec);
+    } else if (m.type === 'events') {
+      ingestEvents(m.events, m.scans, m.ints);
+      Atomics.add(progress, 0, 1);
+      Atomics.notify(progress, 0);
+    } else {
+      detector.flush();
+      reply({ type: 'done', results: detector.results() });
+    }
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    reply({ type: 'error', name: e.name, message: e.message, stack: e.stack ?? '' });
+  }
+});

@@ -1,0 +1,112 @@
+// Parsed events in a compact form, for handing a chunk to analyze's engine thread. Copying between threads
+// (structured clone) costs per item: an event object writes every property name and value. Here a chunk is a
+// table of distinct strings (account ids, models, user agents… repeat within a chunk), string references and
+// numbers in two typed arrays (transferred, not copied), and the params as key reference / value pairs; the
+// engine rebuilds plain objects, which is cheap. Messages are not carried: the engine reads the prepared text.
+import type { LogEventV1 } from '../events/types.ts';
+
+/** String fields per event in `refs` (-1: null) */
+const STRS = 11;
+/** Number fields per event in `nums` (NaN: null): asn, status, input, output, reasoning, latency, params count */
+const NUMS = 7;
+const NO_MESSAGES: LogEventV1['messages'] = [];
+
+export interface EncodedEvents {
+  count: number;
+  strings: string[];
+  refs: Int32Array;
+  nums: Float64Array;
+  /** per params entry: key reference, value */
+  params: unknown[];
+}
+
+/** Encodes `events` (as parsed and validated by events/parse.ts), messages left out. */
+export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (s: string | null | undefined): number => {
+    if (s === null || s === undefined) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const unique = (s: string): number => strings.push(s) - 1; // ts and request ids rarely repeat
+  const num = (n: number | null | undefined): number => (n === null || n === undefined ? NaN : n);
+  const refs = new Int32Array(events.length * STRS);
+  const nums = new Float64Array(events.length * NUMS);
+  const params: unknown[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const c = e.client;
+    const r = e.response;
+    let s = i * STRS;
+    refs[s++] = unique(e.ts);
+    refs[s++] = unique(e.request_id);
+    refs[s++] = ref(e.account_id);
+    refs[s++] = ref(e.org_id);
+    refs[s++] = ref(e.key_id);
+    refs[s++] = ref(c.ip);
+    refs[s++] = ref(c.user_agent);
+    refs[s++] = ref(c.ja4);
+    refs[s++] = ref(e.endpoint);
+    refs[s++] = ref(e.model);
+    refs[s++] = ref(r.finish_reason);
+    let n = i * NUMS;
+    nums[n++] = num(c.asn);
+    nums[n++] = r.status;
+    nums[n++] = num(r.input_tokens);
+    nums[n++] = num(r.output_tokens);
+    nums[n++] = num(r.reasoning_tokens);
+    nums[n++] = num(r.latency_ms);
+    let keys = 0;
+    for (const key in e.params) {
+      if (!Object.hasOwn(e.params, key)) continue;
+      params.push(ref(key), e.params[key]);
+      keys++;
+    }
+    nums[n] = keys;
+  }
+  return { count: events.length, strings, refs, nums, params };
+}
+
+/** Rebuilds the events of an encoded chunk in order (messages empty), calling `each` with every one. */
+export function decodeEvents(c: EncodedEvents, each: (ev: LogEventV1, i: number) => void): void {
+  const { strings, refs, nums } = c;
+  const str = (i: number): string | null => (i < 0 ? null : strings[i]!);
+  const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
+  let p = 0;
+  for (let i = 0; i < c.count; i++) {
+    const s = i * STRS;
+    const n = i * NUMS;
+    const params: Record<string, unknown> = {};
+    const keys = nums[n + 6]!;
+    for (let k = 0; k < keys; k++, p += 2) params[strings[c.params[p] as number]!] = c.params[p + 1];
+    each(
+      {
+        ts: strings[refs[s]!]!,
+        request_id: strings[refs[s + 1]!]!,
+        account_id: strings[refs[s + 2]!]!,
+        org_id: str(refs[s + 3]!),
+        key_id: str(refs[s + 4]!),
+        client: { ip: strings[refs[s + 5]!]!, asn: num(nums[n]!), user_agent: str(refs[s + 6]!), ja4: str(refs[s + 7]!) },
+        endpoint: strings[refs[s + 8]!]!,
+        model: strings[refs[s + 9]!]!,
+        params,
+        messages: NO_MESSAGES,
+        response: {
+          status: nums[n + 1]!,
+          input_tokens: num(nums[n + 2]!),
+          output_tokens: num(nums[n + 3]!),
+          reasoning_tokens: num(nums[n + 4]!),
+          finish_reason: str(refs[s + 10]!),
+          latency_ms: num(nums[n + 5]!),
+        },
+      },
+      i,
+    );
+  }
+}
