@@ -375,6 +375,11 @@ export class Detector {
       // a campaign member's own score counts from its first request (the campaign vouches for the evidence)
       verdict = this.scorer.verdictOf({ cls: acc.ownClass, risk }, camp ? Infinity : acc.counters[0]!);
       reason = '';
+      // every member of a flagged campaign is flagged, also one whose own (higher) risk is under the flag threshold
+      if (camp && !isFlagged(verdict)) {
+        verdict = camp.kind;
+        reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
+      }
     }
     const campaignId = camp ? camp.id : null;
     acc.risk = risk;

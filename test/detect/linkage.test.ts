@@ -157,3 +157,18 @@ test('sharing fewer boundary phrases than content_bind_min_values does not bind'
   const { communities } = findCommunities(d.index, d.accounts.length, d.params, () => 1);
   assert.equal(communities.length, 0);
 });
+
+test('every member of a flagged campaign is flagged, also one whose own risk is above the campaign risk but under the flag threshold', () => {
+  const p = params();
+  p.thresholds = { suspicious: 0.99998, flagged: 0.99999, campaign: 0.01 }; // nobody flags alone
+  p.campaign_head = { bias: -3, weights: {} }; // every community scores sigmoid(-3) ≈ 0.047 ≥ 0.01
+  const d = run(p, [hydra(12, 3), universityNat(20), sameSdk(20)]);
+  const { accounts } = d.results();
+  const hyd = accounts.filter((a) => a.account_id.startsWith('hyd_'));
+  assert.ok(hyd.some((a) => d.byId.get(a.account_id)!.ownRisk > 0.05), 'some member is riskier on its own than its campaign');
+  for (const a of hyd) {
+    assert.equal(a.verdict, 'distillation', a.account_id);
+    assert.notEqual(a.campaign_id, null);
+  }
+  for (const a of accounts.filter((x) => !x.account_id.startsWith('hyd_'))) assert.ok(!isFlagged(a.verdict), a.account_id);
+});
