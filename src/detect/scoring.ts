@@ -88,7 +88,8 @@ export class Scorer {
 
   /** `requests`: the account's (decayed) request count, for its own score; a campaign's verdict omits it. */
   verdictOf(s: Score, requests = Infinity): Verdict {
-    if (s.risk >= this.params.thresholds.flagged) return requests >= this.params.min_own_requests ? s.cls : 'suspicious';
+    // the count is decayed: the third of three requests sent within minutes counts as 3, not 2.9999
+    if (s.risk >= this.params.thresholds.flagged) return requests > this.params.min_own_requests - 0.5 ? s.cls : 'suspicious';
     if (s.risk >= this.params.thresholds.suspicious) return 'suspicious';
     return 'benign';
   }

@@ -133,7 +133,7 @@ export function collectSamples(
     counts.set(ev.account_id, n);
     const acc = detector.byId.get(ev.account_id)!;
     // as the engine acts: an account's own score flags only from its min_own_requests-th request
-    if (acc.counters[0]! >= detector.params.min_own_requests && acc.ownRisk > (peak.get(acc.id) ?? -1)) peak.set(acc.id, acc.ownRisk);
+    if (acc.counters[0]! > detector.params.min_own_requests - 0.5 && acc.ownRisk > (peak.get(acc.id) ?? -1)) peak.set(acc.id, acc.ownRisk);
     const e = EVENT_SNAPSHOTS.indexOf(n as (typeof EVENT_SNAPSHOTS)[number]);
     const label = e >= 0 ? sim.labels.accounts[acc.id] : undefined;
     if (label) {
