@@ -5,21 +5,22 @@
 // src/detect/params.json with the held-out score in its provenance.
 //
 //   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,...] [--holdout mixed-holdout:101]
-//        [--l2 20] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold shipped] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
+//        [--l2 20] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summaryTable } from '../src/cli/eval.ts';
 import { defaultParams } from '../src/detect/params.ts';
-import { isFlagged, type DetectorParams } from '../src/detect/types.ts';
-import { chooseThresholds, collectSamples, fitHeads, toParams, type Sample, type TrainingRun } from '../src/eval/fit/procedure.ts';
+import type { DetectorParams } from '../src/detect/types.ts';
+import { CAMPAIGN_FEATURE_NAMES } from '../src/detect/scoring.ts';
+import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
 import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
 import { evalScenario } from '../src/eval/run-eval.ts';
 import { defaultDataDir } from '../src/sim/prompts/data.ts';
 
 const { values: args } = parseArgs({
   options: {
-    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,extraction:1,jailbreak:1,release-pivot:1' },
+    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,hard-negatives:2,low-and-slow:1,extraction:1,jailbreak:1,release-pivot:1' },
     // a replay of training scenarios with the new parameters (streaming, as analyze runs) to confirm the FP target
     verify: { type: 'string', default: 'hard-negatives:1,mixed:1' },
     holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102' },
@@ -29,8 +30,8 @@ const { values: args } = parseArgs({
     'verify-rounds': { type: 'string', default: '4' },
     // log-odds added above the benign edge when choosing the flag threshold
     margin: { type: 'string', default: '0.5' },
-    // campaign threshold: 'shipped' keeps the current value (campaign scoring has its own size and evidence bonuses)
-    'campaign-threshold': { type: 'string', default: 'shipped' },
+    // campaign threshold: 'fitted' (from the community samples) or a number
+    'campaign-threshold': { type: 'string', default: 'fitted' },
     out: { type: 'string', default: 'src/detect/params.json' },
     report: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
@@ -58,10 +59,12 @@ for (const h of holdout) {
 }
 
 // 1. features: every training run streamed through the engine, accounts snapshotted over simulated time
+//    (account features do not depend on the heads, so the shipped heads play no part: the member gate of
+//    linking, the only place they would, is off in this pass)
 const samples: Sample[] = [];
 for (const run of train) {
   const t0 = Date.now();
-  const r = collectSamples(run, base, dataDir);
+  const r = collectSamples(run, base, dataDir, false);
   samples.push(...r.samples);
   log(`${run.scenario}:${run.seed} scale ${scale}: ${r.events.toLocaleString('en-US')} events, ${r.samples.length.toLocaleString('en-US')} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
@@ -73,15 +76,38 @@ const choice = chooseThresholds(heads, samples, fprTarget, Number(args.margin));
 log(`thresholds: flagged ${choice.flagged.toFixed(4)}, suspicious ${choice.suspicious.toFixed(4)}; training accounts at their riskiest snapshot: ` +
   `benign flagged ${choice.train.benignFlagged}/${choice.train.benignAccounts}, attackers flagged ${choice.train.attackFlagged}/${choice.train.attackAccounts}`);
 
-// 4. streaming check on training data: the engine flags while streaming and through campaigns (pooled
+// 4. the campaign head: the training runs again, now with the fitted heads gating who may join a community
+//    as the engine will, and every community the linker forms at each snapshot pooled and labelled
+const placeholder = { bias: 0, weights: new Float64Array(CAMPAIGN_FEATURE_NAMES.length) };
+const gatedParams = toParams(base, heads, placeholder, { flagged: choice.flagged, suspicious: choice.suspicious, campaign: 0.5 }, 'fitting in progress');
+const communities: CommunitySample[] = [];
+const peaks: StreamingPeak[] = [];
+for (const run of train) {
+  const r = collectSamples(run, gatedParams, dataDir, true);
+  communities.push(...r.communities);
+  peaks.push(...r.peaks);
+  const attack = r.communities.filter((c) => c.cls !== 'benign').length;
+  log(`${run.scenario}:${run.seed}: ${r.communities.length} community snapshots (${attack} mostly attackers)`);
+}
+// the flag threshold from the same pass: the engine scores at every event, so what counts is the highest risk
+// a benign account ever reaches, not its risk at a few snapshots
+const stream = streamingThreshold(peaks, fprTarget, Number(args.margin));
+log(`streaming flag threshold ${stream.flagged.toFixed(4)} (snapshot choice ${choice.flagged.toFixed(4)}): benign accounts ever at or above it ` +
+  `${stream.benignFlagged}/${stream.benignAccounts}, attackers ${stream.attackFlagged}/${stream.attackAccounts}`);
+const flagThreshold = stream.flagged;
+const campaignFit = fitCampaignHead(heads, communities, Number(args.l2), Number(args.margin));
+log(`campaign head: threshold ${campaignFit.threshold.toFixed(4)}; training communities flagged: benign ${campaignFit.train.benignFlagged}/${campaignFit.train.benignCommunities}, ` +
+  `attack ${campaignFit.train.attackFlagged}/${campaignFit.train.attackCommunities}`);
+
+// 5. streaming check on training data: the engine flags while streaming and through campaigns (pooled
 //    features the per-account snapshots do not cover). Replay, split the benign false positives by cause
 //    (campaign members vs accounts on their own) and raise the matching threshold in log-odds until the
 //    replay meets the benign FP target.
 const logit = (p: number) => Math.log(p / (1 - p));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-const campaignThreshold = args['campaign-threshold'] === 'shipped' ? base.thresholds.campaign : Number(args['campaign-threshold']);
-let thresholds = { flagged: choice.flagged, suspicious: choice.suspicious, campaign: campaignThreshold };
-let params: DetectorParams = toParams(base, heads, thresholds, 'fitting in progress');
+const campaignThreshold = args['campaign-threshold'] === 'fitted' ? campaignFit.threshold : Number(args['campaign-threshold']);
+let thresholds = { flagged: flagThreshold, suspicious: Math.min(choice.suspicious, flagThreshold), campaign: campaignThreshold };
+let params: DetectorParams = toParams(base, heads, campaignFit.head, thresholds, 'fitting in progress');
 const rounds = Number(args['verify-rounds']);
 const allowed = TARGETS.benign_fpr_max;
 for (let round = 0; round < rounds; round++) {
@@ -91,7 +117,8 @@ for (let round = 0; round < rounds; round++) {
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
       benign++;
-      if (isFlagged(a.verdict)) a.campaign_id === null ? own++ : viaCampaign++;
+      // ever flagged while streaming (the gateway would have acted), not only at the end
+      if (a.first_flagged_at !== null) a.campaign_id === null ? own++ : viaCampaign++;
     }
   }
   log(`streaming replay of training runs, round ${round + 1}: benign flagged ${own} on their own + ${viaCampaign} through campaigns of ${benign} ` +
@@ -100,10 +127,10 @@ for (let round = 0; round < rounds; round++) {
   const step = (p: number) => Math.min(0.9999, sigmoid(logit(p) + 1));
   if (own / benign > allowed / 2) thresholds = { ...thresholds, flagged: step(thresholds.flagged), suspicious: Math.min(thresholds.suspicious, step(thresholds.flagged)) };
   if (viaCampaign / benign > allowed / 2) thresholds = { ...thresholds, campaign: step(thresholds.campaign) };
-  params = toParams(base, heads, thresholds, 'fitting in progress');
+  params = toParams(base, heads, campaignFit.head, thresholds, 'fitting in progress');
 }
 
-// 5. held-out score
+// 6. held-out score
 const held: { run: TrainingRun; events: number; metrics: EvalMetrics }[] = [];
 for (const run of holdout) {
   const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir }, params);
@@ -115,10 +142,10 @@ const score = held
   .map(({ run, metrics: m }) => `${run.scenario}:${run.seed} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
   .join('; ');
 const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in' : 'shared data'}); held-out: ${score}`;
-params = toParams(base, heads, thresholds, provenance);
+params = toParams(base, heads, campaignFit.head, thresholds, provenance);
 
 if (args.report) {
-  writeFileSync(resolve(args.report), `${JSON.stringify({ provenance, thresholds, train: choice.train, held_out: held.map((h) => ({ ...h.run, events: h.events, metrics: h.metrics })) }, null, 2)}\n`);
+  writeFileSync(resolve(args.report), `${JSON.stringify({ provenance, thresholds, train: choice.train, train_streaming: stream, train_communities: campaignFit.train, held_out: held.map((h) => ({ ...h.run, events: h.events, metrics: h.metrics })) }, null, 2)}\n`);
 }
 if (args['dry-run']) {
   log(`dry run: parameters not written\n${JSON.stringify(params, null, 2)}`);

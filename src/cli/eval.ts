@@ -122,6 +122,9 @@ export function summaryTable(m: EvalMetrics): string {
   rows.push(['benign false-positive rate', `${pct(m.benign_fpr.value, 2)} (${m.benign_fpr.numerator}/${m.benign_fpr.denominator})`, `<= 0.2% ${mark(t.benign_fpr_max.met)}`]);
   const worst = Object.entries(m.benign_fpr_per_persona).sort(([, a], [, b]) => (b.rate ?? 0) - (a.rate ?? 0))[0];
   if (worst && (worst[1].rate ?? 0) > 0) rows.push(['  worst benign persona', `${worst[0]} ${pct(worst[1].rate)} (${worst[1].flagged}/${worst[1].accounts})`, '']);
+  const ever = m.benign_ever_flagged;
+  const everPersonas = Object.entries(ever.per_persona).map(([p, n]) => `${p} ${n}`).join(', ');
+  rows.push(['benign ever flagged (streaming)', `${ever.numerator}/${ever.denominator}, ${pct(ever.requests_after.value, 2)} of benign requests after${everPersonas ? ` (${everPersonas})` : ''}`, '']);
   rows.push(['campaign pairwise F1', m.campaign_pairwise.f1 === null ? 'n/a' : m.campaign_pairwise.f1.toFixed(3), `>= 0.90 ${mark(t.campaign_pairwise_f1_min.met)}`]);
   rows.push(['served before flagged', pct(m.served_before_flagged.value), `<= 15% ${mark(t.served_before_flagged_max.met)}`]);
   const h = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} h`);

@@ -1,13 +1,15 @@
-// Campaigns: communities whose pooled behaviour is flagged. A campaign is scored like one big account (its
-// members' counters summed, after aligning their clocks), plus a little for independent kinds of evidence
-// and size, so forty accounts that each send a few harmless-looking coercion prompts score as the harvest
-// they are together. Campaign ids stay stable across recomputations by matching members.
+// Campaigns: communities whose pooled behaviour is flagged. A community's features are those of one big
+// account (its members' counters summed, after aligning their clocks) plus its evidence families, size and
+// its members' mean own risk; its own fitted head (`campaign_head`) scores them, so forty accounts that each
+// send a few harmless-looking coercion prompts score as the harvest they are together, while a campus NAT or
+// an enterprise, whose pooled counters are those of many ordinary users, does not. Campaign ids stay stable
+// across recomputations by matching members.
 import { AccountState, C } from './account-state.ts';
 import type { Community } from './linkage/communities.ts';
 import { ACCOUNT_FAMILIES, describeValue } from './linkage/values.ts';
 import { addScaled, decayFactor } from './sketches/decayed-counter.ts';
 import { HLL_REGISTERS, hllMerge } from './sketches/hll.ts';
-import { Scorer, round } from './scoring.ts';
+import { CAMPAIGN_FEATURE_NAMES, Scorer, round } from './scoring.ts';
 import { computeFeatures, FEATURE_NAMES } from './signals/index.ts';
 import type { DetectorParams, FlaggedVerdict, SignalValue } from './types.ts';
 
@@ -30,7 +32,7 @@ const EVIDENCE_LINES = 12;
 export class CampaignTracker {
   current: CampaignState[] = [];
   nextId = 1;
-  private readonly features = new Float64Array(FEATURE_NAMES.length);
+  private readonly features = new Float64Array(CAMPAIGN_FEATURE_NAMES.length);
 
   /**
    * Scores `communities` at event time `tsMs` (`ts` its string) and replaces the current campaigns with the
@@ -40,30 +42,9 @@ export class CampaignTracker {
     const previous = new Map(this.current.map((c) => [c.id, c]));
     const taken = new Set<string>();
     const next: CampaignState[] = [];
-    const halfLifeMs = params.decay_half_life_hours * 3_600_000;
     for (const community of communities) {
-      const members = community.members.map((i) => accounts[i]!);
-      const counters = new Float64Array(C.size);
-      const users = new Uint8Array(HLL_REGISTERS);
-      let firstSeenMs = Infinity;
-      let firstSeen = '';
-      for (const a of members) {
-        addScaled(counters, a.counters, decayFactor(tsMs - a.lastTsMs, halfLifeMs));
-        hllMerge(users, a.users);
-        if (a.firstTsMs < firstSeenMs) {
-          firstSeenMs = a.firstTsMs;
-          firstSeen = a.firstTs;
-        }
-      }
-      computeFeatures({ counters, users, metas: members.map((a) => a.meta), atMs: tsMs }, params.shrinkage, this.features);
-      let holderFamilies = 0;
-      for (const f of community.families) if (ACCOUNT_FAMILIES.has(f)) holderFamilies++;
-      // one holder family (one network, one card) is how a NAT or an enterprise looks: it must earn its flag
-      const bonus =
-        params.linkage.kind_logit_bonus * Math.max(0, community.families.size - 1) +
-        params.linkage.size_logit_bonus * Math.max(0, Math.log2(members.length / 2)) -
-        (holderFamilies < 2 ? params.linkage.single_family_logit_penalty : 0);
-      const s = scorer.score(this.features, bonus);
+      const { firstSeenMs, firstSeen } = pooledFeatures(community, accounts, tsMs, params, this.features);
+      const s = scorer.scoreCampaign(this.features);
       if (s.risk < params.thresholds.campaign) continue;
       const id = this.matchId(community.members, accounts, previous, taken);
       taken.add(id);
@@ -80,7 +61,7 @@ export class CampaignTracker {
           type: e.kind,
           detail: `${describeValue(e.key, params.linkage.creation_burst_hours, params.linkage.activity_bucket_minutes)} shared by ${e.holders} accounts of this campaign (${e.count} overall, weight ${round(e.weight, 2)})`,
         })),
-        signals: scorer.explain(this.features, s.cls),
+        signals: scorer.explainCampaign(this.features),
       });
     }
     this.current = next;
@@ -108,4 +89,37 @@ export class CampaignTracker {
     }
     return best ?? `camp_${this.nextId++}`;
   }
+}
+
+/**
+ * Fills `out` (CAMPAIGN_FEATURE_NAMES) with `community`'s features at `tsMs`: its members' counters summed
+ * (each decayed to `tsMs`), end-user sketches merged and contexts averaged, then its evidence families, size
+ * and its members' mean own risk (`AccountState.ownRisk`). Returns when the community was first seen.
+ */
+export function pooledFeatures(community: Community, accounts: readonly AccountState[], tsMs: number, params: DetectorParams, out: Float64Array): { firstSeenMs: number; firstSeen: string } {
+  const halfLifeMs = params.decay_half_life_hours * 3_600_000;
+  const members = community.members.map((i) => accounts[i]!);
+  const counters = new Float64Array(C.size);
+  const users = new Uint8Array(HLL_REGISTERS);
+  let firstSeenMs = Infinity;
+  let firstSeen = '';
+  let risk = 0;
+  for (const a of members) {
+    addScaled(counters, a.counters, decayFactor(tsMs - a.lastTsMs, halfLifeMs));
+    hllMerge(users, a.users);
+    risk += a.ownRisk;
+    if (a.firstTsMs < firstSeenMs) {
+      firstSeenMs = a.firstTsMs;
+      firstSeen = a.firstTs;
+    }
+  }
+  computeFeatures({ counters, users, metas: members.map((a) => a.meta), atMs: tsMs }, params.shrinkage, out);
+  let holderFamilies = 0;
+  for (const f of community.families) if (ACCOUNT_FAMILIES.has(f)) holderFamilies++;
+  const at = FEATURE_NAMES.length;
+  out[at] = community.families.size;
+  out[at + 1] = holderFamilies;
+  out[at + 2] = Math.log2(Math.max(1, members.length));
+  out[at + 3] = members.length > 0 ? risk / members.length : 0;
+  return { firstSeenMs, firstSeen };
 }

@@ -20,7 +20,8 @@ import { COT_FULL_TRACE, COT_MILD } from './signals/cot-coercion.ts';
 import { GRADER } from './signals/grader.ts';
 import { JAILBREAK } from './signals/jailbreak.ts';
 import { SYS_COT_FULL, SYS_COT_MILD, SYS_GRADER, SYS_JAILBREAK, type EventView, type FeatureSource, type SignalEnv } from './signals/types.ts';
-import { hashString } from './sketches/hash.ts';
+import { combine32, hashString } from './sketches/hash.ts';
+import { boundaryPhrases } from './linkage/phrases.ts';
 import { MAX_TOKENS, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
@@ -33,6 +34,8 @@ import {
 } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
+/** Salt that keeps boundary-phrase keys apart from LSH band keys in the per-account repeat table. */
+const PHRASE_SALT = 0x70687261;
 
 export class Detector {
   readonly params: DetectorParams;
@@ -57,6 +60,7 @@ export class Detector {
 
   private readonly view: EventView;
   private readonly bandKeys: Int32Array;
+  private readonly phrases = new Int32Array(2);
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
   private readonly halfLifeMs: number;
   /** reused for every own-account scoring (no per-event allocation) */
@@ -125,6 +129,7 @@ export class Detector {
       if (view.tokenCount >= this.params.linkage.template_min_tokens) this.registerTemplates(acc, view.signature);
       acc.pushSignature(view.signature, this.hasher.k);
     }
+    this.registerPhrases(acc, view.userScan);
     if (!(acc.lastTsMs >= tsMs)) acc.lastTsMs = tsMs;
     this.registerClient(acc, ev);
 
@@ -148,8 +153,10 @@ export class Detector {
     const accounts = this.accounts.map((a): AccountResult => {
       const signals = this.ownSignals(a);
       const camp = this.campaignOf.get(a.idx);
-      if (camp && camp.risk > a.ownRisk) {
-        signals.unshift({ name: 'campaign_risk', value: camp.risk, contribution: round(logit(camp.risk) - logit(a.ownRisk)) });
+      // the campaign leads the explanation when it is what flags the account (higher risk, or an own score
+      // that alone would not flag yet)
+      if (camp && (camp.risk > a.ownRisk || !isFlagged(this.scorer.verdictOf({ cls: a.ownClass, risk: a.ownRisk }, a.counters[0]!)))) {
+        signals.unshift({ name: 'campaign_risk', value: camp.risk, contribution: round(Math.max(0, logit(camp.risk) - logit(a.ownRisk))) });
       }
       return { account_id: a.id, verdict: a.verdict, risk: round(a.risk), campaign_id: a.campaignId, first_flagged_at: a.firstFlaggedAt, signals };
     });
@@ -282,6 +289,33 @@ export class Detector {
     }
   }
 
+  /** Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts). */
+  private registerPhrases(acc: AccountState, text: string): void {
+    const lp = this.params.linkage;
+    boundaryPhrases(text, this.phrases);
+    for (let i = 0; i < 2; i++) {
+      const h = this.phrases[i]!;
+      if (h === 0) continue;
+      // the template table remembers repeats; phrase hashes are salted apart from LSH band keys and get two
+      // candidate slots, so a band key that recurs on every prompt cannot keep evicting a phrase
+      const key = combine32(h, PHRASE_SALT) | 0;
+      const keys = acc.templateKeys;
+      const counts = acc.templateCounts;
+      const s1 = key & (TEMPLATE_SLOTS - 1);
+      const s2 = (key >>> 8) & (TEMPLATE_SLOTS - 1);
+      const slot = keys[s1] === key && counts[s1]! > 0 ? s1 : keys[s2] === key && counts[s2]! > 0 ? s2 : -1;
+      if (slot >= 0) {
+        const c = counts[slot]! + 1;
+        if (c < 255) counts[slot] = c;
+        if (c === lp.template_min_repeats) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
+      } else {
+        const free = counts[s2]! < counts[s1]! ? s2 : s1;
+        keys[free] = key;
+        counts[free] = 1;
+      }
+    }
+  }
+
   private registerPivot(acc: AccountState, model: string, tsMs: number): void {
     const first = this.env.modelFirstSeen.get(model)!;
     const rp = this.params.release;
@@ -345,8 +379,14 @@ export class Detector {
       reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
     } else {
       risk = acc.ownRisk;
-      verdict = this.scorer.verdictOf({ cls: acc.ownClass, risk });
+      // a campaign member's own score counts from its first request (the campaign vouches for the evidence)
+      verdict = this.scorer.verdictOf({ cls: acc.ownClass, risk }, camp ? Infinity : acc.counters[0]!);
       reason = '';
+      // every member of a flagged campaign is flagged, also one whose own (higher) risk is under the flag threshold
+      if (camp && !isFlagged(verdict)) {
+        verdict = camp.kind;
+        reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
+      }
     }
     const campaignId = camp ? camp.id : null;
     acc.risk = risk;

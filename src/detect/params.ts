@@ -1,6 +1,7 @@
 // The shipped parameters (params.json, written by the fitting script) and their validation.
 import shipped from './params.json' with { type: 'json' };
 import { DetectorParamsError } from './errors.ts';
+import { CAMPAIGN_FEATURE_NAMES } from './scoring.ts';
 import { FEATURE_NAMES } from './signals/index.ts';
 import { FLAGGED_VERDICTS, type DetectorParams } from './types.ts';
 
@@ -24,8 +25,13 @@ export function validateParams(p: DetectorParams): DetectorParams {
     if (!head || typeof head.bias !== 'number') fail(`heads.${cls}.bias is missing`);
     for (const name of Object.keys(head.weights)) if (!known.has(name)) fail(`heads.${cls}.weights.${name} is not a feature`);
   }
+  const campaignHead = p.campaign_head;
+  if (!campaignHead || typeof campaignHead.bias !== 'number') fail('campaign_head.bias is missing');
+  const campaignKnown = new Set(CAMPAIGN_FEATURE_NAMES);
+  for (const name of Object.keys(campaignHead.weights)) if (!campaignKnown.has(name)) fail(`campaign_head.weights.${name} is not a campaign feature`);
   const { k, bands } = p.minhash;
   if (k < 2 || (k & (k - 1)) !== 0 || k % bands !== 0) fail('minhash.k must be a power of two divisible by minhash.bands');
+  if (!(p.min_own_requests >= 1)) fail('min_own_requests must be at least 1');
   if (!(p.decay_half_life_hours > 0)) fail('decay_half_life_hours must be positive');
   return p;
 }

@@ -70,6 +70,19 @@ export interface DetectorParams {
   };
   /** One head per flagged class; risk = max over heads of sigmoid(log-odds). */
   heads: Record<FlaggedVerdict, HeadParams>;
+  /**
+   * A community's head: weights over its pooled features and the community's own (CAMPAIGN_FEATURE_NAMES in
+   * scoring.ts: evidence families, size, members' own risk); campaign risk = sigmoid(log-odds). The kind is
+   * the class head strongest on the pooled features.
+   */
+  campaign_head: HeadParams;
+  /**
+   * An account's own score flags it only once it has sent this many requests (decayed count); before, a
+   * risk above the flag threshold marks it `suspicious`. A first request is one sample of everything: no
+   * head can tell an odd first question from an attack, and the engine would act on it. Campaigns still
+   * flag members from their first request.
+   */
+  min_own_requests: number;
   /** Pseudo-count of the prior in every share (so 2 hits in 2 requests is not a 100 % share). */
   shrinkage: number;
   /** Half-life of the per-account counters, in hours of event time. */
@@ -119,12 +132,10 @@ export interface DetectorParams {
     merge_min_share: number;
     min_campaign_size: number;
     louvain_resolution: number;
-    /** log-odds added to a campaign's pooled score per independent evidence family beyond the first */
-    kind_logit_bonus: number;
-    /** log-odds added per doubling of the campaign's size beyond 2 members */
-    size_logit_bonus: number;
-    /** log-odds taken from a campaign held together by only one family of holder evidence (payment, network, identity) */
-    single_family_logit_penalty: number;
+    /** accounts outside any holder group are bound by content when they share this many distinct boundary phrases */
+    content_bind_min_values: number;
+    /** phrases held by more accounts than this do not bind (they are a genre, not a campaign's wrapper) */
+    content_bind_max_holders: number;
     /** recompute communities after at least this many events ... */
     recompute_min_events: number;
     /** ... and at least this many events per graph edge of the previous run (bounds amortised cost) ... */

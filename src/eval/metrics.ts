@@ -90,6 +90,11 @@ export interface EvalMetrics {
   attack_recall_per_attack: Record<string, GroupRate>;
   benign_fpr: Ratio & { suspicious: number };
   benign_fpr_per_persona: Record<string, GroupRate>;
+  /**
+   * Benign accounts flagged at any moment of the stream (first_flagged_at set, even if later cleared: the
+   * gateway would have acted then), per persona, and the benign requests sent from that moment on.
+   */
+  benign_ever_flagged: Ratio & { per_persona: Record<string, number>; requests_after: Ratio };
   campaign_pairwise: { true_pairs: number; predicted_pairs: number; common_pairs: number; precision: number | null; recall: number | null; f1: number | null };
   served_before_flagged: Ratio & { per_class: Record<AttackClass, Ratio> };
   time_to_detect: { campaigns: number; detected: number; median_hours: number | null; p90_hours: number | null; per_campaign: CampaignDetection[] };
@@ -159,6 +164,8 @@ export function computeMetrics(labels: EvalLabels, results: readonly AccountResu
   const perPersona: Record<string, GroupRate> = {};
   let attackers = 0, attackersFlagged = 0, benign = 0, benignFlagged = 0, benignSuspicious = 0, evaluated = 0, withoutEvents = 0;
   let attackerEvents = 0, attackerBefore = 0;
+  let benignEver = 0, benignEvents = 0, benignAfter = 0;
+  const everPerPersona: Record<string, number> = {};
   const classEvents = { distillation: [0, 0], extraction: [0, 0], jailbreak: [0, 0] } as Record<AttackClass, [number, number]>;
   const assignments: { truth: string | null; predicted: string | null }[] = [];
   const campaignFirstFlag = new Map<string, number>();
@@ -185,6 +192,13 @@ export function computeMetrics(labels: EvalLabels, results: readonly AccountResu
       benign++;
       if (flagged) benignFlagged++;
       if (r.verdict === 'suspicious') benignSuspicious++;
+      const sent = tally.events.get(id) ?? 0;
+      benignEvents += sent;
+      if (r.first_flagged_at !== null) {
+        benignEver++;
+        everPerPersona[label.persona] = (everPerPersona[label.persona] ?? 0) + 1;
+        benignAfter += sent - (tally.beforeFlag.get(id) ?? 0);
+      }
       bump(perPersona, label.persona, flagged);
       continue;
     }
@@ -245,6 +259,7 @@ export function computeMetrics(labels: EvalLabels, results: readonly AccountResu
     attack_recall_per_attack: sortKeys(perAttack),
     benign_fpr: { ...benignFpr, suspicious: benignSuspicious },
     benign_fpr_per_persona: sortKeys(perPersona),
+    benign_ever_flagged: { ...ratio(benignEver, benign), per_persona: sortKeys(everPerPersona), requests_after: ratio(benignAfter, benignEvents) },
     campaign_pairwise: pairwise,
     served_before_flagged: { ...served, per_class: perClassServed },
     time_to_detect: { campaigns: perCampaign.length, detected: detectHours.length, median_hours: quantile(detectHours, 0.5), p90_hours: quantile(detectHours, 0.9), per_campaign: perCampaign },

@@ -7,7 +7,8 @@ import { addressBlock } from '../../src/detect/linkage/values.ts';
 import { defaultParams } from '../../src/detect/params.ts';
 import { isFlagged, type DetectorParams } from '../../src/detect/types.ts';
 import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
-import { byTime, enterprise, hydra, sameSdk, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
+import { boundaryPhrases } from '../../src/detect/linkage/phrases.ts';
+import { byTime, enterprise, hydra, paraphrased, sameSdk, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
 
 function params(): DetectorParams {
   const p = defaultParams();
@@ -118,4 +119,56 @@ test('evidence weight falls as the shared value gets more common, and common val
 test('address blocks: /24 for IPv4, /48 for IPv6', () => {
   assert.equal(addressBlock('47.14.150.188'), '47.14.150.0/24');
   assert.equal(addressBlock('2001:db8:85a3:8d3:1319:8a2e:370:7348'), '2001:db8:85a3::/48');
+});
+
+test('boundary phrases: first and last sentence, case and digits ignored, short sentences skipped', () => {
+  const a = new Int32Array(2);
+  const b = new Int32Array(2);
+  boundaryPhrases('Working on a practice set for exam 3. What is 17 times 4? Please explain your thinking at each step.', a);
+  boundaryPhrases('  working on a PRACTICE set for exam 9.\nName the capital of Peru. Please explain your thinking at each step.', b);
+  assert.ok(a[0] !== 0 && a[1] !== 0 && a[0] !== a[1]);
+  assert.deepEqual([...a], [...b]);
+  boundaryPhrases('Thanks. What is the capital of Peru and why is it there? Ok.', a);
+  assert.deepEqual([...a], [0, 0]);
+  boundaryPhrases('one sentence without any end at all here', a);
+  assert.deepEqual([...a], [0, 0]);
+});
+
+test('a paraphrased campaign with distinct cards, e-mails and networks is linked by its shared openers and closers', () => {
+  // two campaigns with their own wrappers, and tutoring-like users sharing the first campaign's wrappers
+  const other = paraphrased(5, 12, 29, 'para', ['Another batch of questions for the set.', 'Next item in the list for review.'], ['Give every single intermediate step please.', 'List all the reasoning you used here.']);
+  const sets = [paraphrased(6, 12), other, paraphrased(4, 12, 31, 'calm'), universityNat(20), sameSdk(20)];
+  const d = run(params(), sets);
+  const suspicious = (i: number) => (/^(slow|para)_/.test(d.accounts[i]!.id) ? 1 : 0);
+  const { communities } = findCommunities(d.index, d.accounts.length, d.params, suspicious);
+  const groups = communities.map((c) => c.members.map((m) => d.accounts[m]!.id).sort());
+  assert.deepEqual(groups.filter((g) => g.some((id) => id.startsWith('slow_'))), [Array.from({ length: 6 }, (_, i) => `slow_${i}`)]);
+  assert.deepEqual(groups.filter((g) => g.some((id) => id.startsWith('para_'))), [Array.from({ length: 5 }, (_, i) => `para_${i}`)]);
+  // the same wrappers on accounts that are not suspicious on their own bind nothing
+  for (const g of groups) for (const id of g) assert.ok(!id.startsWith('calm_') && !id.startsWith('uni_') && !id.startsWith('sdk_'), `${id} in a content group`);
+  const slow = communities.find((c) => d.accounts[c.members[0]!]!.id.startsWith('slow_'))!;
+  assert.ok(slow.evidence.some((e) => e.kind === 'phrase'));
+});
+
+test('sharing fewer boundary phrases than content_bind_min_values does not bind', () => {
+  const p = params();
+  p.linkage.content_bind_min_values = 8; // the campaign has 4 openers and 3 closers: 7 phrases at most
+  const d = run(p, [paraphrased(6, 12)]);
+  const { communities } = findCommunities(d.index, d.accounts.length, d.params, () => 1);
+  assert.equal(communities.length, 0);
+});
+
+test('every member of a flagged campaign is flagged, also one whose own risk is above the campaign risk but under the flag threshold', () => {
+  const p = params();
+  p.thresholds = { suspicious: 0.99998, flagged: 0.99999, campaign: 0.01 }; // nobody flags alone
+  p.campaign_head = { bias: -3, weights: {} }; // every community scores sigmoid(-3) ≈ 0.047 ≥ 0.01
+  const d = run(p, [hydra(12, 3), universityNat(20), sameSdk(20)]);
+  const { accounts } = d.results();
+  const hyd = accounts.filter((a) => a.account_id.startsWith('hyd_'));
+  assert.ok(hyd.some((a) => d.byId.get(a.account_id)!.ownRisk > 0.05), 'some member is riskier on its own than its campaign');
+  for (const a of hyd) {
+    assert.equal(a.verdict, 'distillation', a.account_id);
+    assert.notEqual(a.campaign_id, null);
+  }
+  for (const a of accounts.filter((x) => !x.account_id.startsWith('hyd_'))) assert.ok(!isFlagged(a.verdict), a.account_id);
 });

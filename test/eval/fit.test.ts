@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
+import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
 import { chooseThresholds, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
@@ -80,10 +81,12 @@ test('chosen thresholds keep benign accounts under the false-positive target on 
 test('toParams writes valid detector parameters and keeps everything but heads and thresholds', () => {
   const base = defaultParams();
   const heads = fitHeads(syntheticSamples(), 1);
-  const p = toParams(base, heads, { flagged: 0.9, suspicious: 0.6, campaign: 0.92 }, 'test fit');
+  const campaignHead = { bias: -2, weights: Float64Array.from(CAMPAIGN_FEATURE_NAMES, (n) => (n === 'campaign_member_risk' ? 3 : 0)) };
+  const p = toParams(base, heads, campaignHead, { flagged: 0.9, suspicious: 0.6, campaign: 0.92 }, 'test fit');
   validateParams(p);
   assert.equal(p.provenance, 'test fit');
   assert.deepEqual(p.thresholds, { flagged: 0.9, suspicious: 0.6, campaign: 0.92 });
   assert.deepEqual(p.linkage, base.linkage);
   assert.deepEqual(p.minhash, base.minhash);
+  assert.deepEqual(p.campaign_head, { bias: -2, weights: { campaign_member_risk: 3 } });
 });

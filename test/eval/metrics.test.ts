@@ -111,6 +111,21 @@ test('served-before-flagged counts attacker requests before first_flagged_at, an
   assert.equal(m.served_before_flagged.per_class.distillation.value, 0.5);
 });
 
+test('benign accounts ever flagged while streaming count even when cleared later, with the requests from then on', () => {
+  const tally = new ServedTally();
+  tally.observe(event('b2', '2026-10-01T00:00:00.000Z'), []);
+  tally.observe(event('b2', '2026-10-01T01:00:00.000Z'), [flag('b2', '2026-10-01T01:00:00.000Z')]);
+  tally.observe(event('b2', '2026-10-01T02:00:00.000Z'), [{ ...flag('b2', '2026-10-01T02:00:00.000Z'), verdict: 'benign' }]);
+  tally.observe(event('b1', '2026-10-01T02:30:00.000Z'), []);
+  const results = sampleResults().map((r) => (r.account_id === 'b2' ? { ...r, first_flagged_at: '2026-10-01T01:00:00.000Z' } : r));
+  const m = computeMetrics(LABELS, results, tally);
+  // b2 (cleared by the end) and e1 (still flagged) of 6 benign accounts; b2's 2nd and 3rd requests of 4 benign requests
+  assert.deepEqual({ value: m.benign_ever_flagged.value, numerator: m.benign_ever_flagged.numerator }, { value: 2 / 6, numerator: 2 });
+  assert.deepEqual(m.benign_ever_flagged.per_persona, { casual: 1, 'eval-lab': 1 });
+  assert.deepEqual({ ...m.benign_ever_flagged.requests_after }, { value: 0.5, numerator: 2, denominator: 4 });
+  assert.equal(m.benign_fpr.numerator, 1);
+});
+
 test('time to detect is the first flagged member minus the campaign start, with median and p90', () => {
   const m = computeMetrics(LABELS, sampleResults(), new ServedTally());
   assert.equal(m.time_to_detect.campaigns, 1);

@@ -40,7 +40,10 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, tries =
 
 describe('online detection and enforcement', () => {
   test('in enforce mode an extraction prober is told to verify after the detector flags it', async () => {
-    const t = await startTestGateway({ config: { enforcement: { mode: 'enforce', verification_url: 'https://verify.example.com/start' } } });
+    // the rule under test is explicit: with the fitted detector a prober's risk passes the default suspend
+    // rule's min_risk within a few requests, and suspending an `id`-tier account waits for review
+    const rules = [{ verdict: 'extraction', min_risk: 0, action: 'verify' }];
+    const t = await startTestGateway({ config: { enforcement: { mode: 'enforce', rules, verification_url: 'https://verify.example.com/start' } } });
     try {
       const { sent, refusal } = await probeUntilRefused(t, t.keyFor('acct_prober', 'id'));
       assert.ok(refusal, 'the prober was stopped');

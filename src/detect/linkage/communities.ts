@@ -92,7 +92,10 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     }
     inGraph.push({ value: v, holders, node });
   }
-  if (edges === 0) return { communities: [], edges: 0 };
+  if (edges === 0) {
+    const communities = contentGroups(used, new Set(), ownRisk, params);
+    return { communities, edges: 0 };
+  }
   const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
   mergeAcrossHolderEvidence(community, inGraph, lp);
 
@@ -154,14 +157,95 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
   }
 
   const communities: Community[] = [];
+  const taken = new Set<number>();
   for (const [c, memberSet] of membersOf) {
     if (memberSet.size < lp.min_campaign_size) continue;
     const members = [...memberSet].sort((a, b) => a - b);
+    for (const m of members) taken.add(m);
     const evidence = orderEvidence(evidenceOf.get(c) ?? []).filter((e) => e.holders >= 2);
     communities.push({ members, evidence, families: new Set(evidence.map((e) => KIND_FAMILY[e.kind])) });
   }
+  communities.push(...contentGroups(used, taken, ownRisk, params));
   communities.sort((a, b) => a.members[0]! - b.members[0]!);
   return { communities, edges };
+}
+
+/**
+ * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
+ * shares no holder evidence, only the openers and closers wrapped around its tasks. Two accounts are bound
+ * when they share at least `content_bind_min_values` distinct rare boundary phrases (`phrase` values held by
+ * at most `content_bind_max_holders` accounts), and only accounts whose own risk is already at the
+ * suspicious threshold take part: strangers who happen to open with the same sentence, or tutoring apps
+ * built on one template, are not suspicious on their own. Accounts already in a holder group stay there.
+ */
+function contentGroups(
+  used: { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] }[],
+  taken: Set<number>,
+  ownRisk: (idx: number) => number,
+  params: DetectorParams,
+): Community[] {
+  const lp = params.linkage;
+  const gate = params.thresholds.suspicious;
+  const eligible = new Map<number, boolean>();
+  const ok = (m: number) => {
+    let e = eligible.get(m);
+    if (e === undefined) eligible.set(m, (e = !taken.has(m) && ownRisk(m) >= gate));
+    return e;
+  };
+  const shared = new Map<string, number>();
+  const phrases: { value: (typeof used)[number]; holders: number[] }[] = [];
+  for (const v of used) {
+    if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
+    const holders = v.members.filter(ok);
+    if (holders.length < 2) continue;
+    phrases.push({ value: v, holders });
+    for (let i = 0; i < holders.length; i++) {
+      for (let j = i + 1; j < holders.length; j++) {
+        const key = `${holders[i]}:${holders[j]}`;
+        shared.set(key, (shared.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  if (phrases.length === 0) return [];
+  const root = new Map<number, number>();
+  const find = (m: number): number => {
+    let r = m;
+    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
+    return r;
+  };
+  const bound = new Set<number>();
+  for (const [key, n] of shared) {
+    if (n < lp.content_bind_min_values) continue;
+    const colon = key.indexOf(':');
+    const a = Number(key.slice(0, colon));
+    const b = Number(key.slice(colon + 1));
+    bound.add(a);
+    bound.add(b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) root.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const groups = new Map<number, number[]>();
+  for (const m of [...bound].sort((a, b) => a - b)) {
+    const g = find(m);
+    const list = groups.get(g);
+    if (list) list.push(m);
+    else groups.set(g, [m]);
+  }
+  const out: Community[] = [];
+  for (const members of groups.values()) {
+    if (members.length < lp.min_campaign_size) continue;
+    const inGroup = new Set(members);
+    const evidence: SharedValue[] = [];
+    for (const v of used) {
+      let holders = 0;
+      for (const m of v.members) if (inGroup.has(m)) holders++;
+      if (holders >= 2) evidence.push({ key: v.key, kind: v.kind, weight: v.weight, holders, count: v.count });
+    }
+    const ordered = orderEvidence(evidence);
+    out.push({ members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) });
+  }
+  return out;
 }
 
 /**

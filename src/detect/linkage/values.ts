@@ -9,6 +9,7 @@ export type EvidenceKind =
   | 'client_fingerprint' // JA4 + user agent
   | 'client_network' // request address block
   | 'template' // prompt template (MinHash LSH band of masked prompts) repeated in the account
+  | 'phrase' // opening or closing sentence repeated in the account (paraphrased harvests keep their wrappers)
   | 'sync_activity' // first activity in the same few minutes
   | 'sync_pivot'; // moved to a new release in the same hour
 
@@ -24,6 +25,7 @@ export const KIND_FAMILY: Record<EvidenceKind, string> = {
   email_shape: 'identity',
   client_fingerprint: 'tooling',
   template: 'content',
+  phrase: 'content',
   sync_activity: 'timing',
   sync_pivot: 'timing',
 };
@@ -56,6 +58,7 @@ export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
   client_fingerprint: 3,
   client_network: 4,
   template: 16,
+  phrase: 8,
   sync_activity: 1,
   sync_pivot: 8,
 };
@@ -92,6 +95,7 @@ export function describeValue(key: string, creationBurstHours: number, activityB
     case 'tls': return `client JA4 ${head || '-'} with user agent "${tail}"`;
     case 'net': return `client address block ${body}`;
     case 'tpl': return `prompt template (LSH band ${body})`;
+    case 'phr': return `opening or closing sentence (hash ${body})`;
     case 'act': return `first active within the ${activityBucketMinutes} min from ${iso(Number(body) * activityBucketMinutes * 60_000)}`;
     case 'pivot': return `moved to new model ${head} in the hour from ${iso(Number(tail) * 3_600_000)}`;
     default: return body;
