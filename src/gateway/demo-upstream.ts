@@ -38,6 +38,31 @@ function answerFor(prompt: string, maxTokens: number | null): { text: string; tr
   return { text, truncated };
 }
 
+/**
+ * Replay only (`distillguard replay` through `serve --replay-mode`): the logged answer's size as
+ * `output=N,reasoning=M` tokens (visible and reasoning, as log v1 records them). The demo answer is padded or cut to it, so the detector behind the gateway sees
+ * the usage the log recorded rather than the demo's one-sentence answers.
+ */
+export const REPLAY_USAGE_HEADER = 'x-distillguard-replay-usage';
+
+interface RecordedSize {
+  /** visible answer tokens (log v1's output_tokens: reasoning excluded) */
+  answer: number;
+  reasoning: number;
+}
+
+function recordedSize(header: string | string[] | undefined): RecordedSize | null {
+  const m = typeof header === 'string' ? /^output=(\d+),reasoning=(\d+)$/.exec(header) : null;
+  if (!m) return null;
+  return { answer: Math.max(1, Number(m[1])), reasoning: Number(m[2]) };
+}
+
+/** `text` repeated or cut to exactly `n` tokens of the demo's count (4 characters each). */
+function sized(text: string, n: number): string {
+  const chars = n * 4;
+  return text.length >= chars ? text.slice(0, chars) : (text + ' ').repeat(Math.ceil(chars / (text.length + 1))).slice(0, chars);
+}
+
 function reasoningFor(prompt: string): string {
   const topic = prompt.replace(/\s+/g, ' ').trim().slice(0, 60);
   return `First, I restate the question about "${topic}". Next, I list what is known and what is asked. Then I work through each step, checking the intermediate results. Finally, I compose a concise answer from the steps above.`;
@@ -92,9 +117,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, delay: number):
   }
   if (req.method !== 'POST') return json(res, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
   const body = await readBody(req);
-  if (url === '/v1/chat/completions') return chat(body, res, delay);
-  if (url === '/v1/responses') return responses(body, res, delay);
-  if (url === '/v1/messages') return messages(body, res, delay);
+  const recorded = recordedSize(req.headers[REPLAY_USAGE_HEADER]);
+  if (url === '/v1/chat/completions') return chat(body, res, delay, recorded);
+  if (url === '/v1/responses') return responses(body, res, delay, recorded);
+  if (url === '/v1/messages') return messages(body, res, delay, recorded);
   json(res, 404, { error: { message: `no route ${url}`, type: 'invalid_request_error' } });
 }
 
@@ -102,12 +128,14 @@ function sseHead(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
 }
 
-async function chat(body: Body, res: ServerResponse, delay: number): Promise<void> {
+async function chat(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = lastUserText(body.messages);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  const { text, truncated } = answerFor(prompt, maxTokens);
-  const withReasoning = body.reasoning_effort != null || body.model === 'demo-reasoner';
-  const reasoning = withReasoning ? reasoningFor(prompt) : '';
+  const answer = answerFor(prompt, maxTokens);
+  const truncated = answer.truncated;
+  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
+  const withReasoning = recorded ? recorded.reasoning > 0 : body.reasoning_effort != null || body.model === 'demo-reasoner';
+  const reasoning = withReasoning ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
   const finish = truncated ? 'length' : 'stop';
   const usage = {
     prompt_tokens: tokens(JSON.stringify(body.messages ?? '')),
@@ -141,11 +169,13 @@ async function chat(body: Body, res: ServerResponse, delay: number): Promise<voi
   res.end('data: [DONE]\n\n');
 }
 
-async function responses(body: Body, res: ServerResponse, delay: number): Promise<void> {
+async function responses(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = typeof body.input === 'string' ? body.input : lastUserText(body.input);
-  const { text, truncated } = answerFor(prompt, body.max_output_tokens ?? null);
-  const withReasoning = body.reasoning != null || body.model === 'demo-reasoner';
-  const reasoning = withReasoning ? reasoningFor(prompt) : '';
+  const answer = answerFor(prompt, body.max_output_tokens ?? null);
+  const truncated = answer.truncated;
+  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
+  const withReasoning = recorded ? recorded.reasoning > 0 : body.reasoning != null || body.model === 'demo-reasoner';
+  const reasoning = withReasoning ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
   const id = 'resp_demo' + Math.abs(hash(prompt)).toString(36);
   const usage = {
     input_tokens: tokens(JSON.stringify(body.input ?? '')),
@@ -193,10 +223,13 @@ async function responses(body: Body, res: ServerResponse, delay: number): Promis
   res.end();
 }
 
-async function messages(body: Body, res: ServerResponse, delay: number): Promise<void> {
+async function messages(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = lastUserText(body.messages);
-  const { text, truncated } = answerFor(prompt, body.max_tokens ?? null);
-  const thinking = body.thinking?.type === 'enabled' || body.model === 'demo-reasoner' ? reasoningFor(prompt) : '';
+  const answer = answerFor(prompt, body.max_tokens ?? null);
+  const truncated = answer.truncated;
+  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
+  const withThinking = recorded ? recorded.reasoning > 0 : body.thinking?.type === 'enabled' || body.model === 'demo-reasoner';
+  const thinking = withThinking ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
   const stop = truncated ? 'max_tokens' : 'end_turn';
   const inputTokens = tokens(JSON.stringify(body.messages ?? '') + JSON.stringify(body.system ?? ''));
   const outputTokens = tokens(text) + (thinking ? tokens(thinking) : 0);

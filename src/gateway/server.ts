@@ -20,6 +20,7 @@ import { rateLimitError, rateLimitHeaders } from '../policy/ratelimit-headers.ts
 import type { LimitScope, RateLimiter, RateLimitInfo, Reservation } from '../policy/types.ts';
 import type { VerificationTier } from '../events/types.ts';
 import type { ClientIpResolver } from './client-ip.ts';
+import { REPLAY_USAGE_HEADER } from './demo-upstream.ts';
 import { anthropic } from './dialects/anthropic/index.ts';
 import { openai } from './dialects/openai/index.ts';
 import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, TextRewriterFactory, UsageRecord } from './dialects/types.ts';
@@ -217,7 +218,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         .request({
           method: endpoint.method,
           path: endpoint.upstreamPath,
-          headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed),
+          headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed, deps.replayMode),
           body: parsed ? (parsed.modified ? JSON.stringify(parsed.body) : rawBodyOf(req, parsed.body)) : undefined,
           signal: cancel,
         })
@@ -496,8 +497,10 @@ function isEventStream(contentType: string | string[] | undefined): boolean {
   return typeof v === 'string' && v.startsWith('text/event-stream');
 }
 
-function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean): Record<string, string> {
+function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {
   const headers: Record<string, string> = dialect.upstreamAuthHeaders(apiKey);
+  // replay mode: the logged answer's size travels on to the demo upstream, which answers with that usage
+  if (replayMode && incoming[REPLAY_USAGE_HEADER] !== undefined) headers[REPLAY_USAGE_HEADER] = headerValue(incoming[REPLAY_USAGE_HEADER])!;
   if (hasBody) headers['content-type'] = 'application/json';
   headers.accept = headerValue(incoming.accept) ?? 'application/json';
   for (const name of dialect.forwardedHeaders) {

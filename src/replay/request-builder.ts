@@ -6,6 +6,8 @@ import type { ChatMessage, LogEventV1 } from '../events/types.ts';
 
 export const REPLAY_TS_HEADER = 'x-distillguard-replay-ts';
 export const ACTION_HEADER = 'x-distillguard-action';
+export { REPLAY_USAGE_HEADER } from '../gateway/demo-upstream.ts';
+import { REPLAY_USAGE_HEADER } from '../gateway/demo-upstream.ts';
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** Anthropic requires max_tokens; a log written by another gateway may not have recorded it. */
 const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -34,6 +36,10 @@ export function buildReplayRequest(event: LogEventV1, secret: string): ReplayReq
     // trust loopback so the detector sees each event's own address, as linkage needs.
     'x-forwarded-for': event.client.ip,
   };
+  // the logged answer's size: a gateway in replay mode in front of its demo upstream answers with this usage, so
+  // the detector sees the traffic's real output and reasoning shares (the demo's own answers are one sentence)
+  const output = event.response.output_tokens;
+  if (typeof output === 'number' && output > 0) headers[REPLAY_USAGE_HEADER] = `output=${output},reasoning=${event.response.reasoning_tokens ?? 0}`;
   if (event.client.user_agent) headers['user-agent'] = event.client.user_agent;
   if (event.client.ja4) headers['x-ja4'] = event.client.ja4;
   const { system, turns } = splitSystem(event.messages);
