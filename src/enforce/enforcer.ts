@@ -421,9 +421,12 @@ export class Enforcer {
   /** Applies one changed action to the view: for one already applied, only the members that joined since the last look. */
   #applyToView(head: ActionHead): void {
     const previous = this.#applied.get(head.id);
-    if (head.status === 'active' && !head.shadow) {
+    // A suspend waiting for an analyst degrades meanwhile: the wait must not leave a flagged account its reasoning.
+    const interim = head.status === 'pending_review' && head.kind === 'suspend';
+    if ((head.status === 'active' || interim) && !head.shadow) {
       const added = this.#store.accountsAddedSince(head.id, previous ? this.#seenAuditSeq : 0);
-      const action: EnforcementAction = { ...head, accounts: previous ? previous.accounts : [] };
+      const action: EnforcementAction = { ...head, kind: interim ? 'degrade' : head.kind, accounts: previous ? previous.accounts : [] };
+      if (previous && previous.kind !== action.kind) for (const account of previous.accounts) added.push(account);
       for (const account of added) {
         let ids = this.#appliedByAccount.get(account);
         if (!ids) this.#appliedByAccount.set(account, (ids = new Set()));

@@ -64,7 +64,7 @@ test('suspending an id or org tier account waits for review and approval applies
   const action = enforcer.onDecision(decision('verified', 'distillation', 0.99))!;
   assert.equal(action.kind, 'suspend');
   assert.equal(action.status, 'pending_review');
-  assert.equal(enforcer.enforcementFor('verified'), null, 'not applied before approval');
+  assert.equal(enforcer.enforcementFor('verified')?.kind, 'degrade', 'only degraded (reasoning hidden) until an analyst approves');
   assert.deepEqual(enforcer.list({ status: 'pending_review' }).map((a) => a.id), [action.id]);
 
   const approved = enforcer.approve(action.id, 'alice');
@@ -92,7 +92,7 @@ test('a review-tier account joining a suspended campaign waits for review alone'
   const suspended = enforcer.onDecision(decision('x1', 'distillation', 0.99, 'cmp_s'), campaign)!;
   assert.equal(suspended.status, 'active');
   enforcer.onDecision(decision('v', 'distillation', 0.99, 'cmp_s'), { ...campaign, members: ['x1', 'x2', 'v'] });
-  assert.equal(enforcer.enforcementFor('v'), null);
+  assert.equal(enforcer.enforcementFor('v')?.kind, 'degrade', 'degraded, not suspended, while the review waits');
   const pending = enforcer.list({ status: 'pending_review', accountId: 'v' });
   assert.equal(pending.length, 1);
   assert.deepEqual(pending[0]!.target, { type: 'account', id: 'v' });
