@@ -6,7 +6,7 @@ import { parseBody, requireAdminToken } from './admin-common.ts';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DgError, ERRORS } from '../errors.ts';
-import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
+import { VERIFICATION_TIERS, type AccountRecordV1, type VerificationTier } from '../events/types.ts';
 import type { IdentityCache } from '../identity/identity-cache.ts';
 import { ACCOUNT_STATUSES, accountJson, keyJson, type IdentityStore } from '../identity/identity-store.ts';
 import type { AccountStatus } from '../identity/types.ts';
@@ -19,11 +19,24 @@ export interface AdminServerOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** Told about errors that are bugs, not the caller's fault (answered 500 without details). */
   onInternalError?: (err: unknown) => void;
+  /** Told about each account created here, with its signup details (the online detector links accounts on them). */
+  onAccountCreated?: (record: AccountRecordV1) => void;
 }
 
 const tierSchema = z.enum(VERIFICATION_TIERS as [VerificationTier, ...VerificationTier[]]);
 const statusSchema = z.enum(ACCOUNT_STATUSES as [AccountStatus, ...AccountStatus[]]);
-const createAccountBody = z.strictObject({ id: z.string(), org_id: z.string().nullable().optional(), tier: tierSchema.optional() });
+const optionalText = z.string().nullable().optional();
+/** What the provider's sign-up knew about the account (log format v1's account record); the detector links on it. */
+const signupSchema = z.strictObject({
+  created_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  email_domain: optionalText,
+  email_hash: optionalText,
+  email_local_shape: optionalText,
+  payment_fingerprint: optionalText,
+  signup_ip: optionalText,
+  declared_use_case: optionalText,
+});
+const createAccountBody = z.strictObject({ id: z.string(), org_id: z.string().nullable().optional(), tier: tierSchema.optional(), signup: signupSchema.optional() });
 const setTierBody = z.strictObject({ tier: tierSchema });
 const setGroupBody = z.strictObject({ group_id: z.string().nullable() });
 const setStatusBody = z.strictObject({ status: statusSchema });
@@ -63,6 +76,7 @@ export function buildAdminServer(opts: AdminServerOptions): FastifyInstance {
         const body = parseBody(createAccountBody, req.body);
         const account = store.createAccount({ id: body.id, orgId: body.org_id ?? null, tier: body.tier });
         cache.reload();
+        opts.onAccountCreated?.({ ...body.signup, account_id: account.id, org_id: account.orgId, verification: account.tier, created_at: body.signup?.created_at ?? account.createdAt });
         return reply.code(201).send(accountJson(account));
       });
       admin.get('/accounts', async () => ({ data: store.listAccounts().map(accountJson) }));

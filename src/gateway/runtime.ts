@@ -202,6 +202,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     cache,
     adminToken,
     onInternalError: (err) => log.error({ err }, 'admin API error'),
+    onAccountCreated: (record) => detector?.feedAccounts([record]),
     extraRoutes: (a) => {
       a.get('/healthz', async () => ({ status: 'ok' }));
       a.get('/readyz', async () => readiness());

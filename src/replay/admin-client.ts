@@ -18,6 +18,8 @@ export class ReplayAdminError extends Error {
 export interface AccountSpec {
   orgId: string | null;
   tier: VerificationTier;
+  /** sign-up details from the accounts file, passed on so the gateway's detector can link on them */
+  signup?: Record<string, string | null>;
 }
 
 export class ReplayAdminClient {
@@ -71,6 +73,7 @@ export class ReplayAdminClient {
   private async provision(accountId: string, spec: AccountSpec): Promise<string> {
     const account: Record<string, unknown> = { id: accountId, tier: spec.tier };
     if (spec.orgId) account.org_id = spec.orgId;
+    if (spec.signup) account.signup = spec.signup;
     await this.call('POST', '/admin/accounts', account, [201, 409]);
     const key = (await this.call('POST', `/admin/accounts/${encodeURIComponent(accountId)}/keys`, undefined, [201])) as { secret: string };
     return key.secret;

@@ -227,9 +227,16 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   };
 }
 
+/** The account record's sign-up details, as the admin API takes them. */
+const SIGNUP_FIELDS = ['created_at', 'email_domain', 'email_hash', 'email_local_shape', 'payment_fingerprint', 'signup_ip', 'declared_use_case'] as const;
+
 async function loadAccountSpecs(path: string): Promise<Map<string, AccountSpec>> {
   const specs = new Map<string, AccountSpec>();
-  for await (const a of readAccounts(path)) specs.set(a.account_id, { orgId: a.org_id ?? null, tier: a.verification ?? 'none' });
+  for await (const a of readAccounts(path)) {
+    const signup: Record<string, string | null> = {};
+    for (const field of SIGNUP_FIELDS) if (a[field] != null) signup[field] = a[field];
+    specs.set(a.account_id, { orgId: a.org_id ?? null, tier: a.verification ?? 'none', signup });
+  }
   return specs;
 }
 

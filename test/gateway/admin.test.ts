@@ -186,3 +186,27 @@ test('a bug answers 500 DG_ERR_INTERNAL without its details and is reported to o
   assert.equal(reported.length, 1);
   assert.match(String(reported[0]), /secret internal detail/);
 });
+
+test('an account created with sign-up details is passed on, with them, to whoever links accounts', async (t) => {
+  const { store } = tempStore(t);
+  const cache = new IdentityCache(store);
+  cache.reload();
+  const created: unknown[] = [];
+  const app = buildAdminServer({ store, cache, adminToken: TOKEN, onAccountCreated: (r) => created.push(r) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const post = (body: unknown) =>
+    fetch(base + '/admin/accounts', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  const signup = { created_at: '2026-03-01T10:00:00Z', payment_fingerprint: 'card_1', signup_ip: '203.0.113.9', email_domain: 'example.org' };
+  assert.equal((await post({ id: 'acct_a', tier: 'email', signup })).status, 201);
+  assert.equal((await post({ id: 'acct_b' })).status, 201);
+  assert.deepEqual(created[0], { ...signup, account_id: 'acct_a', org_id: null, verification: 'email' });
+  assert.equal((created[1] as { account_id: string }).account_id, 'acct_b');
+  assert.match((created[1] as { created_at: string }).created_at, /^\d{4}-/, 'without sign-up details the store creation time is the age');
+
+  const bad = await post({ id: 'acct_c', signup: { payment_fingerprint: 'card_1', shoe_size: 44 } });
+  assert.equal(bad.status, 400, 'unknown sign-up fields are refused');
+  assert.equal(created.length, 2);
+});
