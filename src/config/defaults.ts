@@ -70,9 +70,8 @@ export const DEFAULT_CONFIG = {
       { verdict: 'extraction', min_risk: 0.97, action: 'suspend' },
       { verdict: 'extraction', min_risk: 0, action: 'verify' },
       { verdict: 'jailbreak', min_risk: 0, action: 'throttle' },
-      // Unverified accounts the detector finds suspicious (not yet flagged) lose their reasoning: it is the
-      // attacker's most valuable output and hiding it is reversible; verified accounts are only observed.
-      { verdict: 'suspicious', min_risk: 0, tiers: ['none', 'email', 'phone'], action: 'degrade', campaign: false },
+      // suspicious is only observed: with the fitted detector nearly every attacker is flagged, and degrading
+      // suspicious unverified accounts cost 3 % of benign requests in the replay (rag apps, casual users, translators)
       { verdict: 'suspicious', min_risk: 0, action: 'observe', campaign: false },
     ],
   },

@@ -13,7 +13,7 @@ test('rules map verdict and risk to each action kind, first matching rule wins',
     ['a3', 'extraction', 0.98, 'suspend'],
     ['a4', 'extraction', 0.3, 'verify'],
     ['a5', 'jailbreak', 0.1, 'throttle'],
-    ['a6', 'suspicious', 0.4, 'degrade'], // unverified (unknown accounts count as tier none)
+    ['a6', 'suspicious', 0.4, 'observe'], // suspicious is only observed, whatever the tier
     ['a8', 'suspicious', 0.6, 'observe'], // verified: only observed
     ['a7', 'benign', 0.0, null],
   ];
