@@ -63,6 +63,15 @@ function sized(text: string, n: number): string {
   return text.length >= chars ? text.slice(0, chars) : (text + ' ').repeat(Math.ceil(chars / (text.length + 1))).slice(0, chars);
 }
 
+/** The demo's answer and reasoning for one request: its own, or sized to the logged usage when replaying. */
+function demoOutput(prompt: string, maxTokens: number | null, asksReasoning: boolean, recorded: RecordedSize | null): { text: string; truncated: boolean; reasoning: string } {
+  const { text, truncated } = answerFor(prompt, maxTokens);
+  if (recorded) {
+    return { text: sized(text, recorded.answer), truncated, reasoning: recorded.reasoning > 0 ? sized(reasoningFor(prompt), recorded.reasoning) : '' };
+  }
+  return { text, truncated, reasoning: asksReasoning ? reasoningFor(prompt) : '' };
+}
+
 function reasoningFor(prompt: string): string {
   const topic = prompt.replace(/\s+/g, ' ').trim().slice(0, 60);
   return `First, I restate the question about "${topic}". Next, I list what is known and what is asked. Then I work through each step, checking the intermediate results. Finally, I compose a concise answer from the steps above.`;
@@ -131,11 +140,7 @@ function sseHead(res: ServerResponse): void {
 async function chat(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = lastUserText(body.messages);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  const answer = answerFor(prompt, maxTokens);
-  const truncated = answer.truncated;
-  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
-  const withReasoning = recorded ? recorded.reasoning > 0 : body.reasoning_effort != null || body.model === 'demo-reasoner';
-  const reasoning = withReasoning ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
+  const { text, truncated, reasoning } = demoOutput(prompt, maxTokens, body.reasoning_effort != null || body.model === 'demo-reasoner', recorded);
   const finish = truncated ? 'length' : 'stop';
   const usage = {
     prompt_tokens: tokens(JSON.stringify(body.messages ?? '')),
@@ -171,11 +176,7 @@ async function chat(body: Body, res: ServerResponse, delay: number, recorded: Re
 
 async function responses(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = typeof body.input === 'string' ? body.input : lastUserText(body.input);
-  const answer = answerFor(prompt, body.max_output_tokens ?? null);
-  const truncated = answer.truncated;
-  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
-  const withReasoning = recorded ? recorded.reasoning > 0 : body.reasoning != null || body.model === 'demo-reasoner';
-  const reasoning = withReasoning ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
+  const { text, truncated, reasoning } = demoOutput(prompt, body.max_output_tokens ?? null, body.reasoning != null || body.model === 'demo-reasoner', recorded);
   const id = 'resp_demo' + Math.abs(hash(prompt)).toString(36);
   const usage = {
     input_tokens: tokens(JSON.stringify(body.input ?? '')),
@@ -225,11 +226,7 @@ async function responses(body: Body, res: ServerResponse, delay: number, recorde
 
 async function messages(body: Body, res: ServerResponse, delay: number, recorded: RecordedSize | null): Promise<void> {
   const prompt = lastUserText(body.messages);
-  const answer = answerFor(prompt, body.max_tokens ?? null);
-  const truncated = answer.truncated;
-  const text = recorded ? sized(answer.text, recorded.answer) : answer.text;
-  const withThinking = recorded ? recorded.reasoning > 0 : body.thinking?.type === 'enabled' || body.model === 'demo-reasoner';
-  const thinking = withThinking ? (recorded ? sized(reasoningFor(prompt), recorded.reasoning) : reasoningFor(prompt)) : '';
+  const { text, truncated, reasoning: thinking } = demoOutput(prompt, body.max_tokens ?? null, body.thinking?.type === 'enabled' || body.model === 'demo-reasoner', recorded);
   const stop = truncated ? 'max_tokens' : 'end_turn';
   const inputTokens = tokens(JSON.stringify(body.messages ?? '') + JSON.stringify(body.system ?? ''));
   const outputTokens = tokens(text) + (thinking ? tokens(thinking) : 0);
