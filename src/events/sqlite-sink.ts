@@ -106,44 +106,34 @@ function plainString(line: string, at: number): string | null {
 }
 
 function columnsInOrder(line: string): Columns | null {
-  if (!line.startsWith(TS)) return null;
-  let at = TS.length;
-  const ts = plainString(line, at);
-  if (ts === null) return null;
-  at += ts.length + 1;
-  if (!line.startsWith(REQUEST_ID, at)) return null;
-  const requestId = plainString(line, (at += REQUEST_ID.length));
-  if (requestId === null) return null;
-  at += requestId.length + 1;
-  if (!line.startsWith(ACCOUNT_ID, at)) return null;
-  const accountId = plainString(line, (at += ACCOUNT_ID.length));
+  let at = 0;
+  /** The plain string value right after `prefix` at the cursor (moving past it); null if absent or escaped. */
+  const field = (prefix: string): string | null => {
+    if (!line.startsWith(prefix, at)) return null;
+    const value = plainString(line, at + prefix.length);
+    if (value !== null) at += prefix.length + value.length + 1;
+    return value;
+  };
+  const ts = field(TS);
+  const requestId = ts === null ? null : field(REQUEST_ID);
+  const accountId = requestId === null ? null : field(ACCOUNT_ID);
   if (accountId === null) return null;
-  at += accountId.length + 1;
-  if (line.startsWith(ORG_ID, at)) {
-    const orgId = plainString(line, (at += ORG_ID.length));
-    if (orgId === null) return null;
-    at += orgId.length + 1;
-  }
-  let keyId: string | null = null;
-  if (line.startsWith(KEY_ID, at)) {
-    keyId = plainString(line, (at += KEY_ID.length));
-    if (keyId === null) return null;
-    at += keyId.length + 1;
-  }
+  if (line.startsWith(ORG_ID, at) && field(ORG_ID) === null) return null;
+  const hasKey = line.startsWith(KEY_ID, at);
+  const keyId = hasKey ? field(KEY_ID) : null;
+  if (hasKey && keyId === null) return null;
   if (!line.startsWith(CLIENT, at)) return null;
-  const endpointAt = line.indexOf(ENDPOINT, at);
-  if (endpointAt < 0) return null;
-  const endpoint = plainString(line, (at = endpointAt + ENDPOINT.length));
-  if (endpoint === null) return null;
-  at += endpoint.length + 1;
-  if (!line.startsWith(MODEL, at)) return null;
-  const model = plainString(line, at + MODEL.length);
+  // the client object is skipped: `,"endpoint":"` cannot occur inside it (its quotes would be escaped)
+  at = line.indexOf(ENDPOINT, at);
+  if (at < 0) return null;
+  const endpoint = field(ENDPOINT);
+  const model = endpoint === null ? null : field(MODEL);
   if (model === null) return null;
   const responseAt = line.lastIndexOf(RESPONSE);
   if (responseAt < 0 || !line.endsWith('}}')) return null;
   const r = JSON.parse(line.slice(responseAt + RESPONSE.length - 1, line.length - 1)) as LogEventV1['response'];
   return {
-    ts, request_id: requestId, account_id: accountId, key_id: keyId, model, endpoint,
+    ts: ts!, request_id: requestId!, account_id: accountId, key_id: keyId, model, endpoint: endpoint!,
     status: r.status, input_tokens: r.input_tokens ?? null, output_tokens: r.output_tokens ?? null, reasoning_tokens: r.reasoning_tokens ?? null,
   };
 }
