@@ -398,7 +398,9 @@ export class Detector {
       const top = this.ownSignals(acc).filter((s) => s.contribution > 0).slice(0, 3);
       reason = verdict === 'benign' ? 'no signal above threshold' : top.map((s) => `${s.name}=${s.value}`).join(', ');
     }
-    decisions.push({ account_id: acc.id, ts, verdict, risk: round(risk), campaign_id: campaignId, reason });
+    // what the account is suspected of: a flagged verdict's class, else the class of the score that gives the risk
+    const suspected = isFlagged(verdict) ? verdict : camp && camp.risk > acc.ownRisk ? camp.kind : acc.ownClass;
+    decisions.push({ account_id: acc.id, ts, verdict, risk: round(risk), campaign_id: campaignId, reason, suspected });
   }
 
   // ── linkage ──────────────────────────────────────────────────────────────────────────────────────

@@ -26,6 +26,8 @@ export interface Decision {
   risk: number;
   campaign_id: string | null;
   reason: string;
+  /** What the account is suspected of: a flagged verdict's class, else the class whose score gives the risk (optional: added later). */
+  suspected?: FlaggedVerdict;
 }
 
 /** Report v1 "accounts" entry. */
