@@ -40,6 +40,13 @@ const tiersSchema = z.object({
 
 const actionKind = z.enum(['observe', 'throttle', 'degrade', 'verify', 'suspend']);
 
+/**
+ * A rule's risk floor: a number, or one of the detector's thresholds by name (`suspicious`, `flagged`), resolved
+ * against the parameters the detector runs with, so that a refit that moves the risk scale moves the rule too.
+ */
+const riskFloor = z.union([z.number().min(0).max(1), z.enum(['suspicious', 'flagged'])]);
+export type RiskFloor = z.infer<typeof riskFloor>;
+
 /** What the gateway does with the detector's verdicts (issue: closed loop). */
 export const enforcementSchema = z.object({
   /** shadow: decide and record, change nothing (a new install starts here); enforce: act. */
@@ -47,15 +54,38 @@ export const enforcementSchema = z.object({
   /** Rules in order; the first whose verdict, risk and tiers match gives the action. */
   rules: z
     .array(
-      z.object({
-        verdict: z.enum(['suspicious', 'distillation', 'extraction', 'jailbreak']),
-        min_risk: z.number().min(0).max(1).default(0),
-        /** tiers the rule applies to; empty = all */
-        tiers: z.array(z.enum(['none', 'email', 'phone', 'id', 'org'])).default([]),
-        action: actionKind,
-        /** apply to the whole campaign when the account belongs to one */
-        campaign: z.boolean().default(true),
-      }),
+      z
+        .object({
+          verdict: z.enum(['suspicious', 'distillation', 'extraction', 'jailbreak']),
+          min_risk: riskFloor.default(0),
+          /** tiers the rule applies to; empty = all */
+          tiers: z.array(z.enum(['none', 'email', 'phone', 'id', 'org'])).default([]),
+          /**
+           * classes the account must be suspected of (the class whose score gives the risk: for `suspicious`, the
+           * head that came closest to flagging it); empty = any. A decision that does not say (an older detector)
+           * counts as suspected of its verdict when that is flagged, of nothing otherwise.
+           */
+          suspected: z.array(z.enum(['distillation', 'extraction', 'jailbreak'])).default([]),
+          action: actionKind,
+          /** apply to the whole campaign when the account belongs to one */
+          campaign: z.boolean().default(true),
+          /**
+           * Lift the action (status undone, by the detector) when the detector later clears the account (a benign
+           * decision). For verdicts that are often transient, such as `suspicious`: the action holds while the
+           * verdict does. Account actions only: one member's verdict does not lift a campaign's action.
+           */
+          lift_when_cleared: z.boolean().default(false),
+          /**
+           * Act only once the account has sent this many more requests with the verdict unchanged (counted from
+           * when the decision reaches the enforcer); any later decision about the account ends the wait. A
+           * verdict that a benign account reaches by chance rarely survives a few more of its requests.
+           */
+          after_requests: z.number().int().nonnegative().default(0),
+        })
+        .refine((rule) => !(rule.lift_when_cleared && rule.campaign), {
+          message: 'lift_when_cleared applies to account actions only: set campaign: false',
+          path: ['lift_when_cleared'],
+        }),
     )
     .default([]),
   /** Accounts at these tiers are never suspended without an analyst's approval (the action waits in review). */

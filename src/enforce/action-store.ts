@@ -20,6 +20,7 @@ interface ActionRow {
   detector_version: string | null;
   created_at: string;
   shadow: number;
+  lift_when_cleared: number;
   undone_at: string | null;
   undone_by: string | null;
   audit_seq: number;
@@ -37,9 +38,9 @@ export class ActionStore {
     this.#stmt = {
       insert: db.prepare(
         `INSERT INTO enforcement_actions (id, kind, target_type, target_id, status, verdict, risk, reason, evidence, actor,
-           detector_version, created_at, shadow, undone_at, undone_by, audit_seq)
+           detector_version, created_at, shadow, lift_when_cleared, undone_at, undone_by, audit_seq)
          VALUES (@id, @kind, @target_type, @target_id, @status, @verdict, @risk, @reason, @evidence, @actor,
-           @detector_version, @created_at, @shadow, @undone_at, @undone_by, @audit_seq)`,
+           @detector_version, @created_at, @shadow, @lift_when_cleared, @undone_at, @undone_by, @audit_seq)`,
       ),
       addAccount: db.prepare('INSERT OR IGNORE INTO enforcement_action_accounts (action_id, account_id, added_at, audit_seq) VALUES (?, ?, ?, ?)'),
       hasAccount: db.prepare('SELECT 1 FROM enforcement_action_accounts WHERE action_id = ? AND account_id = ?').pluck(),
@@ -83,6 +84,7 @@ export class ActionStore {
       detector_version: a.detectorVersion,
       created_at: a.createdAt,
       shadow: a.shadow ? 1 : 0,
+      lift_when_cleared: a.liftWhenCleared ? 1 : 0,
       undone_at: a.undoneAt,
       undone_by: a.undoneBy,
       audit_seq: auditSeq,
@@ -171,6 +173,7 @@ function toHead(row: ActionRow): ActionHead {
       detectorVersion: row.detector_version,
       createdAt: row.created_at,
       shadow: row.shadow === 1,
+      liftWhenCleared: row.lift_when_cleared === 1,
       undoneAt: row.undone_at,
       undoneBy: row.undone_by,
     };
@@ -192,6 +195,7 @@ export function actionJson(a: EnforcementAction) {
     detector_version: a.detectorVersion,
     created_at: a.createdAt,
     shadow: a.shadow,
+    lift_when_cleared: a.liftWhenCleared,
     undone_at: a.undoneAt,
     undone_by: a.undoneBy,
   };

@@ -7,13 +7,14 @@
 // this process's own changes and for the CLI's changes noticed through PRAGMA data_version.
 import { Poller } from '../store/poller.ts';
 import type { EnforcementConfig } from '../config/schema.ts';
+import { defaultParams } from '../detect/params.ts';
 import type { Decision } from '../detect/types.ts';
 import { DgError, ERRORS } from '../errors.ts';
 import type { VerificationTier } from '../events/types.ts';
 import type { Database } from '../store/sqlite.ts';
 import { type ActionHead, ActionStore, newActionId } from './action-store.ts';
 import { AuditLog, type AuditVerification, verifyAuditChain } from './audit-log.ts';
-import { type EnforcementRule, matchRule } from './rules.ts';
+import { type DetectorThresholds, type EnforcementRule, matchRule } from './rules.ts';
 import { ACTION_STRENGTH, type AccountEnforcement, type ActionKind, type ActionStatus, type ActionTarget, type EnforcementAction } from './types.ts';
 
 export type EnforcementMode = EnforcementConfig['mode'];
@@ -23,6 +24,20 @@ export interface CampaignContext {
   id: string;
   members: string[];
   evidence: Evidence[];
+}
+
+/** What the enforcer needs of a served request (a log v1 event has it). */
+export interface ServedRequest {
+  account_id: string;
+  ts: string;
+}
+
+/** A decision whose rule waits for more requests at the same verdict before it acts (after_requests). */
+interface Waiting {
+  decision: Decision;
+  campaign: CampaignContext | null;
+  matched: { rule: EnforcementRule; index: number };
+  remaining: number;
 }
 
 export interface AccountInfo {
@@ -35,6 +50,8 @@ export interface EnforcerOptions {
   config: EnforcementConfig;
   detectorVersion: string;
   accountInfo: (accountId: string) => AccountInfo | null;
+  /** The thresholds of the detector whose decisions arrive (rules name them in min_risk); default: the shipped ones. */
+  detectorThresholds?: DetectorThresholds;
   now?: () => Date;
   /** Called when a background reload fails; the previous view stays in use. */
   onReloadError?: (err: unknown) => void;
@@ -55,6 +72,7 @@ export class Enforcer {
   readonly #config: EnforcementConfig;
   readonly #detectorVersion: string;
   readonly #accountInfo: (accountId: string) => AccountInfo | null;
+  readonly #thresholds: DetectorThresholds;
   readonly #now: () => Date;
   readonly #onReloadError: (err: unknown) => void;
   readonly #store: ActionStore;
@@ -71,6 +89,8 @@ export class Enforcer {
   #appliedByAccount = new Map<string, Set<string>>();
   /** account id → what the gateway applies (the strongest applied action) */
   #enforcement = new Map<string, AccountEnforcement>();
+  /** account id → the decision waiting for more of its requests before its rule acts (in memory only) */
+  readonly #waiting = new Map<string, Waiting>();
   #seenAuditSeq = 0;
   #seenDataVersion = -1;
   readonly #poller = new Poller();
@@ -80,6 +100,7 @@ export class Enforcer {
     this.#config = opts.config;
     this.#detectorVersion = opts.detectorVersion;
     this.#accountInfo = opts.accountInfo;
+    this.#thresholds = opts.detectorThresholds ?? defaultParams().thresholds;
     this.#now = opts.now ?? (() => new Date());
     this.#onReloadError = opts.onReloadError ?? (() => {});
     this.#store = new ActionStore(opts.db);
@@ -122,26 +143,63 @@ export class Enforcer {
    * A decision that names a campaign which already has an open campaign action brings every member the detector
    * now links to that campaign into the action at once (the deciding account and the members in `campaign`),
    * whatever the deciding account's own verdict: the campaign's action covers the campaign.
+   *
+   * A benign decision lifts only the account's actions whose rule said lift_when_cleared (returns the last one
+   * lifted); every other action stays until an analyst undoes it.
    */
   onDecision(decision: Decision, campaign: CampaignContext | null = null): EnforcementAction | null {
-    // benign after an action does not undo it: analysts undo
-    if (decision.verdict === 'benign') return null;
+    const actor = `detector@${this.#detectorVersion}`;
+    // a new decision ends any wait: the verdict it was waiting on has changed
+    this.#waiting.delete(decision.account_id);
+    if (decision.verdict === 'benign') return this.#liftCleared(decision, actor);
     const accountId = decision.account_id;
     const info = this.#accountInfo(accountId);
-    const matched = matchRule(this.#config.rules, decision.verdict, decision.risk, info?.tier ?? 'none');
-    const actor = `detector@${this.#detectorVersion}`;
-    const why = {
+    const matched = matchRule(this.#config.rules, this.#thresholds, decision, info?.tier ?? 'none');
+    const why = this.#why(decision, matched);
+    const linkedCampaign = campaign?.id ?? decision.campaign_id;
+    const joined = linkedCampaign ? this.#joinCampaignAction(linkedCampaign, accountId, info, campaign, actor, why) : null;
+    if (!matched) return joined;
+    if (matched.rule.after_requests > 0) {
+      this.#waiting.set(accountId, { decision, campaign, matched, remaining: matched.rule.after_requests });
+      return joined;
+    }
+    return this.#applyRule(decision, matched, info, campaign, actor, why) ?? joined;
+  }
+
+  /**
+   * Counts served requests toward the rules that wait for them (after_requests); a rule whose wait is over acts,
+   * as of that request. Off the request path: the gateway passes its event batches. Returns the actions created.
+   */
+  onRequests(requests: Iterable<ServedRequest>): EnforcementAction[] {
+    const created: EnforcementAction[] = [];
+    if (this.#waiting.size === 0) return created;
+    for (const request of requests) {
+      const waiting = this.#waiting.get(request.account_id);
+      if (!waiting || --waiting.remaining > 0) continue;
+      this.#waiting.delete(request.account_id);
+      const { decision, campaign, matched } = waiting;
+      const why = { ...this.#why(decision, matched), decision_ts: request.ts, verdict_since: decision.ts, waited_requests: matched.rule.after_requests };
+      const action = this.#applyRule(decision, matched, this.#accountInfo(request.account_id), campaign, `detector@${this.#detectorVersion}`, why);
+      if (action) created.push(action);
+    }
+    return created;
+  }
+
+  /** Accounts whose rule is still waiting for more of their requests (after_requests). */
+  get waitingAccounts(): number {
+    return this.#waiting.size;
+  }
+
+  #why(decision: Decision, matched: { index: number } | null): Record<string, unknown> {
+    return {
       verdict: decision.verdict,
       risk: decision.risk,
+      suspected: decision.suspected ?? null,
       reason: decision.reason,
       decision_ts: decision.ts,
       rule: matched?.index ?? null,
       detector_version: this.#detectorVersion,
     };
-    const linkedCampaign = campaign?.id ?? decision.campaign_id;
-    const joined = linkedCampaign ? this.#joinCampaignAction(linkedCampaign, accountId, info, campaign, actor, why) : null;
-    if (!matched) return joined;
-    return this.#applyRule(decision, matched, info, campaign, actor, why) ?? joined;
   }
 
   #applyRule(
@@ -171,9 +229,9 @@ export class Enforcer {
 
     return this.#write(() => {
       const strength = ACTION_STRENGTH[rule.action];
-      const covering = strongest(
-        target.type === 'campaign' ? this.#store.openOnTarget(target, shadow) : this.#store.openForAccount(accountId, shadow),
-      );
+      const open = target.type === 'campaign' ? this.#store.openOnTarget(target, shadow) : this.#store.openForAccount(accountId, shadow);
+      // an action the detector may lift does not stand in for one that holds until an analyst undoes it
+      const covering = strongest(rule.lift_when_cleared ? open : open.filter((a) => !a.liftWhenCleared));
       if (covering && ACTION_STRENGTH[covering.kind] >= strength) {
         // Idempotent. The deciding account joins the campaign's action if it is new to it; other members
         // join on their own decisions, so a campaign of thousands costs one lookup per decision.
@@ -202,10 +260,22 @@ export class Enforcer {
         detectorVersion: this.#detectorVersion,
         createdAt: this.#ts(),
         shadow,
+        liftWhenCleared: rule.lift_when_cleared,
         undoneAt: null,
         undoneBy: null,
       };
-      const payload = { ...why, kind: action.kind, target, accounts: members, status: action.status, shadow, evidence, escalates: covering?.id ?? null, skipped };
+      const payload = {
+        ...why,
+        kind: action.kind,
+        target,
+        accounts: members,
+        status: action.status,
+        shadow,
+        lift_when_cleared: action.liftWhenCleared,
+        evidence,
+        escalates: covering?.id ?? null,
+        skipped,
+      };
       const entry = this.#audit.append({ ts: action.createdAt, actor, event: 'action.create', actionId: action.id, payload });
       this.#store.insert(action, entry.seq);
       return action;
@@ -242,6 +312,7 @@ export class Enforcer {
         detectorVersion: null,
         createdAt: this.#ts(),
         shadow: false,
+        liftWhenCleared: false,
         undoneAt: null,
         undoneBy: null,
       };
@@ -340,6 +411,36 @@ export class Enforcer {
       return { ...action, status: to, undoneAt: undone?.at ?? null, undoneBy: undone?.by ?? null };
     });
     return result;
+  }
+
+  /** Lifts the account's own open actions that hold only while the detector's verdict does (lift_when_cleared). */
+  #liftCleared(decision: Decision, actor: string): EnforcementAction | null {
+    const shadow = this.#mode === 'shadow';
+    const target: ActionTarget = { type: 'account', id: decision.account_id };
+    const liftable = () => this.#store.openOnTarget(target, shadow).filter((a) => a.liftWhenCleared);
+    // most benign decisions lift nothing: look before taking the write lock
+    if (liftable().length === 0) return null;
+    return this.#write(() => {
+      let lifted: EnforcementAction | null = null;
+      for (const action of liftable()) {
+        const ts = this.#ts();
+        const payload = {
+          verdict: decision.verdict,
+          risk: decision.risk,
+          reason: decision.reason,
+          decision_ts: decision.ts,
+          detector_version: this.#detectorVersion,
+          from: action.status,
+          to: 'undone',
+          kind: action.kind,
+          target: action.target,
+        };
+        const entry = this.#audit.append({ ts, actor, event: 'action.lift', actionId: action.id, payload });
+        this.#store.setStatus(action.id, 'undone', { at: ts, by: actor }, entry.seq);
+        lifted = { ...action, accounts: [decision.account_id], status: 'undone', undoneAt: ts, undoneBy: actor };
+      }
+      return lifted;
+    });
   }
 
   /**
@@ -460,9 +561,12 @@ export class Enforcer {
     this.#enforcement.set(accountId, { kind: best.kind, actionId: best.id, reasonCode: best.verdict ?? 'analyst' });
   }
 
-  /** Whether an open action of at least this strength already covers the account (e.g. its own pending suspend). */
+  /**
+   * Whether an open action of at least this strength, one the detector will not lift, already covers the account
+   * (e.g. its own pending suspend).
+   */
   #hasOwnAtLeast(accountId: string, kind: ActionKind, shadow: boolean): boolean {
-    const own = strongest(this.#store.openForAccount(accountId, shadow));
+    const own = strongest(this.#store.openForAccount(accountId, shadow).filter((a) => !a.liftWhenCleared));
     return own !== null && ACTION_STRENGTH[own.kind] >= ACTION_STRENGTH[kind];
   }
 

@@ -55,6 +55,8 @@ const STEPS = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // actions that hold only while the detector's verdict does (a rule's lift_when_cleared)
+  `ALTER TABLE enforcement_actions ADD COLUMN lift_when_cleared INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function migrateEnforcement(db: Database): void {

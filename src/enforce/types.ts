@@ -33,6 +33,8 @@ export interface EnforcementAction {
   createdAt: string;
   /** When shadow mode recorded it without applying it. */
   shadow: boolean;
+  /** Lifted by the detector when it clears the account (the rule's lift_when_cleared). */
+  liftWhenCleared: boolean;
   undoneAt: string | null;
   undoneBy: string | null;
 }

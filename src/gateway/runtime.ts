@@ -114,6 +114,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     db,
     config: config.enforcement,
     detectorVersion: detectorVersionOf(detectorParams),
+    detectorThresholds: detectorParams.thresholds,
     accountInfo: (id) => {
       const a = store.getAccount(id);
       return a ? { tier: a.tier, orgId: a.orgId } : null;
@@ -145,6 +146,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     detector.feedAccounts(store.listAccounts().map((a) => ({ account_id: a.id, org_id: a.orgId, created_at: a.createdAt, verification: a.tier })));
     const host = detector;
     queue.subscribe((batch) => host.feed(batch));
+    // rules that wait for more requests at a verdict (after_requests) count them here, off the request path
+    queue.subscribe((batch) => enforcer.onRequests(batch));
     // Switching from shadow to enforce acts on the accounts the detector already flags, not only on later decisions.
     let lastMode = enforcer.mode;
     enforcer.onChange(() => {

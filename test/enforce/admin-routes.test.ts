@@ -77,8 +77,8 @@ test('the review queue over HTTP: list pending, approve, undo, reject', async (t
   const admin = await startAdmin(t);
   admin.store.createAccount({ id: 'verified', tier: 'id' });
   admin.store.createAccount({ id: 'corp', tier: 'org', orgId: 'acme' });
-  const pending = admin.enforcer.onDecision(decision('verified', 'distillation', 0.99))!;
-  const other = admin.enforcer.onDecision(decision('corp', 'distillation', 0.99))!;
+  const pending = admin.enforcer.onDecision(decision('verified', 'distillation', 0.999))!;
+  const other = admin.enforcer.onDecision(decision('corp', 'distillation', 0.999))!;
 
   const queue = await admin.call('GET', '/admin/actions?status=pending_review');
   assert.equal(queue.status, 200);

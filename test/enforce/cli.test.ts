@@ -72,7 +72,7 @@ function gatewayEnforcer(t: { after(fn: () => void): void }, dataDir: string) {
 test('CLI end to end: review queue, approve, undo, manual campaign action, mode, audit verify', async (t) => {
   const dir = tempDataDir(t);
   const { enforcer } = gatewayEnforcer(t, dir);
-  const pending = enforcer.onDecision(decision('verified', 'distillation', 0.99))!;
+  const pending = enforcer.onDecision(decision('verified', 'distillation', 0.999))!;
 
   const listed = await spawnCli(dir, 'actions', 'list', '--status', 'pending_review', '--json');
   assert.equal(listed.code, 0, listed.stderr);

@@ -8,9 +8,9 @@ test('rules map verdict and risk to each action kind, first matching rule wins',
   const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
   accounts.set('a8', { tier: 'org', orgId: 'acme' });
   const cases: [string, Parameters<typeof decision>[1], number, string | null][] = [
-    ['a1', 'distillation', 0.99, 'suspend'],
+    ['a1', 'distillation', 0.999, 'suspend'],
     ['a2', 'distillation', 0.5, 'degrade'],
-    ['a3', 'extraction', 0.98, 'suspend'],
+    ['a3', 'extraction', 0.999, 'suspend'],
     ['a4', 'extraction', 0.3, 'verify'],
     ['a5', 'jailbreak', 0.1, 'throttle'],
     ['a6', 'suspicious', 0.4, 'observe'], // suspicious is only observed, whatever the tier
@@ -61,7 +61,7 @@ test('a campaign-wide action covers every member and new members join it', (t) =
 test('suspending an id or org tier account waits for review and approval applies it', (t) => {
   const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
   accounts.set('verified', { tier: 'id', orgId: null });
-  const action = enforcer.onDecision(decision('verified', 'distillation', 0.99))!;
+  const action = enforcer.onDecision(decision('verified', 'distillation', 0.999))!;
   assert.equal(action.kind, 'suspend');
   assert.equal(action.status, 'pending_review');
   assert.equal(enforcer.enforcementFor('verified')?.kind, 'degrade', 'only degraded (reasoning hidden) until an analyst approves');
@@ -79,7 +79,7 @@ test('suspending an id or org tier account waits for review and approval applies
 test('a rejected review leaves the account alone', (t) => {
   const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
   accounts.set('corp', { tier: 'org', orgId: 'acme' });
-  const action = enforcer.onDecision(decision('corp', 'extraction', 0.99))!;
+  const action = enforcer.onDecision(decision('corp', 'extraction', 0.999))!;
   assert.equal(enforcer.reject(action.id, 'bob').status, 'rejected');
   assert.equal(enforcer.enforcementFor('corp'), null);
   assert.throws(() => enforcer.approve(action.id, 'bob'), /rejected, not pending review/);
@@ -89,9 +89,9 @@ test('a review-tier account joining a suspended campaign waits for review alone'
   const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
   accounts.set('v', { tier: 'id', orgId: null });
   const campaign = { id: 'cmp_s', members: ['x1', 'x2'], evidence: [] };
-  const suspended = enforcer.onDecision(decision('x1', 'distillation', 0.99, 'cmp_s'), campaign)!;
+  const suspended = enforcer.onDecision(decision('x1', 'distillation', 0.999, 'cmp_s'), campaign)!;
   assert.equal(suspended.status, 'active');
-  enforcer.onDecision(decision('v', 'distillation', 0.99, 'cmp_s'), { ...campaign, members: ['x1', 'x2', 'v'] });
+  enforcer.onDecision(decision('v', 'distillation', 0.999, 'cmp_s'), { ...campaign, members: ['x1', 'x2', 'v'] });
   assert.equal(enforcer.enforcementFor('v')?.kind, 'degrade', 'degraded, not suspended, while the review waits');
   const pending = enforcer.list({ status: 'pending_review', accountId: 'v' });
   assert.equal(pending.length, 1);
@@ -101,8 +101,8 @@ test('a review-tier account joining a suspended campaign waits for review alone'
 test('allowlisted accounts and orgs are never acted on, and the skip is audited', (t) => {
   const { enforcer, accounts } = tempEnforcer(t, { ...ENFORCE, allowlist: { accounts: ['friend'], orgs: ['partner'] } });
   accounts.set('p1', { tier: 'org', orgId: 'partner' });
-  assert.equal(enforcer.onDecision(decision('friend', 'distillation', 0.99)), null);
-  assert.equal(enforcer.onDecision(decision('p1', 'distillation', 0.99)), null);
+  assert.equal(enforcer.onDecision(decision('friend', 'distillation', 0.999)), null);
+  assert.equal(enforcer.onDecision(decision('p1', 'distillation', 0.999)), null);
   assert.equal(enforcer.enforcementFor('friend'), null);
   assert.equal(enforcer.list().length, 0);
   const skips = enforcer.auditLog.list().filter((e) => e.event === 'action.skip');
@@ -116,14 +116,14 @@ test('allowlisted accounts and orgs are never acted on, and the skip is audited'
 test('shadow mode records actions but applies none', (t) => {
   const { enforcer } = tempEnforcer(t);
   assert.equal(enforcer.mode, 'shadow', 'a new install starts in shadow mode');
-  const action = enforcer.onDecision(decision('s1', 'distillation', 0.99))!;
+  const action = enforcer.onDecision(decision('s1', 'distillation', 0.999))!;
   assert.equal(action.shadow, true);
   assert.equal(action.status, 'active');
   assert.equal(enforcer.enforcementFor('s1'), null);
 
   enforcer.setMode('enforce', 'carol');
   assert.equal(enforcer.mode, 'enforce');
-  const real = enforcer.onDecision(decision('s1', 'distillation', 0.99))!;
+  const real = enforcer.onDecision(decision('s1', 'distillation', 0.999))!;
   assert.equal(real.shadow, false, 'a shadow record does not block the real action');
   assert.equal(enforcer.enforcementFor('s1')?.actionId, real.id);
   const modeEntry = enforcer.auditLog.list().find((e) => e.event === 'mode.change')!;
@@ -136,7 +136,7 @@ test('equal or weaker decisions are idempotent and stronger ones escalate', (t) 
   const degrade = enforcer.onDecision(decision('e1', 'distillation', 0.5))!;
   assert.equal(enforcer.onDecision(decision('e1', 'distillation', 0.6)), null);
   assert.equal(enforcer.onDecision(decision('e1', 'jailbreak', 0.6)), null, 'throttle is weaker than degrade');
-  const suspend = enforcer.onDecision(decision('e1', 'distillation', 0.99))!;
+  const suspend = enforcer.onDecision(decision('e1', 'distillation', 0.999))!;
   assert.equal(suspend.kind, 'suspend');
   assert.equal(enforcer.enforcementFor('e1')?.actionId, suspend.id);
   assert.equal(enforcer.get(degrade.id)!.status, 'active', 'the weaker action stays in history');
@@ -149,7 +149,7 @@ test('equal or weaker decisions are idempotent and stronger ones escalate', (t) 
 test('undo removes the enforcement and is audited with who and why', (t) => {
   const { enforcer } = tempEnforcer(t, ENFORCE);
   const degrade = enforcer.onDecision(decision('u1', 'distillation', 0.5))!;
-  const suspend = enforcer.onDecision(decision('u1', 'distillation', 0.99))!;
+  const suspend = enforcer.onDecision(decision('u1', 'distillation', 0.999))!;
   const undone = enforcer.undo(suspend.id, 'dave', 'false positive: eval lab');
   assert.equal(undone.status, 'undone');
   assert.equal(undone.undoneBy, 'analyst:dave');

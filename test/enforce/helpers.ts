@@ -6,6 +6,7 @@ import { resolveConfig } from '../../src/config/load.ts';
 import type { EnforcementConfig } from '../../src/config/schema.ts';
 import type { Decision, Verdict } from '../../src/detect/types.ts';
 import { type AccountInfo, Enforcer } from '../../src/enforce/enforcer.ts';
+import type { DetectorThresholds } from '../../src/enforce/rules.ts';
 import { openDatabase, type Database } from '../../src/store/sqlite.ts';
 
 export interface TempEnforcer {
@@ -22,7 +23,11 @@ export function enforcementConfig(over: Record<string, unknown> = {}): Enforceme
   return resolveConfig({ enforcement: over }).enforcement;
 }
 
-export function tempEnforcer(t: { after(fn: () => void): void }, over: Record<string, unknown> = {}): TempEnforcer {
+export function tempEnforcer(
+  t: { after(fn: () => void): void },
+  over: Record<string, unknown> = {},
+  detectorThresholds?: DetectorThresholds,
+): TempEnforcer {
   const dir = mkdtempSync(join(tmpdir(), 'dg-enforce-'));
   const file = join(dir, 'distillguard.sqlite');
   const accounts = new Map<string, AccountInfo>();
@@ -36,7 +41,13 @@ export function tempEnforcer(t: { after(fn: () => void): void }, over: Record<st
   const open = (config: Record<string, unknown>) => {
     const db = openDatabase(file);
     dbs.push(db);
-    const enforcer = new Enforcer({ db, config: enforcementConfig(config), detectorVersion: '1.2.3', accountInfo: (id) => accounts.get(id) ?? null });
+    const enforcer = new Enforcer({
+      db,
+      config: enforcementConfig(config),
+      detectorVersion: '1.2.3',
+      ...(detectorThresholds ? { detectorThresholds } : {}),
+      accountInfo: (id) => accounts.get(id) ?? null,
+    });
     enforcers.push(enforcer);
     return { db, enforcer };
   };
@@ -44,6 +55,12 @@ export function tempEnforcer(t: { after(fn: () => void): void }, over: Record<st
   return { dir, file, db: first.db, enforcer: first.enforcer, accounts, openAnother: (config = {}) => open({ ...over, ...config }) };
 }
 
-export function decision(account: string, verdict: Verdict, risk: number, campaign: string | null = null): Decision {
-  return { account_id: account, ts: '2026-11-27T00:00:00.000Z', verdict, risk, campaign_id: campaign, reason: `${verdict} signals` };
+export function decision(
+  account: string,
+  verdict: Verdict,
+  risk: number,
+  campaign: string | null = null,
+  more: Partial<Pick<Decision, 'suspected' | 'ts'>> = {},
+): Decision {
+  return { account_id: account, ts: '2026-11-27T00:00:00.000Z', verdict, risk, campaign_id: campaign, reason: `${verdict} signals`, ...more };
 }
