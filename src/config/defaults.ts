@@ -63,15 +63,26 @@ export const DEFAULT_CONFIG = {
   group: { rpm: 1000, tpm: 2_000_000 },
   enforcement: {
     mode: 'shadow',
-    // Graduated: the stronger and surer the verdict, the stronger the action; all reversible.
+    // Graduated: the stronger and surer the verdict, the stronger the action; all reversible. Risk floors name the
+    // detector's own thresholds, so a refit of the detector moves them with its risk scale.
     rules: [
-      { verdict: 'distillation', min_risk: 0.97, action: 'suspend' },
+      // an account's own score flags it: suspend (the campaign with it); flagged only through its campaign: degrade
+      { verdict: 'distillation', min_risk: 'flagged', action: 'suspend' },
       { verdict: 'distillation', min_risk: 0, action: 'degrade' },
-      { verdict: 'extraction', min_risk: 0.97, action: 'suspend' },
+      { verdict: 'extraction', min_risk: 'flagged', action: 'suspend' },
       { verdict: 'extraction', min_risk: 0, action: 'verify' },
       { verdict: 'jailbreak', min_risk: 0, action: 'throttle' },
-      // suspicious is only observed: with the fitted detector nearly every attacker is flagged, and degrading
-      // suspicious unverified accounts cost 3 % of benign requests in the replay (rag apps, casual users, translators)
+      // Attackers often sit at suspicious for hours before they are flagged; benign accounts get there by chance on
+      // a first request or two and drop back. So: degrade an account suspected of distillation once it has stayed
+      // suspicious for 3 more requests, and lift that as soon as the detector clears it (docs/enforcement.md).
+      {
+        verdict: 'suspicious',
+        suspected: ['distillation'],
+        after_requests: 3,
+        action: 'degrade',
+        campaign: false,
+        lift_when_cleared: true,
+      },
       { verdict: 'suspicious', min_risk: 0, action: 'observe', campaign: false },
     ],
   },
