@@ -39,8 +39,14 @@ const dir = mkdtempSync(join(tmpdir(), 'dg-loop-offline-'));
 const db = openDatabase(join(dir, 'distillguard.sqlite'));
 try {
   const config = resolveConfig({ enforcement: { mode: 'enforce', ...(rules ? { rules } : {}) } }).enforcement;
-  const enforcer = new Enforcer({ db, config, detectorVersion: 'offline', accountInfo: (id) => accounts.get(id) ?? null });
   const detector = new Detector();
+  const enforcer = new Enforcer({
+    db,
+    config,
+    detectorVersion: 'offline',
+    detectorThresholds: detector.params.thresholds,
+    accountInfo: (id) => accounts.get(id) ?? null,
+  });
   for (const a of sim.accounts) detector.ingestAccount(a);
 
   const pending: { atMs: number; decision: Decision; campaign: CampaignContext | null }[] = [];
@@ -52,6 +58,7 @@ try {
   let benignRequests = 0;
   let benignAffected = 0;
   const personasAffected: Record<string, number> = {};
+  const benignSuspended = new Set<string>();
   const reasoningByAction: Record<string, number> = {};
 
   for (const ev of sim.events) {
@@ -63,12 +70,15 @@ try {
     // observe changes nothing: the replay counts it as none
     const found = enforcer.enforcementFor(ev.account_id)?.kind ?? 'none';
     const kind = found === 'observe' ? 'none' : found;
+    // the request is served, then counted toward rules waiting for more requests (after_requests)
+    enforcer.onRequests([ev]);
     const label = labels.accounts[ev.account_id];
     if (label?.class === 'benign') {
       benignRequests++;
       if (kind !== 'none') {
         benignAffected++;
         personasAffected[label.persona] = (personasAffected[label.persona] ?? 0) + 1;
+        if (kind === 'suspend') benignSuspended.add(ev.account_id);
       }
     } else if (label) {
       const key = label.campaign_id ?? `account:${ev.account_id}`;
@@ -98,6 +108,7 @@ try {
       attacker_reasoning_after_first_hour_withheld: attackerTotal > 0 ? attackerWithheld / attackerTotal : null,
       benign_affected_share: benignRequests > 0 ? benignAffected / benignRequests : null,
       benign_personas_affected: personasAffected,
+      benign_accounts_suspended: [...benignSuspended],
       attacker_reasoning_by_action: reasoningByAction,
     }),
   );
