@@ -7,6 +7,7 @@
 //                    the request, but the gateway did not apply it yet (decision still on its way)
 //   not_withholding  the account was covered, but only by actions that withhold nothing (observe, throttle) or
 //                    by one waiting for review
+// An action the detector lifted (action.lift, a rule's lift_when_cleared) stops covering at the lift's decision time.
 // Reasoning tokens are the log's. Totals per campaign and per attack type, plus each campaign's time to first action.
 
 const HOUR_MS = 3_600_000;
@@ -55,6 +56,8 @@ interface Coverage {
   atMs: number;
   kind: string;
   pending: boolean;
+  /** Log time (ms) from which it no longer covers (the detector lifted it); Infinity: never lifted. */
+  untilMs: number;
 }
 
 interface AttackerRequest {
@@ -100,10 +103,15 @@ function emptyGroup(): LeakGroup {
 export function coverageFromAudit(audit: readonly AuditEntryLike[]): Map<string, Coverage[]> {
   const actionKind = new Map<string, { kind: string; pending: boolean }>();
   const out = new Map<string, Coverage[]>();
-  const add = (account: string, c: Coverage) => {
+  const byAction = new Map<string, Coverage[]>();
+  const add = (actionId: string, account: string, fields: Omit<Coverage, 'untilMs'>) => {
+    const c: Coverage = { ...fields, untilMs: Infinity };
     let list = out.get(account);
     if (!list) out.set(account, (list = []));
     list.push(c);
+    let ofAction = byAction.get(actionId);
+    if (!ofAction) byAction.set(actionId, (ofAction = []));
+    ofAction.push(c);
   };
   for (const e of audit) {
     const p = e.payload;
@@ -113,11 +121,13 @@ export function coverageFromAudit(audit: readonly AuditEntryLike[]): Map<string,
       const pending = p.status === 'pending_review';
       actionKind.set(e.action_id, { kind, pending });
       if (p.shadow === true || Number.isNaN(atMs)) continue;
-      for (const account of (p.accounts as string[] | undefined) ?? []) add(account, { atMs, kind, pending });
+      for (const account of (p.accounts as string[] | undefined) ?? []) add(e.action_id, account, { atMs, kind, pending });
     } else if (e.event === 'action.extend' && e.action_id) {
       const a = actionKind.get(e.action_id);
       if (!a || Number.isNaN(atMs)) continue;
-      for (const account of (p.joined as string[] | undefined) ?? []) add(account, { atMs, kind: a.kind, pending: a.pending });
+      for (const account of (p.joined as string[] | undefined) ?? []) add(e.action_id, account, { atMs, kind: a.kind, pending: a.pending });
+    } else if (e.event === 'action.lift' && e.action_id && !Number.isNaN(atMs)) {
+      for (const c of byAction.get(e.action_id) ?? []) c.untilMs = Math.min(c.untilMs, atMs);
     }
   }
   for (const list of out.values()) list.sort((a, b) => a.atMs - b.atMs);
@@ -191,6 +201,7 @@ function bucketOf(r: AttackerRequest, covers: readonly Coverage[], campaignFirst
   let covered = false;
   for (const c of covers) {
     if (c.atMs > r.tsMs) break;
+    if (c.untilMs <= r.tsMs) continue;
     covered = true;
     if (!c.pending && WITHHOLDING.has(c.kind)) return 'lag';
   }

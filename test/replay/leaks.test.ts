@@ -56,3 +56,15 @@ test('shadow actions and a pending review withhold nothing', () => {
   // a1's only action is a shadow one (no coverage); the campaign counts as acted on through a2's pending suspend
   assert.deepEqual(r.totals.leaked, { undetected: 0, member_uncovered: 7, lag: 0, not_withholding: 9 });
 });
+
+test('an action the detector lifted stops covering at the lift', () => {
+  const lifted: AuditEntryLike[] = [
+    { event: 'action.create', action_id: 'act_c', payload: { kind: 'observe', status: 'active', shadow: false, accounts: ['a2'], decision_ts: iso(T0) } },
+    { event: 'action.create', action_id: 'act_l', payload: { kind: 'degrade', status: 'active', shadow: false, accounts: ['a1'], decision_ts: iso(T0 + 2 * H) } },
+    { event: 'action.lift', action_id: 'act_l', payload: { verdict: 'benign', decision_ts: iso(T0 + 3 * H) } },
+  ];
+  const req = (h: number, reasoning: number) => ({ accountId: 'a1', tsMs: T0 + h * H, reasoning, servedFull: true });
+  const r = analyseLeaks(labels, [req(2.5, 10), req(3.5, 20)], lifted);
+  // before the lift a served request is lag; after it the account is covered by nothing, in a campaign acted on
+  assert.deepEqual(r.totals.leaked, { undetected: 0, member_uncovered: 20, lag: 10, not_withholding: 0 });
+});
