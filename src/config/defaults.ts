@@ -73,8 +73,17 @@ export const DEFAULT_CONFIG = {
       { verdict: 'extraction', min_risk: 0, action: 'verify' },
       { verdict: 'jailbreak', min_risk: 0, action: 'throttle' },
       // Attackers often sit at suspicious for hours before they are flagged; benign accounts get there by chance on
-      // a first request or two and drop back. So: degrade an account suspected of distillation once it has stayed
-      // suspicious for 3 more requests, and lift that as soon as the detector clears it (docs/enforcement.md).
+      // a first request or two and drop back. So an account suspected of distillation is degraded at once when its
+      // own score is at the flag threshold (only its few requests keep it from being flagged), otherwise once it
+      // has stayed suspicious 3 more requests; either is lifted as soon as the detector clears it (docs/enforcement.md).
+      {
+        verdict: 'suspicious',
+        suspected: ['distillation'],
+        min_risk: 'flagged',
+        action: 'degrade',
+        campaign: false,
+        lift_when_cleared: true,
+      },
       {
         verdict: 'suspicious',
         suspected: ['distillation'],

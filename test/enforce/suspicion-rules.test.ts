@@ -109,7 +109,7 @@ test('the rules schema rejects a campaign action the detector would lift and unk
   assert.throws(() => resolveConfig({ enforcement: { rules: [{ verdict: 'suspicious', action: 'degrade', after_requests: -1 }] } }), /after_requests/);
 });
 
-test('the shipped rules degrade an account suspected of distillation only after three more requests, until it is cleared', (t) => {
+test('the shipped rules degrade an account suspected of distillation at the flag threshold or after three more requests, until it is cleared', (t) => {
   const { enforcer, accounts } = tempEnforcer(t, ENFORCE);
   accounts.set('casual', { tier: 'none', orgId: null });
   accounts.set('lab', { tier: 'org', orgId: 'lab' });
@@ -126,6 +126,8 @@ test('the shipped rules degrade an account suspected of distillation only after 
   assert.equal(enforcer.enforcementFor('lab')?.kind, 'degrade');
   enforcer.onDecision(decision('lab', 'benign', 0.3, null, SUSPECTED_DISTILLATION));
   assert.equal(enforcer.enforcementFor('lab'), null);
+  // its own score at the flag threshold (only too few requests keep it from being flagged): degraded at once
+  assert.equal(enforcer.onDecision(decision('fresh', 'suspicious', 0.999, null, SUSPECTED_DISTILLATION))?.kind, 'degrade');
   // suspected of extraction: only observed
   enforcer.onDecision(decision('probe', 'suspicious', 0.9, null, { suspected: 'extraction' }));
   enforcer.onRequests(requests('probe', 5));
