@@ -75,7 +75,7 @@ export const DEFAULT_CONFIG = {
       // Attackers often sit at suspicious for hours before they are flagged; benign accounts get there by chance on
       // a first request or two and drop back. So an account suspected of distillation is degraded at once when its
       // own score is at the flag threshold (only its few requests keep it from being flagged), otherwise once it
-      // has stayed suspicious 3 more requests; either is lifted as soon as the detector clears it (docs/enforcement.md).
+      // has sent 3 requests while suspicious (in all); either is lifted as soon as the detector clears it (docs/enforcement.md).
       {
         verdict: 'suspicious',
         suspected: ['distillation'],

@@ -76,9 +76,10 @@ export const enforcementSchema = z.object({
            */
           lift_when_cleared: z.boolean().default(false),
           /**
-           * Act only once the account has sent this many more requests with the verdict unchanged (counted from
-           * when the decision reaches the enforcer); any later decision about the account ends the wait. A
-           * verdict that a benign account reaches by chance rarely survives a few more of its requests.
+           * Act only once the account has sent this many requests, in all, while a decision matching this rule
+           * stood (counted from when each decision reaches the enforcer; requests sent under another verdict do
+           * not count, nor reset the count). A verdict that a benign account reaches by chance rarely survives a
+           * few more of its requests; an attacker hovering around a threshold keeps coming back to it.
            */
           after_requests: z.number().int().nonnegative().default(0),
         })

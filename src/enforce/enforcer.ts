@@ -32,12 +32,13 @@ export interface ServedRequest {
   ts: string;
 }
 
-/** A decision whose rule waits for more requests at the same verdict before it acts (after_requests). */
+/** A decision whose rule waits for more of the account's requests before it acts (after_requests). */
 interface Waiting {
   decision: Decision;
   campaign: CampaignContext | null;
   matched: { rule: EnforcementRule; index: number };
-  remaining: number;
+  /** key of the account's count for this rule in #served */
+  key: string;
 }
 
 export interface AccountInfo {
@@ -91,6 +92,8 @@ export class Enforcer {
   #enforcement = new Map<string, AccountEnforcement>();
   /** account id → the decision waiting for more of its requests before its rule acts (in memory only) */
   readonly #waiting = new Map<string, Waiting>();
+  /** rule index + account id → requests the account has sent while a decision matching that waiting rule stood */
+  readonly #served = new Map<string, number>();
   #seenAuditSeq = 0;
   #seenDataVersion = -1;
   readonly #poller = new Poller();
@@ -160,8 +163,12 @@ export class Enforcer {
     const joined = linkedCampaign ? this.#joinCampaignAction(linkedCampaign, accountId, info, campaign, actor, why) : null;
     if (!matched) return joined;
     if (matched.rule.after_requests > 0) {
-      this.#waiting.set(accountId, { decision, campaign, matched, remaining: matched.rule.after_requests });
-      return joined;
+      const key = `${matched.index} ${accountId}`;
+      // an account that comes back to the verdict continues its count: it acts at once if it already sent enough
+      if ((this.#served.get(key) ?? 0) < matched.rule.after_requests) {
+        this.#waiting.set(accountId, { decision, campaign, matched, key });
+        return joined;
+      }
     }
     return this.#applyRule(decision, matched, info, campaign, actor, why) ?? joined;
   }
@@ -175,7 +182,10 @@ export class Enforcer {
     if (this.#waiting.size === 0) return created;
     for (const request of requests) {
       const waiting = this.#waiting.get(request.account_id);
-      if (!waiting || --waiting.remaining > 0) continue;
+      if (!waiting) continue;
+      const served = (this.#served.get(waiting.key) ?? 0) + 1;
+      this.#served.set(waiting.key, served);
+      if (served < waiting.matched.rule.after_requests) continue;
       this.#waiting.delete(request.account_id);
       const { decision, campaign, matched } = waiting;
       const why = { ...this.#why(decision, matched), decision_ts: request.ts, verdict_since: decision.ts, waited_requests: matched.rule.after_requests };

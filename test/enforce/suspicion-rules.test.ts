@@ -92,12 +92,20 @@ test('after_requests acts only once the account has sent that many more requests
   assert.equal(payload.verdict_since, '2026-11-27T00:00:00.000Z');
   assert.equal(payload.waited_requests, 3);
 
-  // a benign decision during the wait ends it: nothing is ever created
+  // a benign decision during the wait pauses it: requests sent while cleared do not count
   enforcer.onDecision(decision('b', 'suspicious', 0.8));
   enforcer.onRequests([{ account_id: 'b', ts: at(1) }]);
   enforcer.onDecision(decision('b', 'benign', 0.2));
   assert.deepEqual(enforcer.onRequests([1, 2, 3].map((i) => ({ account_id: 'b', ts: at(i) }))), []);
   assert.equal(enforcer.list({ accountId: 'b' }).length, 0);
+  // back at the verdict, the count goes on from where it stopped: two more requests make three
+  enforcer.onDecision(decision('b', 'suspicious', 0.8));
+  assert.deepEqual(enforcer.onRequests([{ account_id: 'b', ts: at(4) }]), []);
+  assert.equal(enforcer.onRequests([{ account_id: 'b', ts: at(5) }])[0]?.kind, 'degrade');
+  // cleared (lifted) and suspicious again after its three requests: acted on at once
+  enforcer.onDecision(decision('b', 'benign', 0.2));
+  assert.equal(enforcer.enforcementFor('b'), null);
+  assert.equal(enforcer.onDecision(decision('b', 'suspicious', 0.8))?.kind, 'degrade');
 });
 
 test('the rules schema rejects a campaign action the detector would lift and unknown threshold names', () => {
