@@ -61,6 +61,21 @@ describe('online detection and enforcement', () => {
     }
   });
 
+  test('a rule that waits for more requests counts the requests the gateway serves and then acts', async () => {
+    const rules = [{ verdict: 'extraction', after_requests: 5, action: 'verify' }];
+    const t = await startTestGateway({ config: { enforcement: { mode: 'enforce', rules } } });
+    try {
+      const { refusal } = await probeUntilRefused(t, t.keyFor('acct_patient', 'id'));
+      assert.equal(refusal?.status, 403, 'the prober was stopped');
+      const [action] = t.gw.enforcer.list({ accountId: 'acct_patient' });
+      assert.equal(action?.kind, 'verify');
+      const created = t.gw.enforcer.auditLog.list({ actionId: action!.id })[0]!;
+      assert.equal(created.payload.waited_requests, 5, 'created once five more of its requests were served');
+    } finally {
+      await t.close();
+    }
+  });
+
   test('in shadow mode the decision is recorded but nothing changes for the caller', async () => {
     const t = await startTestGateway();
     try {
