@@ -59,7 +59,9 @@ export const C = {
   baseCot: 40 + TOPICS + HOURS,
   baseReasTok: 41 + TOPICS + HOURS,
   baseOutTok: 42 + TOPICS + HOURS,
-  size: 43 + TOPICS + HOURS,
+  recentMulti: 43 + TOPICS + HOURS,
+  baseMulti: 44 + TOPICS + HOURS,
+  size: 45 + TOPICS + HOURS,
 } as const;
 
 /** What accounts.jsonl says about an account, reduced to what the context signals read. */

@@ -204,15 +204,16 @@ test('behaviour shift: an established account that turns to a reasoning harvest 
   // a quiet first day and a half (one request an hour of ordinary chat), then 30 an hour of reasoning coercion
   const launderer = [
     ...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300, reasoning: 0 })),
-    ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: harvest(i), output: 700, reasoning: 3000 })),
+    ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })),
   ];
   const shifted = featuresOf(launderer, { verification: 'org', created_at: new Date(T0 - 700 * 86_400_000).toISOString() });
   assert.ok(shifted.volume_shift! > 0.5, `volume_shift ${shifted.volume_shift}`);
   assert.ok(shifted.cot_shift! > 0.6, `cot_shift ${shifted.cot_shift}`);
   assert.ok(shifted.reasoning_shift! > 0.5, `reasoning_shift ${shifted.reasoning_shift}`);
+  assert.ok(shifted.multi_completion_shift! > 0.2, `multi_completion_shift ${shifted.multi_completion_shift}`);
   // the same volume and content from the start: a heavy but steady account has nothing to depart from
-  const steady = featuresOf(repeat(1400, (i) => ({ atMs: T0 + i * 3 * MIN, user: harvest(i), output: 700, reasoning: 3000 })));
-  assert.ok(steady.volume_shift! < 0.1 && steady.cot_shift! < 0.05 && steady.reasoning_shift! < 0.05, JSON.stringify(steady));
+  const steady = featuresOf(repeat(1400, (i) => ({ atMs: T0 + i * 3 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })));
+  assert.ok(steady.volume_shift! < 0.1 && steady.cot_shift! < 0.05 && steady.reasoning_shift! < 0.05 && steady.multi_completion_shift! < 0.05, JSON.stringify(steady));
   // under a day of history there is no baseline yet
   const young = featuresOf(launderer.filter((e) => e.atMs < T0 + 23 * HOUR));
   assert.equal(young.volume_shift, 0);

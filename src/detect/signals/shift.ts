@@ -2,7 +2,7 @@
 // abuse: an established account that launders a harvest, or a sleeper that wakes up, keeps the context of
 // a trusted customer (old, verified), so absolute levels weigh little against it; what gives it away is the
 // change: volume jumping an order of magnitude, prompts turning to reasoning coercion, answers turning into
-// long reasoning traces. Who shares it: a user starting a new project, an eval lab running its first big
+// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset). Who shares it: a user starting a new project, an eval lab running its first big
 // sweep; they change one thing and by a few times, and steady heavy users (resellers, RAG apps, power users)
 // do not change at all, so a change-point rather than a level leaves them alone.
 //
@@ -27,7 +27,7 @@ const VOLUME_SHIFT_SCALE_BITS = 4;
 const BASELINE_PRIOR_REQUESTS = 8;
 
 export const behaviourShift: SignalFamily = {
-  names: ['volume_shift', 'cot_shift', 'reasoning_shift'],
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift'],
   observe(view, acc, env) {
     const c = acc.counters;
     const tsMs = view.tsMs;
@@ -43,6 +43,7 @@ export const behaviourShift: SignalFamily = {
       c[C.recentCot]! *= extra;
       c[C.recentReasTok]! *= extra;
       c[C.recentOutTok]! *= extra;
+      c[C.recentMulti]! *= extra;
       const lambda = Math.LN2 / RECENT_HALF_LIFE_HOURS;
       c[C.recentHours]! += (1 - Math.exp(-lambda * dtH)) / lambda;
     }
@@ -51,6 +52,8 @@ export const behaviourShift: SignalFamily = {
     const r = view.ev.response;
     if (typeof r.output_tokens === 'number') c[C.recentOutTok]! += r.output_tokens;
     if (typeof r.reasoning_tokens === 'number') c[C.recentReasTok]! += r.reasoning_tokens;
+    const n = view.ev.params.n;
+    if (typeof n === 'number' && n > 1) c[C.recentMulti]! += 1;
     if (c[C.baseFrozen] === 0 && tsMs - acc.firstTsMs >= BASELINE_HOURS * MS_PER_HOUR) {
       c[C.baseFrozen] = 1;
       c[C.baseRequests] = c[C.requests]!;
@@ -58,11 +61,12 @@ export const behaviourShift: SignalFamily = {
       c[C.baseCot] = c[C.cot]!;
       c[C.baseReasTok] = c[C.reasTok]!;
       c[C.baseOutTok] = c[C.outTok]!;
+      c[C.baseMulti] = c[C.multiCompletion]!;
     }
   },
   fill(src, out, at) {
     const c = src.counters;
-    out[at] = out[at + 1] = out[at + 2] = 0;
+    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
     if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
     // baseline slots decay with everything else, so their ratios stay the baseline's own
     const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
@@ -78,6 +82,9 @@ export const behaviourShift: SignalFamily = {
     const recentReas = reasoningShare(c[C.recentReasTok]!, c[C.recentOutTok]!);
     const baseReas = reasoningShare(c[C.baseReasTok]!, c[C.baseOutTok]!);
     out[at + 2] = Math.max(0, trust * (recentReas - baseReas));
+    const recentMulti = c[C.recentMulti]! / c[C.recentRequests]!;
+    const baseMulti = n > 0 ? c[C.baseMulti]! / n : 0;
+    out[at + 3] = Math.max(0, trust * (recentMulti - baseMulti));
   },
 };
 
