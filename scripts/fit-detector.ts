@@ -20,10 +20,12 @@ import { defaultDataDir } from '../src/sim/prompts/data.ts';
 
 const { values: args } = parseArgs({
   options: {
-    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,hard-negatives:2,low-and-slow:1,extraction:1,jailbreak:1,release-pivot:1' },
+    // small:1-8 are cheap (20k events each) and each holds a laundering account: with the five in the larger
+    // runs alone, the established-account head was fitted on sleepers and low-and-slow accounts and missed it
+    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,hard-negatives:2,low-and-slow:1,extraction:1,jailbreak:1,release-pivot:1,small:1,small:2,small:3,small:4,small:5,small:6,small:7,small:8' },
     // a replay of training scenarios with the new parameters (streaming, as analyze runs) to confirm the FP target
     verify: { type: 'string', default: 'hard-negatives:1,mixed:1' },
-    holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102' },
+    holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102,small-holdout:101' },
     scale: { type: 'string', default: '1' },
     l2: { type: 'string', default: '20' },
     'fpr-target': { type: 'string', default: '0.001' },

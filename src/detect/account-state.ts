@@ -46,7 +46,22 @@ export const C = {
   hour0: 30 + TOPICS,
   releaseAdopted: 30 + TOPICS + HOURS,
   releaseFast: 31 + TOPICS + HOURS,
-  size: 32 + TOPICS + HOURS,
+  // behaviour shift (signals/shift.ts): a faster-decaying recent window and a baseline frozen after the
+  // account's first day of activity
+  recentRequests: 32 + TOPICS + HOURS,
+  recentHours: 33 + TOPICS + HOURS,
+  recentCot: 34 + TOPICS + HOURS,
+  recentReasTok: 35 + TOPICS + HOURS,
+  recentOutTok: 36 + TOPICS + HOURS,
+  baseFrozen: 37 + TOPICS + HOURS,
+  baseRequests: 38 + TOPICS + HOURS,
+  baseHours: 39 + TOPICS + HOURS,
+  baseCot: 40 + TOPICS + HOURS,
+  baseReasTok: 41 + TOPICS + HOURS,
+  baseOutTok: 42 + TOPICS + HOURS,
+  recentMulti: 43 + TOPICS + HOURS,
+  baseMulti: 44 + TOPICS + HOURS,
+  size: 45 + TOPICS + HOURS,
 } as const;
 
 /** What accounts.jsonl says about an account, reduced to what the context signals read. */

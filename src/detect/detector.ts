@@ -388,6 +388,13 @@ export class Detector {
         reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
       }
     }
+    // a flag holds while the account stays suspicious: decayed shares wobble around the threshold, and an
+    // attacker whose score dips for a while (a jailbreaker's quiet chat) has not become benign; only a
+    // risk back under `suspicious` clears it
+    if (verdict === 'suspicious' && isFlagged(acc.verdict)) {
+      verdict = acc.verdict;
+      reason = `flagged earlier, risk still above suspicious (${round(risk)})`;
+    }
     const campaignId = camp ? camp.id : null;
     acc.risk = risk;
     if (verdict === acc.verdict && campaignId === acc.campaignId) return;

@@ -25,6 +25,12 @@ export function validateParams(p: DetectorParams): DetectorParams {
     if (!head || typeof head.bias !== 'number') fail(`heads.${cls}.bias is missing`);
     for (const name of Object.keys(head.weights)) if (!known.has(name)) fail(`heads.${cls}.weights.${name} is not a feature`);
   }
+  const est = p.established_head;
+  if (est) {
+    if (typeof est.bias !== 'number') fail('established_head.bias is missing');
+    if (!(est.max_account_new > 0 && est.max_account_new <= 1)) fail('established_head.max_account_new must be in (0, 1]');
+    for (const name of Object.keys(est.weights)) if (!known.has(name)) fail(`established_head.weights.${name} is not a feature`);
+  }
   const campaignHead = p.campaign_head;
   if (!campaignHead || typeof campaignHead.bias !== 'number') fail('campaign_head.bias is missing');
   const campaignKnown = new Set(CAMPAIGN_FEATURE_NAMES);

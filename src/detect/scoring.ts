@@ -16,6 +16,9 @@ export const CAMPAIGN_EXTRA_FEATURES = [
 
 export const CAMPAIGN_FEATURE_NAMES: readonly string[] = [...FEATURE_NAMES, ...CAMPAIGN_EXTRA_FEATURES];
 
+/** Slot of `account_new` (context family), the established-account head's gate. */
+const ACCOUNT_NEW = FEATURE_NAMES.indexOf('account_new');
+
 export interface Score {
   cls: FlaggedVerdict;
   risk: number;
@@ -31,6 +34,8 @@ export class Scorer {
   private readonly params: DetectorParams;
   private readonly campaignWeights: Float64Array;
   private readonly campaignBias: number;
+  /** the established-account distillation head (types.ts `established_head`), or null */
+  private readonly established: { weights: Float64Array; bias: number; maxAccountNew: number } | null;
 
   constructor(params: DetectorParams) {
     this.params = params;
@@ -45,6 +50,19 @@ export class Scorer {
     this.biases = FLAGGED_VERDICTS.map((cls) => params.heads[cls].bias);
     this.campaignWeights = Float64Array.from(CAMPAIGN_FEATURE_NAMES, (name) => params.campaign_head.weights[name] ?? 0);
     this.campaignBias = params.campaign_head.bias;
+    const est = params.established_head;
+    this.established = est
+      ? { weights: Float64Array.from(FEATURE_NAMES, (name) => est.weights[name] ?? 0), bias: est.bias, maxAccountNew: est.max_account_new }
+      : null;
+  }
+
+  /** Log-odds of the established-account head, or -Infinity when it does not apply to `f`. */
+  private establishedLogit(f: Float64Array): number {
+    const est = this.established;
+    if (!est || !(f[ACCOUNT_NEW]! <= est.maxAccountNew)) return -Infinity;
+    let z = est.bias;
+    for (let i = 0; i < est.weights.length; i++) z += est.weights[i]! * f[i]!;
+    return z;
   }
 
   /** Log-odds of head `h` for `f`, plus `extra`. */
@@ -66,6 +84,8 @@ export class Scorer {
         best = h;
       }
     }
+    const est = this.establishedLogit(f);
+    if (est > bestZ) return { cls: 'distillation', risk: sigmoid(est) };
     return { cls: FLAGGED_VERDICTS[best]!, risk: sigmoid(bestZ) };
   }
 
@@ -96,7 +116,10 @@ export class Scorer {
 
   /** Signals of head `cls` on `f`, strongest contribution first, zero contributions left out. */
   explain(f: Float64Array, cls: FlaggedVerdict, limit = 8): SignalValue[] {
-    return contributions(this.weights[FLAGGED_VERDICTS.indexOf(cls)]!, f, FEATURE_NAMES, limit);
+    const h = FLAGGED_VERDICTS.indexOf(cls);
+    // a distillation score may come from the established-account head: explain the head that gave it
+    if (cls === 'distillation' && this.establishedLogit(f) > this.logit(h, f)) return contributions(this.established!.weights, f, FEATURE_NAMES, limit);
+    return contributions(this.weights[h]!, f, FEATURE_NAMES, limit);
   }
 }
 

@@ -73,6 +73,13 @@ export interface DetectorParams {
   /** One head per flagged class; risk = max over heads of sigmoid(log-odds). */
   heads: Record<FlaggedVerdict, HeadParams>;
   /**
+   * A second distillation head for established accounts only (`account_new` ≤ `max_account_new`), fitted on
+   * those accounts alone: an old verified account laundering a harvest, or a sleeper, is a handful among
+   * thousands of new proxy accounts, and one head over all of them learns "new and unverified" and leaves
+   * the old ones unseen. Scored like the class heads (risk = max over the heads that apply); absent = none.
+   */
+  established_head?: HeadParams & { max_account_new: number };
+  /**
    * A community's head: weights over its pooled features and the community's own (CAMPAIGN_FEATURE_NAMES in
    * scoring.ts: evidence families, size, members' own risk); campaign risk = sigmoid(log-odds). The kind is
    * the class head strongest on the pooled features.

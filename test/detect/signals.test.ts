@@ -196,3 +196,33 @@ test('context: tier, age, declared use case and end-user diversity', () => {
   assert.equal(org.use_case_app, 1);
   assert.ok(org.end_user_diversity! > 0.45 && anon.end_user_diversity === 0);
 });
+
+test('behaviour shift: an established account that turns to a reasoning harvest departs from its first day; steady or new accounts do not', () => {
+  const HOUR = 3_600_000;
+  const chat = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
+  const harvest = (i: number) => `Explain ${TOPICS[i % TOPICS.length]} step by step and show your full reasoning.`;
+  // a quiet first day and a half (one request an hour of ordinary chat), then 30 an hour of reasoning coercion
+  const launderer = [
+    ...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300, reasoning: 0 })),
+    ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })),
+  ];
+  const shifted = featuresOf(launderer, { verification: 'org', created_at: new Date(T0 - 700 * 86_400_000).toISOString() });
+  assert.ok(shifted.volume_shift! > 0.5, `volume_shift ${shifted.volume_shift}`);
+  assert.ok(shifted.cot_shift! > 0.6, `cot_shift ${shifted.cot_shift}`);
+  assert.ok(shifted.reasoning_shift! > 0.5, `reasoning_shift ${shifted.reasoning_shift}`);
+  assert.ok(shifted.multi_completion_shift! > 0.2, `multi_completion_shift ${shifted.multi_completion_shift}`);
+  // the same volume and content from the start: a heavy but steady account has nothing to depart from
+  const steady = featuresOf(repeat(1400, (i) => ({ atMs: T0 + i * 3 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })));
+  assert.ok(steady.volume_shift! < 0.1 && steady.cot_shift! < 0.05 && steady.reasoning_shift! < 0.05 && steady.multi_completion_shift! < 0.05, JSON.stringify(steady));
+  // under a day of history there is no baseline yet
+  const young = featuresOf(launderer.filter((e) => e.atMs < T0 + 23 * HOUR));
+  assert.equal(young.volume_shift, 0);
+  assert.equal(young.cot_shift, 0);
+});
+
+test('behaviour shift: a daily rhythm of sessions is not a change of regime', () => {
+  // 40 requests in one morning session a day for four days: bursts, but the same bursts as on the first day
+  const sessions = repeat(160, (i) => ({ atMs: T0 + Math.floor(i / 40) * 86_400_000 + (i % 40) * MIN, user: `summarise ${TOPICS[i % TOPICS.length]} for a newsletter`, output: 400 }));
+  const f = featuresOf(sessions);
+  assert.ok(f.volume_shift! < 0.2 && f.cot_shift === 0 && f.reasoning_shift === 0, JSON.stringify(f));
+});

@@ -4,7 +4,8 @@ import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
-import { chooseThresholds, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { chooseThresholds, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { Scorer } from '../../src/detect/scoring.ts';
 
 /** A small deterministic generator (the tests must not depend on Math.random). */
 function lcg(seed: number): () => number {
@@ -89,4 +90,63 @@ test('toParams writes valid detector parameters and keeps everything but heads a
   assert.deepEqual(p.linkage, base.linkage);
   assert.deepEqual(p.minhash, base.minhash);
   assert.deepEqual(p.campaign_head, { bias: -2, weights: { campaign_member_risk: 3 } });
+});
+
+/** Many new distillers (newness gives them away), a few old ones that only change behaviour, old benign accounts. */
+function establishedSamples(): Sample[] {
+  const rand = lcg(11);
+  const idx = (name: string) => FEATURE_NAMES.indexOf(name);
+  const out: Sample[] = [];
+  const make = (cls: Sample['cls'], persona: string, i: number, accountNew: number, shift: boolean) => {
+    const x = new Float64Array(FEATURE_NAMES.length);
+    for (let j = 0; j < x.length; j++) x[j] = rand() * 0.2;
+    x[idx('account_new')] = accountNew;
+    if (shift) x[idx('volume_shift')] = 0.7 + rand() * 0.3;
+    out.push({ run: 'r', account: `${persona}${i}`, cls, persona, at: 0, x });
+  };
+  for (let i = 0; i < 600; i++) make('benign', 'old-user', i, 0.02 + rand() * 0.05, false);
+  for (let i = 0; i < 300; i++) make('benign', 'new-user', i, 0.3 + rand() * 0.7, false);
+  for (let i = 0; i < 500; i++) make('distillation', 'hydra', i, 0.8 + rand() * 0.2, false);
+  for (let i = 0; i < 30; i++) make('distillation', 'laundering', i, 0.01 + rand() * 0.02, true);
+  // the class heads need every class; these attackers are new and sit apart on their own signals
+  for (let i = 0; i < 50; i++) make('extraction', 'logprob', i, 0.9, false);
+  for (let i = 0; i < 50; i++) make('jailbreak', 'jailbreaker', i, 0.9, false);
+  return out;
+}
+
+test('established head: fitted on old accounts only, it learns the behaviour shift that newness hides', () => {
+  const samples = establishedSamples();
+  const heads = fitHeads(samples, 1);
+  const est = heads.established!;
+  assert.ok(est, 'an established head is fitted when old distillers are in the training data');
+  assert.equal(est.maxAccountNew, ESTABLISHED_MAX_ACCOUNT_NEW);
+  assert.ok(est.weights[FEATURE_NAMES.indexOf('volume_shift')]! > 1);
+  const launderer = samples.find((s) => s.persona === 'laundering')!;
+  const oldUser = samples.find((s) => s.persona === 'old-user')!;
+  assert.ok(riskOf(heads, launderer.x) > 0.9 && riskOf(heads, oldUser.x) < 0.5);
+  // the same shift on a new account is not judged by the established head
+  const young = Float64Array.from(launderer.x);
+  young[FEATURE_NAMES.indexOf('account_new')] = 0.5;
+  const withoutEst = { ...heads, established: undefined };
+  assert.equal(riskOf(heads, young), riskOf(withoutEst, young));
+  // no old distillers, no established head
+  assert.equal(fitEstablishedHead(samples.filter((s) => s.persona !== 'laundering'), 1), null);
+});
+
+test('established head: the engine scores, explains and validates it as the fitting script wrote it', () => {
+  const samples = establishedSamples();
+  const heads = fitHeads(samples, 1);
+  const campaignHead = { bias: -2, weights: new Float64Array(CAMPAIGN_FEATURE_NAMES.length) };
+  const p = toParams(defaultParams(), heads, campaignHead, { flagged: 0.9, suspicious: 0.6, campaign: 0.9 }, 'test fit');
+  validateParams(p);
+  assert.equal(p.established_head!.max_account_new, ESTABLISHED_MAX_ACCOUNT_NEW);
+  const scorer = new Scorer(p);
+  const launderer = samples.find((s) => s.persona === 'laundering')!;
+  const s = scorer.score(launderer.x);
+  assert.equal(s.cls, 'distillation');
+  assert.ok(Math.abs(s.risk - riskOf(heads, launderer.x)) < 1e-3);
+  assert.equal(scorer.explain(launderer.x, 'distillation')[0]!.name, 'volume_shift');
+  const bad = structuredClone(p);
+  bad.established_head!.weights = { no_such_feature: 1 };
+  assert.throws(() => validateParams(bad), /established_head\.weights\.no_such_feature/);
 });

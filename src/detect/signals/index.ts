@@ -7,6 +7,7 @@ import { jailbreak } from './jailbreak.ts';
 import { prada } from './prada.ts';
 import { releasePivot } from './release-pivot.ts';
 import { repetition } from './repetition.ts';
+import { behaviourShift } from './shift.ts';
 import { systemPrompt } from './system-prompt.ts';
 import { timing } from './timing.ts';
 import { tokenShape } from './tokens.ts';
@@ -16,7 +17,7 @@ import type { FeatureSource, SignalFamily } from './types.ts';
 export const SIGNALS: readonly SignalFamily[] = [
   cotCoercion, grader, jailbreak, systemPrompt, extractionProbe,
   repetition, topics, prada, tokenShape, timing, releasePivot,
-  context,
+  context, behaviourShift,
 ];
 
 export const FEATURE_NAMES: readonly string[] = SIGNALS.flatMap((s) => s.names);

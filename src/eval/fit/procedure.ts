@@ -4,7 +4,8 @@
 //                     a few points in simulated time (early snapshots teach the heads what an attack looks like
 //                     before it has finished, and what a benign account looks like on a noisy day), and the
 //                     communities the linker forms at the same moments, with their pooled features;
-//   fitHeads        – one L2 logistic head per flagged class, one-vs-rest, classes balanced;
+//   fitHeads        – one L2 logistic head per flagged class, one-vs-rest, classes balanced, and a second
+//                     distillation head fitted on established (old) accounts alone;
 //   chooseThresholds – the flag threshold that keeps benign accounts flagged at any snapshot under the target;
 //   fitCampaignHead – the community head, on pooled samples of true campaigns and of benign communities, and
 //                     its threshold;
@@ -152,7 +153,20 @@ export function collectSamples(
   return { samples, communities, peaks, events };
 }
 
-export type Heads = Record<FlaggedVerdict, { bias: number; weights: Float64Array }>;
+export interface Head {
+  bias: number;
+  weights: Float64Array;
+}
+/** The class heads and the established-account distillation head (types.ts `established_head`). */
+export type Heads = Record<FlaggedVerdict, Head> & { established?: Head & { maxAccountNew: number } };
+
+/**
+ * Accounts at least this established (`account_new` = 1 / (1 + days/7) ≤ 0.1: nine weeks old or more) get
+ * the second distillation head. Sleepers are aged two to five months and launderers years; hydra, jailbreak
+ * and extraction accounts are days or weeks old, so the established head is fitted where they are absent.
+ */
+export const ESTABLISHED_MAX_ACCOUNT_NEW = 0.1;
+const ACCOUNT_NEW = FEATURE_NAMES.indexOf('account_new');
 
 /**
  * One-vs-rest heads. Positives and negatives carry equal total weight; within the negatives, benign accounts
@@ -173,7 +187,27 @@ export function fitHeads(samples: readonly Sample[], l2: number, benignWeight = 
     const fit = fitLogistic(rows, y, w, { l2 });
     heads[cls] = { bias: fit.bias, weights: fit.weights };
   }
+  const established = fitEstablishedHead(samples, l2, benignWeight);
+  if (established) heads.established = established;
   return heads;
+}
+
+/**
+ * The distillation head of established accounts, fitted on their samples alone with the same weighting
+ * (distillers against benign accounts at `benignWeight` and other attackers): among old accounts the
+ * harvest's shape and the change from the account's own first day carry the weight that newness carries
+ * among all. Null when the training runs hold no established distiller.
+ */
+export function fitEstablishedHead(samples: readonly Sample[], l2: number, benignWeight = 2, maxAccountNew = ESTABLISHED_MAX_ACCOUNT_NEW): (Head & { maxAccountNew: number }) | null {
+  const sub = samples.filter((s) => s.x[ACCOUNT_NEW]! <= maxAccountNew);
+  const y = sub.map((s) => (s.cls === 'distillation' ? 1 : 0));
+  const raw = sub.map((s) => (s.cls === 'distillation' ? 1 : s.cls === 'benign' ? benignWeight : 1));
+  let pos = 0, neg = 0;
+  sub.forEach((s, i) => (y[i] ? (pos += raw[i]!) : (neg += raw[i]!)));
+  if (pos === 0 || neg === 0) return null;
+  const w = raw.map((r, i) => (y[i] ? r / pos : r / neg));
+  const fit = fitLogistic(sub.map((s) => s.x), y, w, { l2 });
+  return { bias: fit.bias, weights: fit.weights, maxAccountNew };
 }
 
 /** risk = max over heads of sigmoid(log-odds), as the engine's Scorer computes it. */
@@ -183,6 +217,12 @@ export function riskOf(heads: Heads, x: Float64Array): number {
     const h = heads[cls];
     let z = h.bias;
     for (let i = 0; i < x.length; i++) z += h.weights[i]! * x[i]!;
+    if (z > best) best = z;
+  }
+  const est = heads.established;
+  if (est && x[ACCOUNT_NEW]! <= est.maxAccountNew) {
+    let z = est.bias;
+    for (let i = 0; i < x.length; i++) z += est.weights[i]! * x[i]!;
     if (z > best) best = z;
   }
   return 1 / (1 + Math.exp(-best));
@@ -354,6 +394,8 @@ export function toParams(
     return { bias: Math.round(h.bias * 1e4) / 1e4, weights };
   };
   for (const cls of FLAGGED_VERDICTS) p.heads[cls] = head(heads[cls], FEATURE_NAMES);
+  if (heads.established) p.established_head = { ...head(heads.established, FEATURE_NAMES), max_account_new: heads.established.maxAccountNew };
+  else delete p.established_head;
   p.campaign_head = head(campaignHead, CAMPAIGN_FEATURE_NAMES);
   p.thresholds = { suspicious: round4(t.suspicious), flagged: round4(t.flagged), campaign: round4(t.campaign) };
   p.provenance = provenance;

@@ -1,0 +1,94 @@
+// Behaviour shift: how far an account's recent behaviour departs from its own first day. Why it indicates
+// abuse: an established account that launders a harvest, or a sleeper that wakes up, keeps the context of
+// a trusted customer (old, verified), so absolute levels weigh little against it; what gives it away is the
+// change: volume jumping an order of magnitude, prompts turning to reasoning coercion, answers turning into
+// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset). Who shares it: a user starting a new project, an eval lab running its first big
+// sweep; they change one thing and by a few times, and steady heavy users (resellers, RAG apps, power users)
+// do not change at all, so a change-point rather than a level leaves them alone.
+//
+// The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
+// accounts have no history to depart from; the context family covers them). The recent window is a second
+// set of counters decaying with RECENT_HALF_LIFE_HOURS on top of the engine's common decay. Both are plain
+// additive counters, so a campaign's pooled baseline and window are its members' sums.
+import { C } from '../account-state.ts';
+import { COT_FULL_TRACE, COT_MILD } from './cot-coercion.ts';
+import { matches, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
+
+const MS_PER_HOUR = 3_600_000;
+/** Activity the baseline covers: a day sees a person's or a product's daily rhythm once. */
+export const BASELINE_HOURS = 24;
+/** Half-life of the recent window: three days, so a lab running one benchmark sweep a day, or one busy session, does not read as a new regime. */
+export const RECENT_HALF_LIFE_HOURS = 72;
+/** Requests per hour added to both rates: a jump from 0.1 to 1 request an hour is not a harvest. */
+const RATE_PRIOR_PER_HOUR = 1;
+/** log2 of the rate ratio that saturates `volume_shift` (16×). */
+const VOLUME_SHIFT_SCALE_BITS = 4;
+/** Pseudo-requests that pull the baseline's shares toward the recent ones (a thin baseline says little). */
+const BASELINE_PRIOR_REQUESTS = 8;
+
+export const behaviourShift: SignalFamily = {
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift'],
+  observe(view, acc, env) {
+    const c = acc.counters;
+    const tsMs = view.tsMs;
+    const prevMs = acc.lastTsMs;
+    if (Number.isFinite(prevMs) && tsMs > prevMs) {
+      // the common decay has run: age the recent window by the rest of its faster rate, and count the gap
+      // as observed time (the exact decayed integral of the gap under the recent half-life)
+      const commonHalfLifeH = env.params.decay_half_life_hours;
+      const dtH = (tsMs - prevMs) / MS_PER_HOUR;
+      const extra = 2 ** (-dtH * (1 / RECENT_HALF_LIFE_HOURS - 1 / commonHalfLifeH));
+      c[C.recentRequests]! *= extra;
+      c[C.recentHours]! *= extra;
+      c[C.recentCot]! *= extra;
+      c[C.recentReasTok]! *= extra;
+      c[C.recentOutTok]! *= extra;
+      c[C.recentMulti]! *= extra;
+      const lambda = Math.LN2 / RECENT_HALF_LIFE_HOURS;
+      c[C.recentHours]! += (1 - Math.exp(-lambda * dtH)) / lambda;
+    }
+    c[C.recentRequests]! += 1;
+    if (matches(COT_FULL_TRACE, SYS_COT_FULL, view) || matches(COT_MILD, SYS_COT_MILD, view)) c[C.recentCot]! += 1;
+    const r = view.ev.response;
+    if (typeof r.output_tokens === 'number') c[C.recentOutTok]! += r.output_tokens;
+    if (typeof r.reasoning_tokens === 'number') c[C.recentReasTok]! += r.reasoning_tokens;
+    const n = view.ev.params.n;
+    if (typeof n === 'number' && n > 1) c[C.recentMulti]! += 1;
+    if (c[C.baseFrozen] === 0 && tsMs - acc.firstTsMs >= BASELINE_HOURS * MS_PER_HOUR) {
+      c[C.baseFrozen] = 1;
+      c[C.baseRequests] = c[C.requests]!;
+      c[C.baseHours] = (tsMs - acc.firstTsMs) / MS_PER_HOUR;
+      c[C.baseCot] = c[C.cot]!;
+      c[C.baseReasTok] = c[C.reasTok]!;
+      c[C.baseOutTok] = c[C.outTok]!;
+      c[C.baseMulti] = c[C.multiCompletion]!;
+    }
+  },
+  fill(src, out, at) {
+    const c = src.counters;
+    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
+    if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
+    // baseline slots decay with everything else, so their ratios stay the baseline's own
+    const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
+    const recentRate = c[C.recentRequests]! / c[C.recentHours]!;
+    const bits = Math.log2((recentRate + RATE_PRIOR_PER_HOUR) / (baseRate + RATE_PRIOR_PER_HOUR));
+    out[at] = Math.min(1, Math.max(0, bits / VOLUME_SHIFT_SCALE_BITS));
+    // the baseline's own decay also lowers its trust: an old baseline says less about the account today
+    const n = c[C.baseRequests]!;
+    const trust = n / (n + BASELINE_PRIOR_REQUESTS);
+    const recentCot = c[C.recentCot]! / c[C.recentRequests]!;
+    const baseCot = n > 0 ? c[C.baseCot]! / n : 0;
+    out[at + 1] = Math.max(0, trust * (recentCot - baseCot));
+    const recentReas = reasoningShare(c[C.recentReasTok]!, c[C.recentOutTok]!);
+    const baseReas = reasoningShare(c[C.baseReasTok]!, c[C.baseOutTok]!);
+    out[at + 2] = Math.max(0, trust * (recentReas - baseReas));
+    const recentMulti = c[C.recentMulti]! / c[C.recentRequests]!;
+    const baseMulti = n > 0 ? c[C.baseMulti]! / n : 0;
+    out[at + 3] = Math.max(0, trust * (recentMulti - baseMulti));
+  },
+};
+
+function reasoningShare(reasoning: number, output: number): number {
+  const total = reasoning + output;
+  return total > 0 ? reasoning / (total + 1) : 0;
+}
