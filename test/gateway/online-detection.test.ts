@@ -152,6 +152,52 @@ test('detector state survives a restart: the snapshot is restored and later even
   }
 });
 
+test('a snapshot this detector version cannot use is set aside: the state is rebuilt from the stored events', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pino } = await import('pino');
+  const Database = (await import('better-sqlite3')).default;
+  const { resolveConfig } = await import('../../src/config/load.ts');
+  const { startGateway } = await import('../../src/gateway/runtime.ts');
+  const { DETECTOR_DB_FILE } = await import('../../src/gateway/detector/snapshot-store.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'dg-old-snapshot-'));
+  const start = () =>
+    startGateway({ config: resolveConfig({}), dataDir, host: '127.0.0.1', port: 0, adminPort: 0, upstream: null, log: pino({ level: 'silent' }) });
+  try {
+    const first = await start();
+    first.store.createAccount({ id: 'acct_upgrade', tier: 'org' });
+    const { secret } = first.store.createKey('acct_upgrade');
+    first.cache.reload();
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${first.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'demo-small', messages: [{ role: 'user', content: `question ${i}` }] }),
+      });
+      await res.text();
+    }
+    await first.close();
+    // what an older engine would have left: per-account state of another size
+    const db = new Database(join(dataDir, DETECTOR_DB_FILE));
+    const row = db.prepare('SELECT id, state FROM detector_snapshots ORDER BY id DESC LIMIT 1').get() as { id: number; state: string };
+    const state = JSON.parse(row.state);
+    state.accounts[0].counters = state.accounts[0].counters.slice(1);
+    db.prepare('UPDATE detector_snapshots SET state = ? WHERE id = ?').run(JSON.stringify(state), row.id);
+    db.close();
+    const second = await start();
+    try {
+      const ready = await waitFor(async () => (await (await fetch(`${second.url}/readyz`)).json()) as any, (r) => r.detector.state === 'running');
+      assert.equal(ready.detector.restored_from_snapshot, 0, 'the unusable snapshot was not restored');
+      assert.equal(ready.detector.replayed_from_store, 12, 'every stored event was replayed instead');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('switching from shadow to enforce acts on accounts the detector already flags', async () => {
   // review only for tier org here, so the id-tier prober's suspension applies without an analyst
   const t = await startTestGateway({ config: { enforcement: { review_tiers: ['org'] } } });

@@ -149,6 +149,7 @@ export class DetectorHost {
       case 'ready':
         if (this.stateValue !== 'stopped') this.stateValue = 'running';
         this.restoredValue = { events: m.restoredEvents, replayed: m.replayedEvents };
+        if (m.snapshotRejected) this.opts.log.warn({ reason: m.snapshotRejected }, 'detector snapshot not usable by this version: state rebuilt from the stored events');
         this.opts.log.info({ restoredEvents: m.restoredEvents, replayedEvents: m.replayedEvents, snapshotTs: m.snapshotTs }, 'detector ready');
         break;
       case 'processed': {

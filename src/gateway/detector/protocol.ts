@@ -25,7 +25,7 @@ export interface CampaignInfo {
 }
 
 export type FromWorker =
-  | { type: 'ready'; restoredEvents: number; replayedEvents: number; snapshotTs: string | null }
+  | { type: 'ready'; restoredEvents: number; replayedEvents: number; snapshotTs: string | null; /** why the latest snapshot was not used (state rebuilt from the stored events) */ snapshotRejected: string | null }
   | { type: 'processed'; count: number; lastTs: string; decisions: Decision[]; campaigns: CampaignInfo[] }
   | { type: 'snapshot-saved'; events: number; lastEventTs: string; bytes: number }
   | { type: 'stopped' }

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Detector } from '../../detect/detector.ts';
-import { isFlagged, type Decision } from '../../detect/types.ts';
+import { DetectorInputError } from '../../detect/errors.ts';
+import { isFlagged, type Decision, type DetectorParams } from '../../detect/types.ts';
 import { EVENTS_DB_FILE } from '../../events/sqlite-sink.ts';
 import type { LogEventV1 } from '../../events/types.ts';
 import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
-import { SnapshotStore } from './snapshot-store.ts';
+import { SnapshotStore, type StoredSnapshot } from './snapshot-store.ts';
 
 /** Request ids replayed from the store, remembered so the same events arriving live are not counted twice. */
 const REPLAY_DEDUP_LIMIT = 1_000_000;
@@ -39,13 +40,27 @@ function* storedEventsSince(dataDir: string, sinceTs: string | null): Generator<
   }
 }
 
+/**
+ * The detector from the latest snapshot, or a fresh one when there is none or it no longer fits this engine
+ * (a snapshot from another detector version): the fresh one is then rebuilt from every stored event.
+ */
+function restoreOrFresh(store: SnapshotStore | null, params: DetectorParams | undefined): { detector: Detector; stored: StoredSnapshot | null; snapshotRejected: string | null } {
+  const stored = store?.latest() ?? null;
+  if (!stored) return { detector: new Detector(params), stored: null, snapshotRejected: null };
+  try {
+    return { detector: Detector.restore(stored.state, params), stored, snapshotRejected: null };
+  } catch (err) {
+    if (!(err instanceof DetectorInputError)) throw err;
+    return { detector: new Detector(params), stored: null, snapshotRejected: err.message };
+  }
+}
+
 function run(data: DetectorWorkerData): void {
   const port = parentPort!;
   const post = (m: FromWorker) => port.postMessage(m);
   const store = data.dataDir ? new SnapshotStore(data.dataDir) : null;
-  const stored = store?.latest() ?? null;
   const params = data.params ?? undefined;
-  const detector = stored ? Detector.restore(stored.state, params) : new Detector(params);
+  const { detector, stored, snapshotRejected } = restoreOrFresh(store, params);
   let lastTs = stored?.lastEventTs ?? '';
   let sinceSnapshot = 0;
   let lastSnapshotAt = Date.now();
@@ -62,7 +77,7 @@ function run(data: DetectorWorkerData): void {
     }
     if (decisions.length > 0) post({ type: 'processed', count: 0, lastTs, decisions, campaigns: campaignsOf(detector, decisions) });
   }
-  post({ type: 'ready', restoredEvents: stored?.events ?? 0, replayedEvents: replayedCount, snapshotTs: stored?.lastEventTs ?? null });
+  post({ type: 'ready', restoredEvents: stored?.events ?? 0, replayedEvents: replayedCount, snapshotTs: stored?.lastEventTs ?? null, snapshotRejected });
 
   const snapshot = () => {
     if (!store || detector.events === 0) return;
