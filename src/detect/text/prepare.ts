@@ -27,6 +27,8 @@ export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADE
 export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
 /** Which USER_PATTERNS can match a text at all: one pass over it instead of six regexes that rarely match. */
 const USER_GATE = new LiteralGate(USER_PATTERNS);
+/** A bit of userKnown beside the patterns': the literal gate has run on userScan. */
+export const GATED = 1 << 30;
 
 export interface PreparedText {
   /** the last user message, head and tail only */
@@ -39,7 +41,10 @@ export interface PreparedText {
   /** MinHash signature of the last user message (length k; valid when hasSignature) */
   signature: Int32Array;
   hasSignature: boolean;
-  /** which USER_PATTERNS are known to match or not on userScan (tested, or ruled out by the literal gate), and which match */
+  /**
+   * which USER_PATTERNS are known to match or not on userScan (tested, or ruled out by the literal gate), plus
+   * GATED once the gate has run; userHits: which of the known ones match
+   */
   userKnown: number;
   userHits: number;
 }
@@ -49,11 +54,11 @@ export function newPreparedText(k: number): PreparedText {
 }
 
 /**
- * Fills `out` with the scan windows, tokens and signature of `ev`, and rules out the patterns whose literals
- * the user turn lacks (userKnown holds those, userHits is 0); the other patterns are left to testUserPatterns
- * or to the signals, which test them when they ask.
+ * Fills `out` with the scan windows, tokens and signature of `ev`, with no pattern known; with `gate`, then
+ * rules out the patterns whose literals the user turn lacks (gateUserPatterns). The other patterns are left to
+ * testUserPatterns or to the signals, which test them when they ask.
  */
-export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinHasher, out: PreparedText): void {
+export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinHasher, out: PreparedText, gate = true): void {
   const user = lastUserText(ev.messages);
   const system = systemText(ev.messages);
   out.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
@@ -61,8 +66,15 @@ export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinH
   out.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, out.tokens);
   const mh = params.minhash;
   out.hasSignature = hasher.signature(out.tokens, out.tokenCount, mh.shingle, mh.max_shingles, out.signature);
-  out.userKnown = ALL_USER_PATTERNS & ~USER_GATE.candidates(out.userScan);
+  out.userKnown = 0;
   out.userHits = 0;
+  if (gate) gateUserPatterns(out);
+}
+
+/** Marks the USER_PATTERNS that cannot match userScan (none of their literals occurs) as known, once. */
+export function gateUserPatterns(out: PreparedText): void {
+  if ((out.userKnown & GATED) !== 0) return;
+  out.userKnown |= GATED | (ALL_USER_PATTERNS & ~USER_GATE.candidates(out.userScan));
 }
 
 /**
@@ -71,6 +83,7 @@ export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinH
  * results.
  */
 export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): void {
+  gateUserPatterns(out);
   const todo = mask & ALL_USER_PATTERNS & ~out.userKnown;
   let hits = out.userHits;
   for (let i = 0; i < USER_PATTERNS.length; i++) {

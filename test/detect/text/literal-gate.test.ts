@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { LiteralGate } from '../../../src/detect/text/literal-gate.ts';
 import { lastUserText, scanWindow, systemText } from '../../../src/detect/text/normalize.ts';
-import { ALL_USER_PATTERNS, newPreparedText, prepareText, testUserPatterns, USER_PATTERNS } from '../../../src/detect/text/prepare.ts';
+import { ALL_USER_PATTERNS, gateUserPatterns, GATED, newPreparedText, prepareText, testUserPatterns, USER_PATTERNS } from '../../../src/detect/text/prepare.ts';
 import { FOLD, requiredLiterals } from '../../../src/detect/text/required-literals.ts';
 import { defaultParams } from '../../../src/detect/params.ts';
 import { MinHasher } from '../../../src/detect/sketches/minhash.ts';
@@ -144,7 +144,16 @@ test('prepared text: the gate\'s verdicts and the tested patterns agree with the
     });
     testUserPatterns(out, 0b000111);
     testUserPatterns(out);
-    assert.equal(out.userKnown, ALL_USER_PATTERNS);
+    assert.equal(out.userKnown, ALL_USER_PATTERNS | GATED);
     USER_PATTERNS.forEach((re, i) => assert.equal((out.userHits & (1 << i)) !== 0, re.test(content), `${content} / pattern ${i}`));
+
+    // without the gate nothing is known; the gate can run later (on analyze's engine thread), once
+    prepareText(ev, params, hasher, out, false);
+    assert.equal(out.userKnown, 0);
+    gateUserPatterns(out);
+    const gated = out.userKnown;
+    assert.ok((gated & GATED) !== 0);
+    gateUserPatterns(out);
+    assert.equal(out.userKnown, gated);
   }
 });
