@@ -23,7 +23,7 @@ const SYSTEM_HEAD = 600;
 
 /** The content patterns signals test on the user turn (EventView.patterns): bit i of userHits is pattern i. */
 export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION];
-/** userKnown when every pattern has been tested */
+/** the pattern bits of userKnown (all set: every pattern's result is known) */
 export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
 /** Which USER_PATTERNS can match a text at all: one pass over it instead of six regexes that rarely match. */
 const USER_GATE = new LiteralGate(USER_PATTERNS);
