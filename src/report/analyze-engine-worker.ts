@@ -2,7 +2,7 @@
 // events the reader thread parsed and prepared, in file order, and returns the results at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.ts';
-import { newPreparedText, unpackText } from '../detect/text/prepare.ts';
+import { gateUserPatterns, newPreparedText, unpackText } from '../detect/text/prepare.ts';
 import type { DetectorParams } from '../detect/types.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import { decodeEvents, type EncodedEvents } from './event-wire.ts';
@@ -25,6 +25,8 @@ function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array):
     text.userScan = scans[2 * i]!;
     text.systemScan = scans[2 * i + 1]!;
     at = unpackText(ints, at, text);
+    // the reader thread leaves the gate to this one when it is the busier of the two
+    gateUserPatterns(text);
     detector.ingest(ev, text);
   });
 }

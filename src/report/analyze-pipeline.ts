@@ -124,15 +124,18 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
     });
     const text = newPreparedText(hasher.k);
     const packer = new TextPacker();
-    // The content patterns are the part of the text work either thread can do. This thread tests the first
-    // `shared` of them and leaves the rest to the engine: more when the engine keeps up, fewer when it waits.
-    let shared = USER_PATTERNS.length;
+    // The content patterns are the part of the text work either thread can do: the literal gate, then the
+    // regexes it leaves. At level 0 this thread does neither; at level l it runs the gate and tests the first
+    // l - 1 patterns, leaving the rest to the engine. The level rises while this thread has to wait for the
+    // engine and falls while the engine waits for chunks.
+    const maxLevel = USER_PATTERNS.length + 1;
+    let level = maxLevel;
     await naming(o.eventsPath, async () => {
       for await (const chunk of chunks) {
         const scans: string[] = new Array<string>(2 * chunk.length);
         for (let i = 0; i < chunk.length; i++) {
-          prepareText(chunk[i]!, params, hasher, text);
-          testUserPatterns(text, (1 << shared) - 1);
+          prepareText(chunk[i]!, params, hasher, text, false);
+          if (level > 0) testUserPatterns(text, (1 << (level - 1)) - 1);
           packer.push(text);
           scans[2 * i] = text.userScan;
           scans[2 * i + 1] = text.systemScan;
@@ -141,8 +144,8 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
         const wire = encodeEvents(chunk);
         const transfer = [ints.buffer, wire.refs.buffer, wire.nums.buffer] as ArrayBuffer[];
         const waited = await engine.send({ type: 'events', events: wire, scans, ints }, transfer);
-        if (waited) shared = Math.min(USER_PATTERNS.length, shared + 1);
-        else if (engine.inFlight() <= 1) shared = Math.max(0, shared - 1);
+        if (waited) level = Math.min(maxLevel, level + 1);
+        else if (engine.inFlight() <= 1) level = Math.max(0, level - 1);
         events += chunk.length;
       }
     });

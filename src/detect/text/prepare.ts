@@ -10,6 +10,7 @@ import { INJECTION, JAILBREAK } from '../signals/jailbreak.ts';
 import { SYSTEM_PROMPT_EXTRACTION } from '../signals/system-prompt.ts';
 import type { MinHasher } from '../sketches/minhash.ts';
 import type { DetectorParams } from '../types.ts';
+import { LiteralGate } from './literal-gate.ts';
 import { lastUserText, scanWindow, systemText, tokenHashes } from './normalize.ts';
 
 /** Tokens of the user turn that are hashed (template detection needs the start of a prompt, not all of it). */
@@ -22,8 +23,12 @@ const SYSTEM_HEAD = 600;
 
 /** The content patterns signals test on the user turn (EventView.patterns): bit i of userHits is pattern i. */
 export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION];
-/** userKnown when every pattern has been tested */
+/** the pattern bits of userKnown (all set: every pattern's result is known) */
 export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
+/** Which USER_PATTERNS can match a text at all: one pass over it instead of six regexes that rarely match. */
+const USER_GATE = new LiteralGate(USER_PATTERNS);
+/** A bit of userKnown beside the patterns': the literal gate has run on userScan. */
+export const GATED = 1 << 30;
 
 export interface PreparedText {
   /** the last user message, head and tail only */
@@ -36,7 +41,10 @@ export interface PreparedText {
   /** MinHash signature of the last user message (length k; valid when hasSignature) */
   signature: Int32Array;
   hasSignature: boolean;
-  /** which USER_PATTERNS have been tested on userScan, and which of those match */
+  /**
+   * which USER_PATTERNS are known to match or not on userScan (tested, or ruled out by the literal gate), plus
+   * GATED once the gate has run; userHits: which of the known ones match
+   */
   userKnown: number;
   userHits: number;
 }
@@ -45,8 +53,12 @@ export function newPreparedText(k: number): PreparedText {
   return { userScan: '', systemScan: '', tokens: new Int32Array(MAX_TOKENS), tokenCount: 0, signature: new Int32Array(k), hasSignature: false, userKnown: 0, userHits: 0 };
 }
 
-/** Fills `out` with the scan windows, tokens and signature of `ev` (patterns untested: userKnown = 0). */
-export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinHasher, out: PreparedText): void {
+/**
+ * Fills `out` with the scan windows, tokens and signature of `ev`, with no pattern known; with `gate`, then
+ * rules out the patterns whose literals the user turn lacks (gateUserPatterns). The other patterns are left to
+ * testUserPatterns or to the signals, which test them when they ask.
+ */
+export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinHasher, out: PreparedText, gate = true): void {
   const user = lastUserText(ev.messages);
   const system = systemText(ev.messages);
   out.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
@@ -56,19 +68,29 @@ export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinH
   out.hasSignature = hasher.signature(out.tokens, out.tokenCount, mh.shingle, mh.max_shingles, out.signature);
   out.userKnown = 0;
   out.userHits = 0;
+  if (gate) gateUserPatterns(out);
+}
+
+/** Marks the USER_PATTERNS that cannot match userScan (none of their literals occurs) as known, once. */
+export function gateUserPatterns(out: PreparedText): void {
+  if ((out.userKnown & GATED) !== 0) return;
+  out.userKnown |= GATED | (ALL_USER_PATTERNS & ~USER_GATE.candidates(out.userScan));
 }
 
 /**
- * Tests the USER_PATTERNS entries selected by `mask` on `out.userScan` (what a reader thread does ahead of the
- * engine); the engine tests the others itself when a signal asks, so any mask gives the same results.
+ * Tests the USER_PATTERNS entries selected by `mask` and not yet known on `out.userScan` (what a reader thread
+ * does ahead of the engine); the engine tests the others itself when a signal asks, so any mask gives the same
+ * results.
  */
 export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): void {
-  let hits = 0;
+  gateUserPatterns(out);
+  const todo = mask & ALL_USER_PATTERNS & ~out.userKnown;
+  let hits = out.userHits;
   for (let i = 0; i < USER_PATTERNS.length; i++) {
-    if ((mask & (1 << i)) !== 0 && USER_PATTERNS[i]!.test(out.userScan)) hits |= 1 << i;
+    if ((todo & (1 << i)) !== 0 && USER_PATTERNS[i]!.test(out.userScan)) hits |= 1 << i;
   }
   out.userHits = hits;
-  out.userKnown = mask & ALL_USER_PATTERNS;
+  out.userKnown |= todo;
 }
 
 /**

@@ -1,0 +1,187 @@
+// An exact prefilter for a set of regexes: one pass over a text finds which of them can match at all, i.e.
+// which have one of their required literals (required-literals.ts) in the text, compared case-insensitively.
+// The content patterns are large case-insensitive alternations that cost about a microsecond each per
+// prompt even when nothing matches (almost always); the pass costs a few table lookups per character for
+// all of them together, and a regex then runs only on the texts that hold one of its literals. A pattern
+// whose literals cannot be derived is always a candidate, so the gate never changes a result.
+import { FOLD, foldString, requiredLiterals } from './required-literals.ts';
+
+/**
+ * A literal of WINDOW or more characters is found by the hash of one WINDOW-character window of it, the one
+ * made of the rarest characters (few texts hold it without the literal, so few candidates need comparing);
+ * a literal of SHORT to WINDOW - 1 characters (CJK words) by its second character. A one-character literal
+ * gates nothing.
+ */
+const WINDOW = 4;
+const SHORT = 2;
+/** Shifting the int32 by 32 / WINDOW bits per character drops a character once it is WINDOW characters old. */
+const WINDOW_SHIFT = 32 / WINDOW;
+
+/**
+ * A pseudo-random value per case class, indexed by code unit: the rolling hash's input, so that characters of
+ * one case class hash alike.
+ */
+const MIX: Int32Array = (() => {
+  const byClass = new Int32Array(0x10000);
+  let x = 0x2545f491;
+  for (let c = 0; c < byClass.length; c++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    byClass[c] = x & 0xffff;
+  }
+  const mix = new Int32Array(0x10000);
+  for (let c = 0; c < mix.length; c++) mix[c] = byClass[FOLD[c]!]!;
+  return mix;
+})();
+
+/** The 16-bit table key of a window value. */
+function keyOf(window: number): number {
+  return Math.imul(window, 0x9e3779b1) >>> 16;
+}
+
+/** The window value after the characters units[from..from + WINDOW). */
+function windowAt(units: Uint16Array, from: number): number {
+  let w = 0;
+  for (let i = from; i < from + WINDOW; i++) w = (w << WINDOW_SHIFT) ^ MIX[units[i]!]!;
+  return w;
+}
+
+/**
+ * How common a folded character is in prompts, roughly (higher: more common): space and the most frequent
+ * English letters first. Only steers which window of a literal is the key; any window gives the same result.
+ */
+function commonness(unit: number): number {
+  if (unit === 32) return 30;
+  const i = 'ETAOINSRHLDCUMFPGWYBVKXJQZ'.indexOf(String.fromCharCode(unit));
+  if (i >= 0) return 26 - i;
+  return unit < 128 ? 5 : 1;
+}
+
+/** The offset of the window of `units` made of the least common characters. */
+function rarestWindow(units: Uint16Array): number {
+  let best = 0;
+  let bestScore = Infinity;
+  for (let from = 0; from + WINDOW <= units.length; from++) {
+    let score = 0;
+    for (let i = from; i < from + WINDOW; i++) score += commonness(units[i]!);
+    if (score < bestScore) {
+      bestScore = score;
+      best = from;
+    }
+  }
+  return best;
+}
+
+interface Literal {
+  /** folded code units */
+  units: Uint16Array;
+  /** where the key window starts (the text position of a candidate minus this is where the literal would start) */
+  offset: number;
+  /** the pattern bit it stands for */
+  bit: number;
+}
+
+/** Literals grouped by a 16-bit key (a bucket's literals share it). */
+class LiteralTable {
+  /** key → bucket number + 1 (0: no literal has this key) */
+  readonly slots = new Uint16Array(0x10000);
+  /** one bit per key that has a bucket: 8 KB, stays in the L1 cache where `slots` (128 KB) would not */
+  readonly used = new Int32Array(0x10000 >>> 5);
+  readonly buckets: Literal[][] = [];
+
+  add(key: number, lit: Literal): void {
+    let b = this.slots[key]!;
+    if (b === 0) {
+      this.buckets.push([]);
+      b = this.slots[key] = this.buckets.length;
+      this.used[key >>> 5]! |= 1 << (key & 31);
+    }
+    this.buckets[b - 1]!.push(lit);
+  }
+}
+
+export class LiteralGate {
+  /** patterns that are candidates for every text (no usable literal: none derived, or a one-character one) */
+  private readonly always: number;
+  private readonly gated: number;
+  private readonly long = new LiteralTable();
+  /** literals shorter than WINDOW by their second character (folded); `shortByUnit` maps code units to buckets */
+  private readonly short = new LiteralTable();
+  private readonly shortByUnit = new Uint16Array(0x10000);
+  /** below this code unit no short literal has its second character (skips the lookup on ASCII text) */
+  private readonly shortFrom: number;
+
+  constructor(patterns: readonly RegExp[]) {
+    if (patterns.length > 30) throw new RangeError('LiteralGate: at most 30 patterns');
+    let always = 0;
+    patterns.forEach((re, i) => {
+      const bit = 1 << i;
+      const literals = requiredLiterals(re);
+      if (literals === null || literals.some((l) => l.length < SHORT)) {
+        always |= bit;
+        return;
+      }
+      for (const text of literals) {
+        const units = Uint16Array.from(foldString(text), (ch) => ch.charCodeAt(0));
+        if (units.length >= WINDOW) {
+          const offset = rarestWindow(units);
+          this.long.add(keyOf(windowAt(units, offset)), { units, offset, bit });
+        } else {
+          this.short.add(units[1]!, { units, offset: 1, bit });
+        }
+      }
+    });
+    let shortFrom = 0x10000;
+    for (let c = 0; c < 0x10000; c++) {
+      const slot = this.short.slots[FOLD[c]!]!;
+      this.shortByUnit[c] = slot;
+      if (slot !== 0 && c < shortFrom) shortFrom = c;
+    }
+    this.shortFrom = shortFrom;
+    this.always = always;
+    this.gated = ((1 << patterns.length) - 1) & ~always;
+  }
+
+  /** Bit i set: patterns[i] may match `text`; clear: it cannot (none of its required literals occurs). */
+  candidates(text: string): number {
+    let found = this.always;
+    const gated = this.gated;
+    if (gated === 0) return found;
+    const used = this.long.used;
+    const shortFrom = this.shortFrom;
+    const n = text.length;
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      w = (w << WINDOW_SHIFT) ^ MIX[c]!;
+      const key = keyOf(w);
+      if ((used[key >>> 5]! & (1 << (key & 31))) !== 0 && i >= WINDOW - 1) {
+        found |= verify(this.long, key, text, i - (WINDOW - 1), found);
+        if ((found & gated) === gated) break;
+      }
+      if (c >= shortFrom && this.shortByUnit[c] !== 0 && i >= 1) {
+        found |= verify(this.short, FOLD[c]!, text, i, found);
+        if ((found & gated) === gated) break;
+      }
+    }
+    return found;
+  }
+}
+
+/** The bits of the literals under `key` (of patterns not yet found) whose window starts in `text` at `at`. */
+function verify(table: LiteralTable, key: number, text: string, at: number, found: number): number {
+  const bucket = table.buckets[table.slots[key]! - 1]!;
+  let bits = 0;
+  for (let k = 0; k < bucket.length; k++) {
+    const lit = bucket[k]!;
+    if (((found | bits) & lit.bit) !== 0) continue;
+    const units = lit.units;
+    const start = at - lit.offset;
+    if (start < 0 || start + units.length > text.length) continue;
+    let j = 0;
+    while (j < units.length && FOLD[text.charCodeAt(start + j)] === units[j]) j++;
+    if (j === units.length) bits |= lit.bit;
+  }
+  return bits;
+}
