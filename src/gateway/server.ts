@@ -93,9 +93,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, buf, done) => {
     if ((buf as Buffer).length === 0) return done(null, undefined);
     try {
-      const text = (buf as Buffer).toString('utf8');
-      (req as RequestWithRawBody)[RAW_BODY] = text;
-      done(null, JSON.parse(text));
+      (req as RequestWithRawBody)[RAW_BODY] = buf as Buffer;
+      done(null, JSON.parse((buf as Buffer).toString('utf8')));
     } catch {
       done(new DgError(ERRORS.INVALID_JSON, 'We could not parse the JSON body of your request.'), undefined);
     }
@@ -214,12 +213,14 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
       // 5. Forward.
       const upstreamStart = performance.now();
-      const upstreamRes = await deps.upstreams[dialect.name]
+      const streamable = parsed !== null && endpoint.createStreamTransform !== undefined;
+      const answer = await deps.upstreams[dialect.name]
         .request({
           method: endpoint.method,
           path: endpoint.upstreamPath,
           headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed, deps.replayMode),
           body: parsed ? (parsed.modified ? JSON.stringify(parsed.body) : rawBodyOf(req, parsed.body)) : undefined,
+          streamable,
           signal: cancel,
         })
         .catch((err) => {
@@ -230,15 +231,14 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const headers: Record<string, string> = rateInfo ? rateLimitHeaders(rateInfo) : {};
       headers['x-request-id'] = exchange.requestId;
       if (deps.replayMode) headers['x-distillguard-action'] = exchange.action;
-      if (upstreamRes.statusCode >= 400) {
-        await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
-      } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
-        const transform = endpoint.createStreamTransform(visibility, parsed, marks);
-        const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
-        await streamResponse(res, upstreamRes.body, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
+      if (answer.stream) {
+        const transform = endpoint.createStreamTransform!(visibility, parsed!, marks);
+        const passThrough = visibility === 'full' && !parsed!.hideUsageChunk && marks === undefined;
+        await streamResponse(res, answer.stream, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
+      } else if (answer.statusCode >= 400) {
+        relayUpstreamError(dialect, answer.statusCode, answer.bytes.toString('utf8'), res, headers, exchange);
       } else {
-        const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
-        sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
+        sendJsonAnswer(res, answer.statusCode, answer.bytes, endpoint, visibility, marks, headers, exchange);
       }
       deps.metrics.observeUpstreamLatency(dialect.name, (performance.now() - upstreamStart) / 1000);
     } catch (err) {
@@ -354,7 +354,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     res.end(out);
   }
 
-  async function relayUpstreamError(dialect: Dialect, status: number, text: string, res: ServerResponse, headers: Record<string, string>, exchange: Exchange): Promise<void> {
+  function relayUpstreamError(dialect: Dialect, status: number, text: string, res: ServerResponse, headers: Record<string, string>, exchange: Exchange): void {
     exchange.status = status;
     let parsedBody: unknown = null;
     try {
@@ -492,11 +492,6 @@ function headerValue(v: string | string[] | undefined): string | null {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-function isEventStream(contentType: string | string[] | undefined): boolean {
-  const v = Array.isArray(contentType) ? contentType[0] : contentType;
-  return typeof v === 'string' && v.startsWith('text/event-stream');
-}
-
 function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {
   const headers: Record<string, string> = dialect.upstreamAuthHeaders(apiKey);
   // replay mode: the logged answer's size travels on to the demo upstream, which answers with that usage
@@ -511,10 +506,10 @@ function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | str
 }
 
 const RAW_BODY = Symbol('rawBody');
-type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: string };
+type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: Buffer };
 
-/** The body as the caller sent it, when nothing had to change (saves serialising it again). */
-function rawBodyOf(req: FastifyRequest, body: Record<string, unknown>): string {
+/** The body as the caller sent it, when nothing had to change (saves serialising and encoding it again). */
+function rawBodyOf(req: FastifyRequest, body: Record<string, unknown>): Buffer | string {
   return (req as RequestWithRawBody)[RAW_BODY] ?? JSON.stringify(body);
 }
 
