@@ -13,6 +13,7 @@ import type { ActionKind, EnforcementConfig, GatewayConfig } from '../config/sch
 import type { AccountEnforcement } from '../enforce/types.ts';
 import { degradeCaps, refuseIfBlocked, stricterVisibility } from './enforcement.ts';
 import { DgError, ERRORS } from '../errors.ts';
+import { isoTimestamp } from '../events/timestamp.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import type { AuthResult, Principal } from '../identity/types.ts';
 import type { GateOutcome, RequestedFeatures } from '../policy/gates.ts';
@@ -392,7 +393,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     const body = exchange.body;
     const u = exchange.usage;
     deps.events.push({
-      ts: new Date(exchange.arrivedAt).toISOString(),
+      ts: isoTimestamp(exchange.arrivedAt),
       request_id: exchange.requestId,
       account_id: p?.accountId ?? UNAUTHENTICATED_ACCOUNT,
       org_id: p?.orgId ?? null,
