@@ -112,16 +112,19 @@ const log = (msg: string): void => {
 /** Below this CPU share over one poll a target counts as idle (/proc counts CPU in 10 ms ticks: at most one tick). */
 const IDLE_CPU_SHARE = 0.04;
 const IDLE_POLL_MS = 250;
+/** Idle polls in a row that end the wait: longer than the event queue's 250 ms flush timer, so a last partial batch is not missed. */
+const IDLE_POLLS = 2;
 const IDLE_WAIT_MAX_MS = 10_000;
 
 /** Waits until the process has finished its deferred work (event writes, detection), at most IDLE_WAIT_MAX_MS. */
 async function waitUntilIdle(pid: number): Promise<void> {
   const deadline = Date.now() + IDLE_WAIT_MAX_MS;
   let last = readCpuSeconds(pid);
-  while (Date.now() < deadline) {
+  let idlePolls = 0;
+  while (idlePolls < IDLE_POLLS && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
     const now = readCpuSeconds(pid);
-    if (now - last <= (IDLE_CPU_SHARE * IDLE_POLL_MS) / 1000) return;
+    idlePolls = now - last <= (IDLE_CPU_SHARE * IDLE_POLL_MS) / 1000 ? idlePolls + 1 : 0;
     last = now;
   }
 }
