@@ -4,7 +4,7 @@
 // Nothing on this path waits on detection or on the store: identity and decisions are in memory and
 // the event is queued for writing after the response ends.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -37,7 +37,6 @@ const DEFAULT_OUTPUT_RESERVATION = 1024;
 const CONVERSATION_FIELDS = new Set(['messages', 'input', 'instructions', 'system', 'prompt']);
 /** Status recorded when the caller went away before the response ended (nginx's convention). */
 const STATUS_CLIENT_CLOSED = 499;
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 /** Content types the fast path reads as JSON; any other goes through fastify's parsers (and their refusals). */
 const FAST_CONTENT_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
 const INVALID_JSON_MESSAGE = 'We could not parse the JSON body of your request.';
@@ -100,20 +99,20 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    // The model routes' common case skips fastify's per-request work; everything else is fastify's (see serveFast).
-    serverFactory: (fastifyHandler) => {
-      const server = createServer((req, res) => {
-        if (!serveFast(req, res)) fastifyHandler(req, res);
-      });
-      // what fastify sets on a server it creates itself
-      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-      server.requestTimeout = 0;
-      server.setTimeout(0);
-      return server;
-    },
   });
+  // The model routes' common case skips fastify's per-request work (see serveFast); fastify's own request
+  // listener still takes every other request. (A serverFactory would do the same but stops fastify from also
+  // binding the other addresses of `localhost`.)
+  const requestListeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (requestListeners.length === 1) {
+    const fastifyHandler = requestListeners[0];
+    app.server.removeListener('request', fastifyHandler);
+    app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!serveFast(req, res)) fastifyHandler(req, res);
+    });
+  }
   app.addHook('preClose', (done) => {
     closing = true;
     done();
