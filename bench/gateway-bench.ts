@@ -109,6 +109,26 @@ const log = (msg: string): void => {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 };
 
+/** Below this CPU share over one poll a target counts as idle (/proc counts CPU in 10 ms ticks: at most one tick). */
+const IDLE_CPU_SHARE = 0.04;
+const IDLE_POLL_MS = 250;
+/** Idle polls in a row that end the wait: longer than the event queue's 250 ms flush timer, so a last partial batch is not missed. */
+const IDLE_POLLS = 2;
+const IDLE_WAIT_MAX_MS = 10_000;
+
+/** Waits until the process has finished its deferred work (event writes, detection), at most IDLE_WAIT_MAX_MS. */
+async function waitUntilIdle(pid: number): Promise<void> {
+  const deadline = Date.now() + IDLE_WAIT_MAX_MS;
+  let last = readCpuSeconds(pid);
+  let idlePolls = 0;
+  while (idlePolls < IDLE_POLLS && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+    const now = readCpuSeconds(pid);
+    idlePolls = now - last <= (IDLE_CPU_SHARE * IDLE_POLL_MS) / 1000 ? idlePolls + 1 : 0;
+    last = now;
+  }
+}
+
 /** Warm-up and measured runs of every started target in every mode; targets alternate so drift hits all alike. */
 async function compare(
   settings: Settings,
@@ -148,8 +168,12 @@ async function compare(
           const warm = await runLoad({ ...spec, durationSeconds: settings.warmupSeconds });
           countAnswers(name, warm.ok + warm.non2xx);
         }
+        // CPU is counted from an idle target until it is idle again: a gateway writes and detects its events a
+        // moment after answering, and that work belongs to this run's requests, not to whichever run comes next.
+        await waitUntilIdle(target.server.pid);
         const cpuBefore = readCpuSeconds(target.server.pid);
         const load = await runLoad({ ...spec, durationSeconds: settings.durationSeconds });
+        await waitUntilIdle(target.server.pid);
         const serverCpuSeconds = readCpuSeconds(target.server.pid) - cpuBefore;
         countAnswers(name, load.ok + load.non2xx);
         const bad = load.errors + load.timeouts + load.non2xx;

@@ -1,39 +1,129 @@
 // Prometheus metrics of one gateway instance (its own registry, so several can live in one process).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
+/** One series of a histogram: counts per bucket (the last is +Inf), their sum and count. */
+interface HistogramSeries {
+  readonly labels: Record<string, string>;
+  readonly counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A Prometheus histogram with one label, kept in plain arrays and exposed to prom-client's registry through the
+ * interface it reads (`get`). prom-client's own Histogram validates and hashes the label set on every
+ * observation, child or not, which cost more than anything else the gateway does for metrics per request.
+ */
+export class LeanHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, HistogramSeries>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly labelName: string,
+    private readonly bounds: readonly number[],
+  ) {}
+
+  observe(labelValue: string, value: number): void {
+    let s = this.series.get(labelValue);
+    if (!s) {
+      s = { labels: { [this.labelName]: labelValue }, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+      this.series.set(labelValue, s);
+    }
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]) i++;
+    s.counts[i]++;
+    s.sum += value;
+    s.count++;
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+
+  /** The metric as prom-client's registry renders it (cumulative buckets, then sum and count per series). */
+  get(): { name: string; help: string; type: string; aggregator: string; values: { labels: Record<string, string | number>; value: number; metricName: string }[] } {
+    const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+    for (const s of this.series.values()) {
+      let cumulative = 0;
+      for (let i = 0; i <= this.bounds.length; i++) {
+        cumulative += s.counts[i];
+        values.push({ labels: { le: i < this.bounds.length ? this.bounds[i] : '+Inf', ...s.labels }, value: cumulative, metricName: `${this.name}_bucket` });
+      }
+      values.push({ labels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: s.labels, value: s.count, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+}
+
+/** A Prometheus counter of requests by dialect and status, kept like LeanHistogram (no label hashing per request). */
+export class RequestCounter {
+  readonly type = 'counter';
+  readonly aggregator = 'sum';
+  private readonly byDialect = new Map<string, Map<number, { labels: Record<string, string>; value: number }>>();
+  /** Every series in the order first seen (the order prom-client renders them in). */
+  private readonly slots: { labels: Record<string, string>; value: number }[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  inc(dialect: string, status: number): void {
+    let byStatus = this.byDialect.get(dialect);
+    if (!byStatus) this.byDialect.set(dialect, (byStatus = new Map()));
+    const slot = byStatus.get(status);
+    if (slot) {
+      slot.value++;
+    } else {
+      const added = { labels: { dialect, status: String(status) }, value: 1 };
+      byStatus.set(status, added);
+      this.slots.push(added);
+    }
+  }
+
+  reset(): void {
+    this.byDialect.clear();
+    this.slots.length = 0;
+  }
+
+  get(): { name: string; help: string; type: string; aggregator: string; values: { labels: Record<string, string>; value: number }[] } {
+    const values = this.slots.map((slot) => ({ labels: slot.labels, value: slot.value }));
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requests: Counter<'dialect' | 'status'>;
-  readonly latency: Histogram<'dialect'>;
-  readonly upstreamLatency: Histogram<'dialect'>;
+  readonly requests = new RequestCounter('distillguard_requests_total', 'Requests answered, by API dialect and HTTP status');
+  readonly latency = new LeanHistogram('distillguard_request_duration_seconds', 'Time from request arrival to the last byte sent', 'dialect', LATENCY_BUCKETS);
+  readonly upstreamLatency = new LeanHistogram(
+    'distillguard_upstream_duration_seconds',
+    'Time from sending upstream to the upstream response ending',
+    'dialect',
+    LATENCY_BUCKETS,
+  );
   readonly limiterRejections: Counter<'scope'>;
-  // Label children, kept per label values: prom-client would otherwise hash the label set on every request.
-  private readonly requestCounters = new Map<string, Counter.Internal>();
-  private readonly latencyByDialect = new Map<string, Histogram.Internal<'dialect'>>();
-  private readonly upstreamLatencyByDialect = new Map<string, Histogram.Internal<'dialect'>>();
 
   /** Counts one answered request. */
   countRequest(dialect: string, status: number): void {
-    const key = `${dialect} ${status}`;
-    let counter = this.requestCounters.get(key);
-    if (!counter) this.requestCounters.set(key, (counter = this.requests.labels({ dialect, status: String(status) })));
-    counter.inc();
+    this.requests.inc(dialect, status);
   }
 
   /** Time from a request's arrival to its last byte. */
   observeLatency(dialect: string, seconds: number): void {
-    let h = this.latencyByDialect.get(dialect);
-    if (!h) this.latencyByDialect.set(dialect, (h = this.latency.labels({ dialect })));
-    h.observe(seconds);
+    this.latency.observe(dialect, seconds);
   }
 
   /** Time from sending a request upstream to the end of its answer. */
   observeUpstreamLatency(dialect: string, seconds: number): void {
-    let h = this.upstreamLatencyByDialect.get(dialect);
-    if (!h) this.upstreamLatencyByDialect.set(dialect, (h = this.upstreamLatency.labels({ dialect })));
-    h.observe(seconds);
+    this.upstreamLatency.observe(dialect, seconds);
   }
 
   /** Exposes the online detector's lag, restarts and drops. */
@@ -51,26 +141,8 @@ export class GatewayMetrics {
   constructor(queue: { depth: number; dropped: number; written: number }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'distillguard_' });
-    this.requests = new Counter({
-      name: 'distillguard_requests_total',
-      help: 'Requests answered, by API dialect and HTTP status',
-      labelNames: ['dialect', 'status'],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: 'distillguard_request_duration_seconds',
-      help: 'Time from request arrival to the last byte sent',
-      labelNames: ['dialect'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.upstreamLatency = new Histogram({
-      name: 'distillguard_upstream_duration_seconds',
-      help: 'Time from sending upstream to the upstream response ending',
-      labelNames: ['dialect'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    // prom-client's registry only reads a metric's name, help, type and get(): the lean ones register as they are.
+    for (const metric of [this.requests, this.latency, this.upstreamLatency]) this.registry.registerMetric(metric as unknown as Metric);
     this.limiterRejections = new Counter({
       name: 'distillguard_ratelimit_rejections_total',
       help: 'Requests refused by a rate limit, by the scope that refused them',

@@ -4,15 +4,16 @@
 // Nothing on this path waits on detection or on the store: identity and decisions are in memory and
 // the event is queued for writing after the response ends.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ActionKind, EnforcementConfig, GatewayConfig } from '../config/schema.ts';
 import type { AccountEnforcement } from '../enforce/types.ts';
 import { degradeCaps, refuseIfBlocked, stricterVisibility } from './enforcement.ts';
 import { DgError, ERRORS } from '../errors.ts';
+import { isoTimestamp } from '../events/timestamp.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import type { AuthResult, Principal } from '../identity/types.ts';
 import type { GateOutcome, RequestedFeatures } from '../policy/gates.ts';
@@ -36,6 +37,16 @@ const DEFAULT_OUTPUT_RESERVATION = 1024;
 const CONVERSATION_FIELDS = new Set(['messages', 'input', 'instructions', 'system', 'prompt']);
 /** Status recorded when the caller went away before the response ended (nginx's convention). */
 const STATUS_CLIENT_CLOSED = 499;
+/** Content types the fast path reads as JSON; any other goes through fastify's parsers (and their refusals). */
+const FAST_CONTENT_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
+const INVALID_JSON_MESSAGE = 'We could not parse the JSON body of your request.';
+
+type RouteTargets = { dialect: Dialect; endpoint: Endpoint }[];
+
+/** The target of a route; a path both dialects serve picks the dialect from the headers. */
+function pickTarget(targets: RouteTargets, headers: IncomingHttpHeaders): RouteTargets[number] {
+  return targets.length === 1 ? targets[0] : (targets.find((t) => t.dialect === guessDialect(headers)) ?? targets[0]);
+}
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -81,11 +92,30 @@ interface Exchange {
 
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
   const { config } = deps;
+  const bodyLimit = config.server.body_limit_bytes;
+  /** POST routes the fast path serves, by exact path (see serveFast). */
+  const fastRoutes = new Map<string, RouteTargets>();
+  let closing = false;
   const app = Fastify({
     logger: false,
-    bodyLimit: config.server.body_limit_bytes,
+    bodyLimit,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+  });
+  // The model routes' common case skips fastify's per-request work (see serveFast); fastify's own request
+  // listener still takes every other request. (A serverFactory would do the same but stops fastify from also
+  // binding the other addresses of `localhost`.)
+  const requestListeners = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (requestListeners.length === 1) {
+    const fastifyHandler = requestListeners[0];
+    app.server.removeListener('request', fastifyHandler);
+    app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!serveFast(req, res)) fastifyHandler(req, res);
+    });
+  }
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
   });
   const knownModels = config.models.length > 0 ? new Set(config.models) : null;
 
@@ -93,11 +123,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, buf, done) => {
     if ((buf as Buffer).length === 0) return done(null, undefined);
     try {
-      const text = (buf as Buffer).toString('utf8');
-      (req as RequestWithRawBody)[RAW_BODY] = text;
-      done(null, JSON.parse(text));
+      (req as RequestWithRawBody)[RAW_BODY] = buf as Buffer;
+      done(null, JSON.parse((buf as Buffer).toString('utf8')));
     } catch {
-      done(new DgError(ERRORS.INVALID_JSON, 'We could not parse the JSON body of your request.'), undefined);
+      done(new DgError(ERRORS.INVALID_JSON, INVALID_JSON_MESSAGE), undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _buf, done) => {
@@ -107,17 +136,21 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   // Errors raised before a handler runs (body parsing, size) still answer in the caller's dialect.
   app.setErrorHandler((err, req, reply) => {
     const dialect = dialectOf(req);
+    refuseBeforeHandler(err, dialect, endpointFor(dialect, req), req.raw, reply.raw);
+  });
+
+  function refuseBeforeHandler(err: unknown, dialect: Dialect, endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): void {
     const dgErr = toDgError(err);
-    const exchange = newExchange(dialect, endpointFor(dialect, req), performance.now());
+    const exchange = newExchange(dialect, endpoint, performance.now());
     const secret = dialect.apiKey(req.headers);
     exchange.keyIdHint = keyIdOf(secret);
     // Attribute the refused request to its account when the key is good, so floods of bad bodies are seen.
     const auth = secret ? deps.identity.authenticate(secret) : null;
     if (auth?.ok) exchange.principal = auth.principal;
     exchange.status = dgErr.status;
-    sendError(reply.raw, dialect, dgErr, exchange.requestId, null);
-    record(req.raw, exchange);
-  });
+    sendError(res, dialect, dgErr, exchange.requestId, null);
+    record(req, exchange);
+  }
   app.setNotFoundHandler((req, reply) => {
     const dialect = guessDialect(req.headers);
     const err = new DgError(ERRORS.NOT_FOUND, `Unknown route: ${req.method} ${req.url.split('?')[0]}.`);
@@ -139,20 +172,65 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   }
   for (const { method, targets } of byPath.values()) {
     const path = targets[0].endpoint.path;
+    if (method === 'POST') fastRoutes.set(path, targets);
     app.route({
       method,
       url: path,
       config: { dialect: targets[0].dialect.name },
       handler: (req, reply) => {
-        const target = targets.length === 1 ? targets[0] : (targets.find((t) => t.dialect === guessDialect(req.headers)) ?? targets[0]);
-        return handleExchange(target.dialect, target.endpoint, req, reply);
+        const target = pickTarget(targets, req.headers);
+        reply.hijack();
+        return handleExchange(target.dialect, target.endpoint, req.raw, reply.raw, req.body, (req as RequestWithRawBody)[RAW_BODY]);
       },
     });
   }
 
-  async function handleExchange(dialect: Dialect, endpoint: Endpoint, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    reply.hijack();
-    const res = reply.raw;
+  /**
+   * Serves a model request without fastify when it is the common case: POST to a model route's exact path,
+   * a JSON content type, a Content-Length within the body limit, the server not closing. Its body is read
+   * and parsed as fastify's parser would, and errors take the same path as fastify's. Returns false, having
+   * touched nothing, for any other request: fastify then routes, reads and refuses it as it always did.
+   * (Fastify's routing, request and reply objects, hooks and body reader cost a few µs a request.)
+   */
+  function serveFast(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST' || closing) return false;
+    const targets = fastRoutes.get(req.url ?? '');
+    const contentType = req.headers['content-type'];
+    const lengthHeader = req.headers['content-length'];
+    if (!targets || contentType === undefined || !FAST_CONTENT_TYPES.has(contentType.toLowerCase()) || lengthHeader === undefined) return false;
+    const length = Number(lengthHeader);
+    if (!Number.isSafeInteger(length) || length < 0 || length > bodyLimit || req.headers['transfer-encoding'] !== undefined) return false;
+    const target = pickTarget(targets, req.headers);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    req.once('error', (err) => refuseBeforeHandler(err, target.dialect, target.endpoint, req, res));
+    req.once('end', () => {
+      if (received !== length) {
+        refuseBeforeHandler(Object.assign(new Error('body length differs from Content-Length'), { code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' }), target.dialect, target.endpoint, req, res);
+        return;
+      }
+      if (length === 0) {
+        void handleExchange(target.dialect, target.endpoint, req, res, undefined, undefined);
+        return;
+      }
+      const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        refuseBeforeHandler(new DgError(ERRORS.INVALID_JSON, INVALID_JSON_MESSAGE), target.dialect, target.endpoint, req, res);
+        return;
+      }
+      void handleExchange(target.dialect, target.endpoint, req, res, body, raw);
+    });
+    return true;
+  }
+
+  async function handleExchange(dialect: Dialect, endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, requestBody: unknown, rawBody: Buffer | undefined): Promise<void> {
     const exchange = newExchange(dialect, endpoint, performance.now());
     let rateInfo: RateLimitInfo | null = null;
     const cancel = new UpstreamCancel();
@@ -183,7 +261,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       let reserveTokens = 0;
       let parsed: ParsedRequest | null = null;
       if (endpoint.parse) {
-        const body = req.body as Record<string, unknown> | undefined;
+        const body = requestBody as Record<string, unknown> | undefined;
         exchange.body = body && typeof body === 'object' && !Array.isArray(body) ? body : null;
         if (exchange.body) exchange.params = paramsOf(exchange.body);
         parsed = endpoint.parse(body);
@@ -214,12 +292,15 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
       // 5. Forward.
       const upstreamStart = performance.now();
-      const upstreamRes = await deps.upstreams[dialect.name]
+      const streamable = parsed !== null && endpoint.createStreamTransform !== undefined;
+      const answer = await deps.upstreams[dialect.name]
         .request({
           method: endpoint.method,
           path: endpoint.upstreamPath,
           headers: upstreamHeaders(dialect, req.headers, deps.upstreamApiKeys[dialect.name], !!parsed, deps.replayMode),
-          body: parsed ? (parsed.modified ? JSON.stringify(parsed.body) : rawBodyOf(req, parsed.body)) : undefined,
+          // the caller's bytes as they came, unless the gates changed the request
+          body: parsed ? (parsed.modified || rawBody === undefined ? JSON.stringify(parsed.body) : rawBody) : undefined,
+          streamable,
           signal: cancel,
         })
         .catch((err) => {
@@ -230,15 +311,14 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const headers: Record<string, string> = rateInfo ? rateLimitHeaders(rateInfo) : {};
       headers['x-request-id'] = exchange.requestId;
       if (deps.replayMode) headers['x-distillguard-action'] = exchange.action;
-      if (upstreamRes.statusCode >= 400) {
-        await relayUpstreamError(dialect, upstreamRes.statusCode, await upstreamRes.body.text(), res, headers, exchange);
-      } else if (isEventStream(upstreamRes.headers['content-type']) && parsed && endpoint.createStreamTransform) {
-        const transform = endpoint.createStreamTransform(visibility, parsed, marks);
-        const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
-        await streamResponse(res, upstreamRes.body, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
+      if (answer.stream) {
+        const transform = endpoint.createStreamTransform!(visibility, parsed!, marks);
+        const passThrough = visibility === 'full' && !parsed!.hideUsageChunk && marks === undefined;
+        await streamResponse(res, answer.stream, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
+      } else if (answer.statusCode >= 400) {
+        relayUpstreamError(dialect, answer.statusCode, answer.bytes.toString('utf8'), res, headers, exchange);
       } else {
-        const bytes = Buffer.from(await upstreamRes.body.arrayBuffer());
-        sendJsonAnswer(res, upstreamRes.statusCode, bytes, endpoint, visibility, marks, headers, exchange);
+        sendJsonAnswer(res, answer.statusCode, answer.bytes, endpoint, visibility, marks, headers, exchange);
       }
       deps.metrics.observeUpstreamLatency(dialect.name, (performance.now() - upstreamStart) / 1000);
     } catch (err) {
@@ -253,7 +333,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       res.off('close', onClose);
       if (cancel.aborted) exchange.status = STATUS_CLIENT_CLOSED;
       settle(exchange);
-      record(req.raw, exchange);
+      record(req, exchange);
     }
   }
 
@@ -354,7 +434,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     res.end(out);
   }
 
-  async function relayUpstreamError(dialect: Dialect, status: number, text: string, res: ServerResponse, headers: Record<string, string>, exchange: Exchange): Promise<void> {
+  function relayUpstreamError(dialect: Dialect, status: number, text: string, res: ServerResponse, headers: Record<string, string>, exchange: Exchange): void {
     exchange.status = status;
     let parsedBody: unknown = null;
     try {
@@ -392,7 +472,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     const body = exchange.body;
     const u = exchange.usage;
     deps.events.push({
-      ts: new Date(exchange.arrivedAt).toISOString(),
+      ts: isoTimestamp(exchange.arrivedAt),
       request_id: exchange.requestId,
       account_id: p?.accountId ?? UNAUTHENTICATED_ACCOUNT,
       org_id: p?.orgId ?? null,
@@ -492,11 +572,6 @@ function headerValue(v: string | string[] | undefined): string | null {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-function isEventStream(contentType: string | string[] | undefined): boolean {
-  const v = Array.isArray(contentType) ? contentType[0] : contentType;
-  return typeof v === 'string' && v.startsWith('text/event-stream');
-}
-
 function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {
   const headers: Record<string, string> = dialect.upstreamAuthHeaders(apiKey);
   // replay mode: the logged answer's size travels on to the demo upstream, which answers with that usage
@@ -510,13 +585,9 @@ function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | str
   return headers;
 }
 
+/** The raw body fastify's JSON parser read, kept so an unchanged request goes upstream as the caller's bytes. */
 const RAW_BODY = Symbol('rawBody');
-type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: string };
-
-/** The body as the caller sent it, when nothing had to change (saves serialising it again). */
-function rawBodyOf(req: FastifyRequest, body: Record<string, unknown>): string {
-  return (req as RequestWithRawBody)[RAW_BODY] ?? JSON.stringify(body);
-}
+type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: Buffer };
 
 function dialectOf(req: FastifyRequest): Dialect {
   const configured = (req.routeOptions?.config as { dialect?: DialectName } | undefined)?.dialect;

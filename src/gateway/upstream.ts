@@ -1,7 +1,12 @@
 // The connection to the model API: one pooled undici client per upstream origin, with timeouts
 // mapped to the gateway's own errors.
-import { EventEmitter } from 'node:events';
-import { Pool, type Dispatcher } from 'undici';
+//
+// Requests go through the pool's `dispatch` with a handler of our own rather than `pool.request`: most answers
+// are JSON read whole, and `request` wraps every answer in a stream (plus an async resource, a parsed header
+// object and a consume-to-ArrayBuffer step) that costs the gateway's busiest thread more than the reading itself.
+// Here a JSON answer is its received chunks joined once; only an event stream becomes a Readable.
+import { Readable } from 'node:stream';
+import { Pool, errors } from 'undici';
 import { DgError, ERRORS } from '../errors.ts';
 
 export interface UpstreamOptions {
@@ -9,6 +14,21 @@ export interface UpstreamOptions {
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
 }
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+  /** True when the caller can relay an event stream as it arrives; otherwise every answer is read whole. */
+  streamable: boolean;
+  signal: UpstreamCancel;
+}
+
+/** An upstream answer: read whole (`bytes`), or, for a 2xx event stream to a streamable request, as a stream. */
+export type UpstreamAnswer =
+  | { statusCode: number; bytes: Buffer; stream: null }
+  | { statusCode: number; bytes: null; stream: Readable };
 
 export class Upstream {
   readonly origin: string;
@@ -29,19 +49,11 @@ export class Upstream {
     });
   }
 
-  request(opts: {
-    method: 'GET' | 'POST';
-    path: string;
-    headers: Record<string, string>;
-    body?: string;
-    signal: UpstreamCancel;
-  }): Promise<Dispatcher.ResponseData> {
-    return this.pool.request({
-      method: opts.method,
-      path: this.prefix + opts.path,
-      headers: opts.headers,
-      body: opts.body,
-      signal: opts.signal,
+  /** Resolves with the whole answer, or at its headers for a stream; rejects on connection errors and timeouts. */
+  request(opts: UpstreamRequest): Promise<UpstreamAnswer> {
+    return new Promise((resolve, reject) => {
+      const handler = new AnswerHandler(opts.streamable, opts.signal, resolve, reject);
+      this.pool.dispatch({ method: opts.method, path: this.prefix + opts.path, headers: opts.headers, body: opts.body ?? null }, handler);
     });
   }
 
@@ -51,17 +63,125 @@ export class Upstream {
 }
 
 /**
- * Cancels one upstream request when its caller goes away. undici takes an EventEmitter as well as an
- * AbortSignal for this; an AbortController (an EventTarget) costs microseconds per request to create and
- * to listen on, for a cancellation that almost never happens.
+ * Cancels one upstream request when its caller goes away. A plain object with one callback: an AbortController
+ * (an EventTarget) or an EventEmitter costs more per request to create and listen on, for a cancellation that
+ * almost never happens.
  */
-export class UpstreamCancel extends EventEmitter {
+export class UpstreamCancel {
   aborted = false;
+  /** Set by the request in flight: stops it. */
+  onCancel: (() => void) | null = null;
 
   cancel(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.emit('abort');
+    this.onCancel?.();
+  }
+}
+
+const CONTENT_TYPE = 'content-type';
+const EVENT_STREAM = 'text/event-stream';
+
+/** Whether undici's raw header list (name, value, name, value… as Buffers) says the body is an event stream. */
+function isEventStreamAnswer(rawHeaders: Buffer[]): boolean {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === CONTENT_TYPE.length && name.toString('latin1').toLowerCase() === CONTENT_TYPE) {
+      return rawHeaders[i + 1].toString('latin1').trimStart().toLowerCase().startsWith(EVENT_STREAM);
+    }
+  }
+  return false;
+}
+
+/** undici's dispatch handler (its callback interface) for one request of the gateway. */
+class AnswerHandler {
+  private abortRequest: ((err: Error) => void) | null = null;
+  private statusCode = 0;
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private stream: UpstreamStream | null = null;
+  private done = false;
+
+  constructor(
+    private readonly streamable: boolean,
+    private readonly cancel: UpstreamCancel,
+    private readonly resolve: (answer: UpstreamAnswer) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    cancel.onCancel = () => {
+      const err = new errors.RequestAbortedError();
+      if (this.stream) this.stream.destroy(err);
+      else this.abortRequest?.(err);
+    };
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.cancel.aborted) {
+      abort(new errors.RequestAbortedError());
+      return;
+    }
+    this.abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // 1xx (informational) answers come before the real one
+    if (statusCode < 200) return true;
+    this.statusCode = statusCode;
+    if (this.streamable && statusCode < 400 && isEventStreamAnswer(rawHeaders)) {
+      this.stream = new UpstreamStream(resume, (err) => {
+        if (!this.done) this.abortRequest?.(err);
+      });
+      this.resolve({ statusCode, bytes: null, stream: this.stream });
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.stream) return this.stream.push(chunk);
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.done = true;
+    this.cancel.onCancel = null;
+    if (this.stream) {
+      this.stream.push(null);
+      return;
+    }
+    const bytes = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
+    this.chunks = [];
+    this.resolve({ statusCode: this.statusCode, bytes, stream: null });
+  }
+
+  onError(err: Error): void {
+    this.done = true;
+    this.cancel.onCancel = null;
+    if (this.stream) {
+      if (!this.stream.destroyed) this.stream.destroy(err);
+    } else {
+      this.reject(err);
+    }
+  }
+}
+
+/** An event stream's body as it arrives; reading pauses the upstream socket (backpressure), destroying it aborts. */
+class UpstreamStream extends Readable {
+  constructor(
+    private readonly resumeUpstream: () => void,
+    private readonly abortUpstream: (err: Error) => void,
+  ) {
+    super({ highWaterMark: 64 * 1024 });
+  }
+
+  override _read(): void {
+    this.resumeUpstream();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.readableEnded) this.abortUpstream(err ?? new errors.RequestAbortedError());
+    callback(err);
   }
 }
 
