@@ -1,7 +1,9 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
-import { rootMember, skimJson } from '../../json-skim.ts';
+import { skimJson } from '../../json-skim.ts';
+import { decodeJsonString, encodeJsonString } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -154,22 +156,6 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
   return { usage, json: out + json.slice(copied) };
 }
 
-/** Where one choice of a streamed chunk keeps what the marks need (-1: absent). */
-interface ChoiceSpans {
-  index: number;
-  /** start of the `delta` object, when it is one */
-  deltaStart: number;
-  deltaEmpty: boolean;
-  contentStart: number;
-  contentEnd: number;
-  finishStart: number;
-  finishEnd: number;
-}
-
-function newChoiceSpans(): ChoiceSpans {
-  return { index: 0, deltaStart: -1, deltaEmpty: false, contentStart: -1, contentEnd: -1, finishStart: -1, finishEnd: -1 };
-}
-
 const QUOTE = 0x22;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
@@ -183,6 +169,7 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
 
   /** Answer-text rewriters per choice index (provenance marks), when the response is marked. */
   private readonly rewriters = new Map<number, TextRewriter>();
+  private readonly chunkReader = new ChatChunkReader();
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -197,15 +184,16 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     // A chunk matters here when it carries reasoning, or when a held summary is due before its answer.
     const touchesReasoning =
       this.visibility !== 'full' && (this.pendingSummaries > 0 || data.includes('"reasoning_content"') || data.includes('"reasoning"'));
+    // A marked answer's chunks are read in one pass that finds usage, finish and text together.
+    if (this.text !== undefined && !touchesReasoning) {
+      const marked = this.markInPlace(data, raw);
+      if (marked !== null) return marked;
+    }
     const hasUsage = USAGE_OBJECT.test(data);
     const hasFinish = FINISH_REASON.test(data);
     const touchesText = this.text !== undefined && (hasFinish || data.includes('"content"'));
     // Most chunks need nothing: forward their bytes as they came.
     if (!touchesReasoning && !touchesText && !hasUsage && !hasFinish) return raw;
-    if (touchesText && !touchesReasoning) {
-      const marked = this.markInPlace(data, raw, hasUsage);
-      if (marked !== null) return marked;
-    }
     let obj: Body;
     try {
       obj = JSON.parse(data) as Body;
@@ -250,71 +238,48 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   /**
    * Reads usage and marks the answer text of one chunk by editing its JSON text: each choice's `delta.content`
    * is decoded, passed through the choice's rewriter and spliced back, and a choice's held-back tail goes into
-   * its finishing chunk; the rest of the chunk goes out as the upstream wrote it. The same text and state as
-   * parsing the chunk and `rewriteText`, at a fraction of the cost. Null (nothing done) when the chunk is not
-   * well-formed JSON: the parsing path decides then.
+   * its finishing chunk; the rest of the chunk goes out as the upstream wrote it, and a chunk whose text came
+   * out unchanged goes out as it came. The same text and state as parsing the chunk and `rewriteText`, at a
+   * fraction of the cost. Null (nothing done) when the chunk is not well-formed JSON or is unusual: the
+   * parsing path decides then.
    */
-  private markInPlace(data: string, raw: string, hasUsage: boolean): string | null {
-    const choices: ChoiceSpans[] = [];
-    let usageStart = -1;
-    let usageEnd = -1;
-    // A chunk's metadata (id, model, …) comes before its choices: skip it when it is flat.
-    const wellFormed = skimJson(data, (path, start, end) => {
-      if (path.length === 1) {
-        if (path[0] === 'usage') {
-          usageStart = start;
-          usageEnd = end;
-        }
-        return;
-      }
-      if (path[0] !== 'choices' || typeof path[1] !== 'number') return;
-      const c = (choices[path[1]] ??= newChoiceSpans());
-      if (path.length === 3) {
-        if (path[2] === 'index') {
-          const v = JSON.parse(data.slice(start, end)) as unknown;
-          if (typeof v === 'number') c.index = v;
-        } else if (path[2] === 'finish_reason') {
-          c.finishStart = start;
-          c.finishEnd = end;
-        } else if (path[2] === 'delta' && data.charCodeAt(start) === 0x7b /* { */) {
-          c.deltaStart = start;
-          let i = start + 1;
-          while (data.charCodeAt(i) <= 0x20) i++;
-          c.deltaEmpty = data.charCodeAt(i) === 0x7d; /* } */
-        }
-      } else if (path.length === 4 && path[2] === 'delta' && path[3] === 'content' && data.charCodeAt(start) === QUOTE) {
-        c.contentStart = start;
-        c.contentEnd = end;
-      }
-    }, rootMember(data, 'choices') ?? undefined);
-    if (!wellFormed) return null;
-    if (hasUsage && usageStart >= 0) readChatUsage(JSON.parse(data.slice(usageStart, usageEnd)), this.usage);
-    for (const c of choices) {
+  private markInPlace(data: string, raw: string): string | null {
+    const chunk = this.chunkReader;
+    if (!chunk.read(data)) return null;
+    const hasUsage = chunk.usageStart >= 0;
+    if (hasUsage) readChatUsage(JSON.parse(data.slice(chunk.usageStart, chunk.usageEnd)), this.usage);
+    const choices = chunk.choices;
+    const count = chunk.choiceCount;
+    for (let k = 0; k < count; k++) {
+      const c = choices[k];
       if (this.usage.finishReason === null && c.finishStart >= 0 && data.charCodeAt(c.finishStart) === QUOTE) {
         this.usage.finishReason = JSON.parse(data.slice(c.finishStart, c.finishEnd)) as string;
       }
     }
-    if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
+    if (hasUsage && this.hideUsageChunk && count === 0) return '';
     let out = '';
     let copied = 0;
-    for (const c of choices) {
+    for (let k = 0; k < count; k++) {
+      const c = choices[k];
       if (c.deltaStart < 0) continue;
       let rewriter = this.rewriters.get(c.index);
       if (!rewriter) this.rewriters.set(c.index, (rewriter = this.text!()));
-      let content = c.contentStart >= 0 ? rewriter.push(JSON.parse(data.slice(c.contentStart, c.contentEnd)) as string) : null;
+      const original = c.contentStart >= 0 ? decodeJsonString(data, c.contentStart, c.contentEnd, c.contentPlain) : null;
+      let content = original === null ? null : rewriter.push(original);
       const finished = c.finishStart >= 0 && !data.startsWith('null', c.finishStart);
       if (finished) {
         const tail = rewriter.end();
         if (tail) content = (content ?? '') + tail;
       }
-      if (content === null) continue;
+      // unchanged text keeps the upstream's bytes (and escapes)
+      if (content === null || content === original) continue;
       if (c.contentStart >= 0) {
-        out += data.slice(copied, c.contentStart) + JSON.stringify(content);
+        out += data.slice(copied, c.contentStart) + encodeJsonString(content);
         copied = c.contentEnd;
       } else {
         // a finishing chunk without content carries the held-back tail in a content field of its own
         const at = c.deltaStart + 1;
-        out += data.slice(copied, at) + '"content":' + JSON.stringify(content) + (c.deltaEmpty ? '' : ',');
+        out += data.slice(copied, at) + '"content":' + encodeJsonString(content) + (c.deltaEmpty ? '' : ',');
         copied = at;
       }
     }
