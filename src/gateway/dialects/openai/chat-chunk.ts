@@ -163,8 +163,10 @@ export class ChatChunkReader {
   /** After a chunk read in full: keeps it as the frame for the next ones when it has one choice with text. */
   private keepFrame(): void {
     const c = this.choices[0];
-    // the finish_reason span must come after the text (its position moves with the text's length)
-    if (this.choiceCount !== 1 || c.contentStart < 0 || this.choicesEnd < 0 || (c.finishStart >= 0 && c.finishStart < c.contentEnd)) return;
+    if (this.choiceCount !== 1 || c.contentStart < 0 || this.choicesEnd < 0) return;
+    // a finish_reason before the text would need its own bookkeeping, and a usage before the choices would
+    // not be read again: such chunks keep no frame
+    if ((c.finishStart >= 0 && c.finishStart < c.contentEnd) || (this.usageStart >= 0 && this.usageStart < this.choicesEnd)) return;
     const text = this.text;
     this.framePrefix = text.slice(0, c.contentStart + 1);
     this.frameTail = text.slice(c.contentEnd - 1, this.choicesEnd);

@@ -160,6 +160,11 @@ const QUOTE = 0x22;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 
+/** Whether text[start, end) is the literal null (compared in place: startsWith costs more). */
+function isNull(text: string, start: number, end: number): boolean {
+  return end - start === 4 && text.charCodeAt(start) === 0x6e && text.charCodeAt(start + 1) === 0x75 && text.charCodeAt(start + 2) === 0x6c && text.charCodeAt(start + 3) === 0x6c;
+}
+
 class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
   /** Reasoning held per choice index until its answer starts (summary mode). */
@@ -266,7 +271,7 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
       if (!rewriter) this.rewriters.set(c.index, (rewriter = this.text!()));
       const original = c.contentStart >= 0 ? decodeJsonString(data, c.contentStart, c.contentEnd, c.contentPlain) : null;
       let content = original === null ? null : rewriter.push(original);
-      const finished = c.finishStart >= 0 && !data.startsWith('null', c.finishStart);
+      const finished = c.finishStart >= 0 && !isNull(data, c.finishStart, c.finishEnd);
       if (finished) {
         const tail = rewriter.end();
         if (tail) content = (content ?? '') + tail;
