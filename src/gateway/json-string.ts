@@ -36,3 +36,10 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export function encodeJsonString(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
+
+/** What goes between the quotes of `value`'s JSON literal (for a splice that keeps the quotes in place). */
+export function jsonStringContent(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  const literal = JSON.stringify(value);
+  return literal.slice(1, literal.length - 1);
+}

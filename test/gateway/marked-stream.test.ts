@@ -14,7 +14,7 @@ import { SAMPLE, testKey } from '../provenance/helpers.ts';
 const key = testKey('marked-stream');
 const marks: TextRewriterFactory = () => {
   const marker = new StreamWatermarker(key.seed);
-  return { push: (d) => marker.push(d), end: () => marker.end() };
+  return { push: (d) => marker.push(d), end: () => marker.end(), keepsCharacters: true };
 };
 const parsed = { model: 'm', stream: true, hideUsageChunk: false } as Parameters<NonNullable<typeof chatCompletions.createStreamTransform>>[1];
 
@@ -100,6 +100,19 @@ describe('marked chat stream', () => {
     assert.deepEqual(whole.usage, { inputTokens: 3, outputTokens: 9, reasoningTokens: null, finishReason: 'stop' });
     // every place to cut the bytes in two (inside escapes, \u sequences and multi-byte characters included)
     for (let cut = 1; cut < byteLength; cut++) assert.equal(textOf(run(stream, [cut]).out), batch, `cut at byte ${cut}`);
+  });
+
+  test('text that needs escapes only late in the stream, and a tail that needs them, are escaped', () => {
+    const late = `${SAMPLE.replace(/\n/g, ' ')} and finally "often" a\\b.\nIt seems big`;
+    const tailed: TextRewriterFactory = () => {
+      const marker = new StreamWatermarker(key.seed);
+      return { push: (d) => marker.push(d), end: () => `${marker.end()}\n"canary"`, keepsCharacters: true };
+    };
+    const s = upstreamStream(deltasOf(late, 4));
+    for (let cut = 1; cut < Buffer.byteLength(s); cut += 7) {
+      assert.equal(textOf(run(s, [cut]).out), watermarkText(late, key.seed).text, `cut at byte ${cut}`);
+      assert.equal(textOf(run(s, [cut], tailed).out), `${watermarkText(late, key.seed).text}\n"canary"`, `cut at byte ${cut}`);
+    }
   });
 
   test('random byte pieces and other delta cuts give the same text', () => {

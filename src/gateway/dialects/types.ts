@@ -53,6 +53,12 @@ export interface StreamTransform {
 export interface TextRewriter {
   push(delta: string): string;
   end(): string;
+  /**
+   * `push` returns only characters it was given (some held back for later) with some words replaced by
+   * ASCII words, so text that needed no JSON escapes still needs none (the watermark): a stream edited in
+   * place can then skip checking its output.
+   */
+  readonly keepsCharacters?: boolean;
 }
 export type TextRewriterFactory = () => TextRewriter;
 

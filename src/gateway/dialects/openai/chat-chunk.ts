@@ -79,6 +79,8 @@ export class ChatChunkReader {
   private framePrefix = '';
   /** from the text's closing quote to the end of the `choices` array */
   private frameTail = '';
+  /** the rest of the chunk after `choices`, when it held no usage object ('' otherwise) */
+  private frameRest = '';
   /** the frame's choice; its finish_reason span is kept relative to the end of the text */
   private readonly frameChoice: ChoiceSpans = newChoiceSpans();
   /** just past the `choices` array of the chunk being read in full */
@@ -94,6 +96,9 @@ export class ChatChunkReader {
     this.choicesEnd = -1;
     const choicesEnd = this.readFrame();
     if (choicesEnd >= 0) {
+      // the frame's rest of the chunk again (`,"usage":null}`) needs no walk either
+      const rest = this.frameRest;
+      if (rest !== '' && text.length - choicesEnd === rest.length && text.slice(choicesEnd) === rest) return true;
       const i = this.afterValue(choicesEnd, CLOSE_OBJECT);
       if (i < 0) return false;
       return this.closed ? skipSpace(text, i) === text.length : this.readRootMembers(i);
@@ -170,6 +175,7 @@ export class ChatChunkReader {
     const text = this.text;
     this.framePrefix = text.slice(0, c.contentStart + 1);
     this.frameTail = text.slice(c.contentEnd - 1, this.choicesEnd);
+    this.frameRest = this.usageStart < 0 ? text.slice(this.choicesEnd) : '';
     const frame = this.frameChoice;
     frame.index = c.index;
     frame.deltaStart = c.deltaStart;

@@ -1,7 +1,7 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
 import { skimJson } from '../../json-skim.ts';
-import { decodeJsonString, encodeJsonString } from '../../json-string.ts';
+import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
@@ -175,6 +175,10 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   /** Answer-text rewriters per choice index (provenance marks), when the response is marked. */
   private readonly rewriters = new Map<number, TextRewriter>();
   private readonly chunkReader = new ChatChunkReader();
+  /** Some answer text so far came with JSON escapes (so a rewriter may hold some of it back). */
+  private escapedText = false;
+  private lastIndex = -1;
+  private lastRewriter: TextRewriter | null = null;
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -267,9 +271,9 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     for (let k = 0; k < count; k++) {
       const c = choices[k];
       if (c.deltaStart < 0) continue;
-      let rewriter = this.rewriters.get(c.index);
-      if (!rewriter) this.rewriters.set(c.index, (rewriter = this.text!()));
+      const rewriter = this.rewriterFor(c.index);
       const original = c.contentStart >= 0 ? decodeJsonString(data, c.contentStart, c.contentEnd, c.contentPlain) : null;
+      if (original !== null && !c.contentPlain) this.escapedText = true;
       let content = original === null ? null : rewriter.push(original);
       const finished = c.finishStart >= 0 && !isNull(data, c.finishStart, c.finishEnd);
       if (finished) {
@@ -278,9 +282,12 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
       }
       // unchanged text keeps the upstream's bytes (and escapes)
       if (content === null || content === original) continue;
+      // text made only of characters that needed no escapes needs none (a check would flatten the string)
+      const plain = rewriter.keepsCharacters === true && !this.escapedText && !finished;
       if (c.contentStart >= 0) {
-        out += data.slice(copied, c.contentStart) + encodeJsonString(content);
-        copied = c.contentEnd;
+        // the literal's quotes stay where they are
+        out += data.slice(copied, c.contentStart + 1) + (plain ? content : jsonStringContent(content));
+        copied = c.contentEnd - 1;
       } else {
         // a finishing chunk without content carries the held-back tail in a content field of its own
         const at = c.deltaStart + 1;
@@ -291,14 +298,22 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     return copied === 0 ? raw : formatEvent(out + data.slice(copied));
   }
 
+  /** The answer-text rewriter of choice `index` (created on first use; the last one used is at hand). */
+  private rewriterFor(index: number): TextRewriter {
+    if (index === this.lastIndex && this.lastRewriter) return this.lastRewriter;
+    let rewriter = this.rewriters.get(index);
+    if (!rewriter) this.rewriters.set(index, (rewriter = this.text!()));
+    this.lastIndex = index;
+    this.lastRewriter = rewriter;
+    return rewriter;
+  }
+
   /** Marks the answer text; a choice's held-back tail goes out with its finishing chunk (framing kept). */
   private rewriteText(choices: Body[]): void {
     for (const c of choices) {
       const delta = c.delta as Body | undefined;
       if (!delta) continue;
-      const index = typeof c.index === 'number' ? c.index : 0;
-      let rewriter = this.rewriters.get(index);
-      if (!rewriter) this.rewriters.set(index, (rewriter = this.text!()));
+      const rewriter = this.rewriterFor(typeof c.index === 'number' ? c.index : 0);
       if (typeof delta.content === 'string') delta.content = rewriter.push(delta.content);
       if (c.finish_reason != null) {
         const tail = rewriter.end();
