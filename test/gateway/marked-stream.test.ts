@@ -4,8 +4,10 @@
 // per event in, the other fields are untouched, and chunks whose text did not change go out as they came.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { messages as anthropicMessages } from '../../src/gateway/dialects/anthropic/messages.ts';
 import { chatCompletions } from '../../src/gateway/dialects/openai/chat.ts';
-import type { TextRewriterFactory } from '../../src/gateway/dialects/types.ts';
+import { responses as openaiResponses } from '../../src/gateway/dialects/openai/responses.ts';
+import type { Endpoint, TextRewriterFactory } from '../../src/gateway/dialects/types.ts';
 import { StreamWatermarker } from '../../src/provenance/stream-watermark.ts';
 import { watermarkText } from '../../src/provenance/watermark.ts';
 import { mulberry32 } from '../../src/provenance/validation/rng.ts';
@@ -51,9 +53,9 @@ function upstreamStream(deltas: string[]): string {
 }
 
 /** Feeds the stream's bytes cut at `cuts` through a marked transform, decoding as the gateway does. */
-function run(stream: string, cuts: number[], factory: TextRewriterFactory | undefined = marks): { out: string; pieces: string[]; usage: unknown } {
+function run(stream: string, cuts: number[], factory: TextRewriterFactory | undefined = marks, endpoint: Endpoint = chatCompletions): { out: string; pieces: string[]; usage: unknown } {
   const bytes = Buffer.from(stream);
-  const transform = chatCompletions.createStreamTransform!('full', parsed, factory);
+  const transform = endpoint.createStreamTransform!('full', parsed, factory);
   const decoder = new TextDecoder();
   const pieces: string[] = [];
   let from = 0;
@@ -137,5 +139,69 @@ describe('marked chat stream', () => {
     const perEvent = run(plain, [...plain.matchAll(/\n\n/g)].map((m) => Buffer.byteLength(plain.slice(0, m.index! + 2))));
     perEvent.pieces.forEach((piece, i) => assert.ok(piece === '' || plain.includes(piece), `piece ${i} is the upstream's event`));
     assert.equal(perEvent.out, plain);
+  });
+});
+
+const sse = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** [event, data] of every event of a stream */
+function eventsOf(out: string): [string, Record<string, any>][] {
+  return out
+    .split('\n\n')
+    .filter((e) => e.startsWith('event: '))
+    .map((e) => {
+      const [head, data] = e.split('\ndata: ');
+      return [head.slice(7), JSON.parse(data)];
+    });
+}
+
+describe('marked Anthropic and Responses streams', () => {
+  const batch = watermarkText(ANSWER, key.seed).text;
+  const deltas = deltasOf(ANSWER, 8);
+
+  test('Anthropic text deltas, cut anywhere, carry the batch watermark; one event per event', () => {
+    const stream = [
+      sse('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage: { input_tokens: 3, output_tokens: 1 } } }),
+      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      ...deltas.map((d) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: d } }).replace(/é/g, '\\u00e9')),
+      sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }),
+      sse('message_stop', { type: 'message_stop' }),
+    ].join('');
+    const textOfEvents = (out: string) =>
+      eventsOf(out)
+        .filter(([event]) => event === 'content_block_delta')
+        .map(([, data]) => data.delta.text)
+        .join('');
+    const whole = run(stream, [], marks, anthropicMessages);
+    assert.equal(textOfEvents(whole.out), batch);
+    // the held-back tail may add one delta before the block stops
+    assert.ok(eventsOf(whole.out).length - eventsOf(stream).length <= 1);
+    for (let cut = 1; cut < Buffer.byteLength(stream); cut += 3) assert.equal(textOfEvents(run(stream, [cut], marks, anthropicMessages).out), batch, `cut at byte ${cut}`);
+  });
+
+  test('Responses: deltas and every event that repeats the whole text carry the batch watermark', () => {
+    const message = (text: string) => ({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+    const stream = [
+      sse('response.created', { type: 'response.created', response: { id: 'r', output: [] } }),
+      ...deltas.map((d, i) => sse('response.output_text.delta', { type: 'response.output_text.delta', sequence_number: i, item_id: 'msg_1', output_index: 0, content_index: 0, delta: d })),
+      sse('response.output_text.done', { type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: ANSWER }),
+      sse('response.content_part.done', { type: 'response.content_part.done', item_id: 'msg_1', output_index: 0, content_index: 0, part: message(ANSWER).content[0] }),
+      sse('response.output_item.done', { type: 'response.output_item.done', output_index: 0, item: message(ANSWER) }),
+      sse('response.completed', { type: 'response.completed', response: { id: 'r', output: [message(ANSWER), message('It is often big.')], usage: { input_tokens: 3, output_tokens: 9 } } }),
+    ].join('');
+    for (const cut of [0, 5, 333, 1001]) {
+      const events = eventsOf(run(stream, cut ? [cut] : [], marks, openaiResponses).out);
+      const text = events.filter(([e]) => e === 'response.output_text.delta').map(([, d]) => d.delta).join('');
+      assert.equal(text, batch);
+      const of = (type: string) => events.find(([e]) => e === type)![1];
+      assert.equal(of('response.output_text.done').text, batch);
+      assert.equal(of('response.content_part.done').part.text, batch);
+      assert.equal(of('response.output_item.done').item.content[0].text, batch);
+      const completed = of('response.completed').response.output;
+      assert.equal(completed[0].content[0].text, batch);
+      // a text that did not stream is marked whole
+      assert.equal(completed[1].content[0].text, watermarkText('It is often big.', key.seed).text);
+    }
   });
 });

@@ -49,6 +49,8 @@ export interface StreamTransform {
 /**
  * Rewrites the visible answer text of one output (a choice, a content block): fed each text delta in order,
  * it returns what to send now; `end` returns what it held back. Provenance marks use it (watermark, canaries).
+ * What it makes of a whole text does not depend on how the text was cut into deltas: a JSON answer is marked
+ * whole, and a streamed one's events that repeat the whole text reuse what its deltas became.
  */
 export interface TextRewriter {
   push(delta: string): string;
