@@ -53,6 +53,7 @@ export class ProvenanceMarks {
       return {
         push: (delta) => (marker ? marker.push(delta) : delta),
         end: () => (marker ? marker.end() : '') + suffix,
+        keepsCharacters: true,
       };
     };
   }

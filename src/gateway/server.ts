@@ -357,6 +357,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     if (holdsBack) res.flushHeaders();
     // Decodes across chunk boundaries, so a character split between two chunks stays whole.
     const decoder = new TextDecoder();
+    /** the bytes so far ended between characters, so the next chunk's text is its bytes' alone */
+    let wholeCharacters = true;
     try {
       // 'data' events rather than `for await`: the async iterator costs a promise and a tick per chunk.
       await new Promise<void>((resolve, reject) => {
@@ -364,8 +366,14 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
         body.on('data', (chunk: Buffer) => {
           try {
             // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
-            const rewritten = transform.push(decoder.decode(chunk, { stream: true }));
-            const ok = passThrough ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
+            const text = decoder.decode(chunk, { stream: true });
+            const rewritten = transform.push(text);
+            // A chunk the transform left as it was goes out as its bytes too (not encoded again), when it holds
+            // whole characters only: an ASCII byte last, and the previous chunk's last byte too.
+            const endsWhole = chunk[chunk.length - 1] < 0x80;
+            const unchanged = rewritten === text && wholeCharacters && endsWhole;
+            wholeCharacters = endsWhole;
+            const ok = passThrough || unchanged ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
             if (!ok && !res.destroyed) {
               body.pause();
               res.once('drain', resume);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { allKeys, readKeys } from '../../src/provenance/keys.ts';
+import { allKeys, keyFor, readKeys } from '../../src/provenance/keys.ts';
+import { watermarkText } from '../../src/provenance/watermark.ts';
 import { loadCanaries } from '../../src/provenance/canaries.ts';
 import { scoreCorpus } from '../../src/provenance/detect.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -74,6 +75,37 @@ describe('provenance marks through the gateway', () => {
       assert.ok(provider(json.text).matches > provider(PROSE).matches, 'marked text agrees with the key more often');
     } finally {
       await t.close();
+    }
+  });
+
+  test('a stream whose bytes arrive cut inside escapes and multi-byte characters is marked like the whole text', async () => {
+    const answer = `${PROSE} Très "often" 很大 😀 usually\\large.\nIt seems obvious.`;
+    const events = chunksOf(answer).map((piece) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`);
+    events.push(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`, 'data: [DONE]\n\n');
+    const bytes = Buffer.from(events.join(''));
+    const cutUp = await startUpstream(async (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // pieces of 1 to 29 bytes, each written in a turn of its own, and every multi-byte character cut
+      // after its first byte (a piece that decodes to no text at all)
+      const cuts = new Set<number>();
+      for (let at = 0, n = 1; at < bytes.length; at += n, n = (n % 29) + 1) cuts.add(at);
+      bytes.forEach((b, i) => b >= 0xc0 && (cuts.add(i), cuts.add(i + 1)));
+      const sorted = [...cuts, bytes.length].sort((a, b) => a - b);
+      for (let k = 0; k + 1 < sorted.length; k++) {
+        res.write(bytes.subarray(sorted[k], sorted[k + 1]));
+        await new Promise((r) => setImmediate(r));
+      }
+      res.end();
+    });
+    const t = await startTestGateway({ upstream: cutUp.url, config: { provenance: { watermark: 'all' } } });
+    try {
+      const streamed = await chat(t, t.keyFor('acct_cut', 'org'), true);
+      const seed = keyFor(readKeys(t.dataDir)).seed;
+      assert.equal(streamed.text, watermarkText(answer, seed).text);
+      assert.notEqual(streamed.text, answer);
+    } finally {
+      await t.close();
+      await cutUp.close();
     }
   });
 

@@ -49,10 +49,18 @@ export interface StreamTransform {
 /**
  * Rewrites the visible answer text of one output (a choice, a content block): fed each text delta in order,
  * it returns what to send now; `end` returns what it held back. Provenance marks use it (watermark, canaries).
+ * What it makes of a whole text does not depend on how the text was cut into deltas: a JSON answer is marked
+ * whole, and a streamed one's events that repeat the whole text reuse what its deltas became.
  */
 export interface TextRewriter {
   push(delta: string): string;
   end(): string;
+  /**
+   * `push` returns only characters it was given (some held back for later) with some words replaced by
+   * ASCII words, so text that needed no JSON escapes still needs none (the watermark): a stream edited in
+   * place can then skip checking its output.
+   */
+  readonly keepsCharacters?: boolean;
 }
 export type TextRewriterFactory = () => TextRewriter;
 

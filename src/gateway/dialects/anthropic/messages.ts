@@ -1,6 +1,9 @@
 // POST /v1/messages: request checks, thinking-block visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
+import { skimJson } from '../../json-skim.ts';
+import { decodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { hasEscape, StringFrame } from '../../string-frame.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -121,6 +124,9 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
   private nextIndex = 0;
   /** Answer-text rewriters per upstream text block, when the response is marked. */
   private readonly rewriters = new Map<number, TextRewriter>();
+  /** The last text delta read in full, around its text, and its block index. */
+  private readonly deltaFrame = new StringFrame();
+  private deltaFrameIndex = -1;
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -147,6 +153,10 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
         if (full && !(this.text && data.includes('"text_delta"'))) {
           if (data.includes('"thinking_delta"')) this.countThinking(data);
           return raw;
+        }
+        if (full) {
+          const marked = this.markDeltaInPlace(data, raw);
+          if (marked !== null) return marked;
         }
         return this.blockDelta(data);
       case 'content_block_stop':
@@ -192,6 +202,33 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
     return formatEvent(JSON.stringify(obj), 'content_block_start');
   }
 
+  /**
+   * Marks a text delta by editing its JSON text: the `delta.text` string is decoded, passed through its block's
+   * rewriter and spliced back, the rest goes out as the upstream wrote it (all of it when the text did not
+   * change). The next deltas of the block, the same text around another string, are recognised by their frame
+   * without a walk. Null when the delta is not plainly a text delta of a marked block whose index stays: the
+   * parsing path (`blockDelta`) decides then.
+   */
+  private markDeltaInPlace(data: string, raw: string): string | null {
+    let start = this.deltaFrame.literalStart;
+    let end = this.deltaFrame.match(data);
+    let index = this.deltaFrameIndex;
+    if (end < 0) {
+      const found = findTextDelta(data);
+      if (!found) return null;
+      ({ start, end, index } = found);
+      this.deltaFrame.keep(data, start, end);
+      this.deltaFrameIndex = index;
+    }
+    const rewriter = this.rewriters.get(index);
+    if (!rewriter || this.hiddenBlocks.has(index) || this.thinkingBuffers.has(index) || (this.indexMap.get(index) ?? index) !== index) return null;
+    const original = decodeJsonString(data, start, end, !hasEscape(data, start, end));
+    const text = rewriter.push(original);
+    if (text === original) return raw;
+    // the literal's quotes stay where they are
+    return formatEvent(data.slice(0, start + 1) + jsonStringContent(text) + data.slice(end - 1), 'content_block_delta');
+  }
+
   private blockDelta(data: string): string {
     const obj = safeParse(data);
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_delta');
@@ -233,6 +270,29 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
     }
     return out + formatEvent(JSON.stringify(obj), 'content_block_stop');
   }
+}
+
+const BLOCK_INDEX = /^(?:0|[1-9][0-9]{0,8})$/;
+
+/** The `delta.text` string literal and the block index of a well-formed `text_delta` event, or null. */
+function findTextDelta(data: string): { start: number; end: number; index: number } | null {
+  let start = -1;
+  let end = -1;
+  let index = -1;
+  let textDelta = false;
+  const wellFormed = skimJson(data, (path, s, e) => {
+    if (path.length === 1 && path[0] === 'index') {
+      const digits = data.slice(s, e);
+      index = BLOCK_INDEX.test(digits) ? Number(digits) : -1;
+    } else if (path.length === 2 && path[0] === 'delta') {
+      if (path[1] === 'type') textDelta = data.slice(s, e) === '"text_delta"';
+      else if (path[1] === 'text' && data.charCodeAt(s) === 0x22) {
+        start = s;
+        end = e;
+      }
+    }
+  });
+  return wellFormed && textDelta && start >= 0 && index >= 0 ? { start, end, index } : null;
 }
 
 function safeParse(data: string): Body | null {

@@ -1,7 +1,9 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
-import { rootMember, skimJson } from '../../json-skim.ts';
+import { skimJson } from '../../json-skim.ts';
+import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -154,25 +156,14 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
   return { usage, json: out + json.slice(copied) };
 }
 
-/** Where one choice of a streamed chunk keeps what the marks need (-1: absent). */
-interface ChoiceSpans {
-  index: number;
-  /** start of the `delta` object, when it is one */
-  deltaStart: number;
-  deltaEmpty: boolean;
-  contentStart: number;
-  contentEnd: number;
-  finishStart: number;
-  finishEnd: number;
-}
-
-function newChoiceSpans(): ChoiceSpans {
-  return { index: 0, deltaStart: -1, deltaEmpty: false, contentStart: -1, contentEnd: -1, finishStart: -1, finishEnd: -1 };
-}
-
 const QUOTE = 0x22;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
+
+/** Whether text[start, end) is the literal null (compared in place: startsWith costs more). */
+function isNull(text: string, start: number, end: number): boolean {
+  return end - start === 4 && text.charCodeAt(start) === 0x6e && text.charCodeAt(start + 1) === 0x75 && text.charCodeAt(start + 2) === 0x6c && text.charCodeAt(start + 3) === 0x6c;
+}
 
 class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
@@ -183,6 +174,11 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
 
   /** Answer-text rewriters per choice index (provenance marks), when the response is marked. */
   private readonly rewriters = new Map<number, TextRewriter>();
+  private readonly chunkReader = new ChatChunkReader();
+  /** Some answer text so far came with JSON escapes (so a rewriter may hold some of it back). */
+  private escapedText = false;
+  private lastIndex = -1;
+  private lastRewriter: TextRewriter | null = null;
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -197,15 +193,16 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     // A chunk matters here when it carries reasoning, or when a held summary is due before its answer.
     const touchesReasoning =
       this.visibility !== 'full' && (this.pendingSummaries > 0 || data.includes('"reasoning_content"') || data.includes('"reasoning"'));
+    // A marked answer's chunks are read in one pass that finds usage, finish and text together.
+    if (this.text !== undefined && !touchesReasoning) {
+      const marked = this.markInPlace(data, raw);
+      if (marked !== null) return marked;
+    }
     const hasUsage = USAGE_OBJECT.test(data);
     const hasFinish = FINISH_REASON.test(data);
     const touchesText = this.text !== undefined && (hasFinish || data.includes('"content"'));
     // Most chunks need nothing: forward their bytes as they came.
     if (!touchesReasoning && !touchesText && !hasUsage && !hasFinish) return raw;
-    if (touchesText && !touchesReasoning) {
-      const marked = this.markInPlace(data, raw, hasUsage);
-      if (marked !== null) return marked;
-    }
     let obj: Body;
     try {
       obj = JSON.parse(data) as Body;
@@ -250,75 +247,65 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   /**
    * Reads usage and marks the answer text of one chunk by editing its JSON text: each choice's `delta.content`
    * is decoded, passed through the choice's rewriter and spliced back, and a choice's held-back tail goes into
-   * its finishing chunk; the rest of the chunk goes out as the upstream wrote it. The same text and state as
-   * parsing the chunk and `rewriteText`, at a fraction of the cost. Null (nothing done) when the chunk is not
-   * well-formed JSON: the parsing path decides then.
+   * its finishing chunk; the rest of the chunk goes out as the upstream wrote it, and a chunk whose text came
+   * out unchanged goes out as it came. The same text and state as parsing the chunk and `rewriteText`, at a
+   * fraction of the cost. Null (nothing done) when the chunk is not well-formed JSON or is unusual: the
+   * parsing path decides then.
    */
-  private markInPlace(data: string, raw: string, hasUsage: boolean): string | null {
-    const choices: ChoiceSpans[] = [];
-    let usageStart = -1;
-    let usageEnd = -1;
-    // A chunk's metadata (id, model, …) comes before its choices: skip it when it is flat.
-    const wellFormed = skimJson(data, (path, start, end) => {
-      if (path.length === 1) {
-        if (path[0] === 'usage') {
-          usageStart = start;
-          usageEnd = end;
-        }
-        return;
-      }
-      if (path[0] !== 'choices' || typeof path[1] !== 'number') return;
-      const c = (choices[path[1]] ??= newChoiceSpans());
-      if (path.length === 3) {
-        if (path[2] === 'index') {
-          const v = JSON.parse(data.slice(start, end)) as unknown;
-          if (typeof v === 'number') c.index = v;
-        } else if (path[2] === 'finish_reason') {
-          c.finishStart = start;
-          c.finishEnd = end;
-        } else if (path[2] === 'delta' && data.charCodeAt(start) === 0x7b /* { */) {
-          c.deltaStart = start;
-          let i = start + 1;
-          while (data.charCodeAt(i) <= 0x20) i++;
-          c.deltaEmpty = data.charCodeAt(i) === 0x7d; /* } */
-        }
-      } else if (path.length === 4 && path[2] === 'delta' && path[3] === 'content' && data.charCodeAt(start) === QUOTE) {
-        c.contentStart = start;
-        c.contentEnd = end;
-      }
-    }, rootMember(data, 'choices') ?? undefined);
-    if (!wellFormed) return null;
-    if (hasUsage && usageStart >= 0) readChatUsage(JSON.parse(data.slice(usageStart, usageEnd)), this.usage);
-    for (const c of choices) {
+  private markInPlace(data: string, raw: string): string | null {
+    const chunk = this.chunkReader;
+    if (!chunk.read(data)) return null;
+    const hasUsage = chunk.usageStart >= 0;
+    if (hasUsage) readChatUsage(JSON.parse(data.slice(chunk.usageStart, chunk.usageEnd)), this.usage);
+    const choices = chunk.choices;
+    const count = chunk.choiceCount;
+    for (let k = 0; k < count; k++) {
+      const c = choices[k];
       if (this.usage.finishReason === null && c.finishStart >= 0 && data.charCodeAt(c.finishStart) === QUOTE) {
         this.usage.finishReason = JSON.parse(data.slice(c.finishStart, c.finishEnd)) as string;
       }
     }
-    if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
+    if (hasUsage && this.hideUsageChunk && count === 0) return '';
     let out = '';
     let copied = 0;
-    for (const c of choices) {
+    for (let k = 0; k < count; k++) {
+      const c = choices[k];
       if (c.deltaStart < 0) continue;
-      let rewriter = this.rewriters.get(c.index);
-      if (!rewriter) this.rewriters.set(c.index, (rewriter = this.text!()));
-      let content = c.contentStart >= 0 ? rewriter.push(JSON.parse(data.slice(c.contentStart, c.contentEnd)) as string) : null;
-      const finished = c.finishStart >= 0 && !data.startsWith('null', c.finishStart);
+      const rewriter = this.rewriterFor(c.index);
+      const original = c.contentStart >= 0 ? decodeJsonString(data, c.contentStart, c.contentEnd, c.contentPlain) : null;
+      if (original !== null && !c.contentPlain) this.escapedText = true;
+      let content = original === null ? null : rewriter.push(original);
+      const finished = c.finishStart >= 0 && !isNull(data, c.finishStart, c.finishEnd);
       if (finished) {
         const tail = rewriter.end();
         if (tail) content = (content ?? '') + tail;
       }
-      if (content === null) continue;
+      // unchanged text keeps the upstream's bytes (and escapes)
+      if (content === null || content === original) continue;
+      // text made only of characters that needed no escapes needs none (a check would flatten the string)
+      const plain = rewriter.keepsCharacters === true && !this.escapedText && !finished;
       if (c.contentStart >= 0) {
-        out += data.slice(copied, c.contentStart) + JSON.stringify(content);
-        copied = c.contentEnd;
+        // the literal's quotes stay where they are
+        out += data.slice(copied, c.contentStart + 1) + (plain ? content : jsonStringContent(content));
+        copied = c.contentEnd - 1;
       } else {
         // a finishing chunk without content carries the held-back tail in a content field of its own
         const at = c.deltaStart + 1;
-        out += data.slice(copied, at) + '"content":' + JSON.stringify(content) + (c.deltaEmpty ? '' : ',');
+        out += data.slice(copied, at) + '"content":' + encodeJsonString(content) + (c.deltaEmpty ? '' : ',');
         copied = at;
       }
     }
     return copied === 0 ? raw : formatEvent(out + data.slice(copied));
+  }
+
+  /** The answer-text rewriter of choice `index` (created on first use; the last one used is at hand). */
+  private rewriterFor(index: number): TextRewriter {
+    if (index === this.lastIndex && this.lastRewriter) return this.lastRewriter;
+    let rewriter = this.rewriters.get(index);
+    if (!rewriter) this.rewriters.set(index, (rewriter = this.text!()));
+    this.lastIndex = index;
+    this.lastRewriter = rewriter;
+    return rewriter;
   }
 
   /** Marks the answer text; a choice's held-back tail goes out with its finishing chunk (framing kept). */
@@ -326,9 +313,7 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     for (const c of choices) {
       const delta = c.delta as Body | undefined;
       if (!delta) continue;
-      const index = typeof c.index === 'number' ? c.index : 0;
-      let rewriter = this.rewriters.get(index);
-      if (!rewriter) this.rewriters.set(index, (rewriter = this.text!()));
+      const rewriter = this.rewriterFor(typeof c.index === 'number' ? c.index : 0);
       if (typeof delta.content === 'string') delta.content = rewriter.push(delta.content);
       if (c.finish_reason != null) {
         const tail = rewriter.end();

@@ -101,14 +101,26 @@ function stripRawReasoning(item: Body): void {
   delete item.encrypted_content;
 }
 
-/** Marks the output_text parts of a message item (or a single part) with a fresh rewriter each. */
-function markItem(item: Body, text: TextRewriterFactory): void {
+/**
+ * Marks the output_text parts of a message item (or a single part) with a fresh rewriter each; a text already
+ * marked as it streamed is looked up in `marked` (original → marked) instead of being marked again.
+ */
+function markItem(item: Body, text: TextRewriterFactory, marked?: ReadonlyMap<string, string>): void {
   const parts = item.type === 'message' && Array.isArray(item.content) ? (item.content as Body[]) : item.type === 'output_text' ? [item] : [];
-  for (const part of parts) if (part.type === 'output_text' && typeof part.text === 'string') part.text = rewriteWhole(part.text, text);
+  for (const part of parts) {
+    if (part.type === 'output_text' && typeof part.text === 'string') part.text = marked?.get(part.text) ?? rewriteWhole(part.text, text);
+  }
 }
 
-function markResponse(response: Body, text: TextRewriterFactory): void {
-  if (Array.isArray(response.output)) for (const item of response.output as Body[]) markItem(item, text);
+function markResponse(response: Body, text: TextRewriterFactory, marked?: ReadonlyMap<string, string>): void {
+  if (Array.isArray(response.output)) for (const item of response.output as Body[]) markItem(item, text, marked);
+}
+
+/** A content part whose text is streaming: its rewriter, and the text so far before and after marking. */
+interface StreamedPart {
+  rewriter: TextRewriter;
+  original: string;
+  marked: string;
 }
 
 function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextRewriterFactory): UsageRecord {
@@ -124,7 +136,12 @@ const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'r
 class ResponsesStreamTransform extends SseEventRewriter implements StreamTransform {
   readonly usage = emptyUsage();
   /** Answer-text rewriters per (item, content part), when the response is marked. */
-  private readonly rewriters = new Map<string, TextRewriter>();
+  private readonly parts = new Map<string, StreamedPart>();
+  /**
+   * Texts marked as they streamed, original → marked: the done, item and terminal events repeat the whole
+   * text, which would otherwise be marked again for each (the same result: see TextRewriter).
+   */
+  private readonly markedTexts = new Map<string, string>();
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -155,7 +172,7 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
       if (response) {
         readResponseUsage(response, this.usage);
         rewriteOutput(response, this.visibility);
-        if (this.text) markResponse(response, this.text);
+        if (this.text) markResponse(response, this.text, this.markedTexts);
       }
       return this.visibility === 'full' && !this.text ? raw : formatEvent(JSON.stringify(obj), event);
     }
@@ -180,36 +197,42 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
     }
     const key = `${String(obj.item_id)}:${String(obj.content_index)}`;
     if (type === 'response.output_text.delta' && typeof obj.delta === 'string') {
-      obj.delta = this.rewriterFor(key).push(obj.delta);
+      const part = this.partFor(key);
+      const marked = part.rewriter.push(obj.delta);
+      part.original += obj.delta;
+      part.marked += marked;
+      obj.delta = marked;
       return formatEvent(JSON.stringify(obj), type);
     }
     if (type === 'response.output_text.done') {
       let out = '';
-      const tail = this.rewriterFor(key).end();
-      this.rewriters.delete(key);
+      const part = this.partFor(key);
+      const tail = part.rewriter.end();
+      this.parts.delete(key);
+      this.markedTexts.set(part.original, part.marked + tail);
       if (tail) {
         const delta = { type: 'response.output_text.delta', item_id: obj.item_id, output_index: obj.output_index, content_index: obj.content_index, delta: tail, logprobs: [] };
         out += formatEvent(JSON.stringify(delta), 'response.output_text.delta');
       }
-      if (typeof obj.text === 'string') obj.text = rewriteWhole(obj.text, this.text!);
+      if (typeof obj.text === 'string') obj.text = this.markedTexts.get(obj.text) ?? rewriteWhole(obj.text, this.text!);
       return out + formatEvent(JSON.stringify(obj), type);
     }
-    if (type === 'response.content_part.done' && obj.part && typeof obj.part === 'object') markItem(obj.part as Body, this.text!);
+    if (type === 'response.content_part.done' && obj.part && typeof obj.part === 'object') markItem(obj.part as Body, this.text!, this.markedTexts);
     if (type === 'response.output_item.done' && obj.item && typeof obj.item === 'object') {
       const item = obj.item as Body;
       if (item.type === 'reasoning' && this.visibility !== 'full') {
         if (this.visibility === 'none') return '';
         stripRawReasoning(item);
       }
-      markItem(item, this.text!);
+      markItem(item, this.text!, this.markedTexts);
     }
     return formatEvent(JSON.stringify(obj), type);
   }
 
-  private rewriterFor(key: string): TextRewriter {
-    let r = this.rewriters.get(key);
-    if (!r) this.rewriters.set(key, (r = this.text!()));
-    return r;
+  private partFor(key: string): StreamedPart {
+    let part = this.parts.get(key);
+    if (!part) this.parts.set(key, (part = { rewriter: this.text!(), original: '', marked: '' }));
+    return part;
   }
 }
 
