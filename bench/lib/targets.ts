@@ -11,16 +11,18 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_DIR = join(REPO_ROOT, 'bench');
 const PORTKEY_DIR = join(BENCH_DIR, 'portkey');
 const PORTKEY_ENTRY = join(PORTKEY_DIR, 'node_modules/@portkey-ai/gateway/build/start-server.js');
-const CLI = join(REPO_ROOT, 'bin/distillguard.js');
 export const GATEWAY_CONFIG = join(BENCH_DIR, 'gateway.config.json');
 
-export type TargetName = 'bare' | 'gateway' | 'gateway-wm' | 'portkey';
-export const TARGET_NAMES: readonly TargetName[] = ['bare', 'gateway', 'gateway-wm', 'portkey'];
+export type TargetName = 'bare' | 'gateway' | 'gateway-wm' | 'gateway-base' | 'portkey';
+export const TARGET_NAMES: readonly TargetName[] = ['bare', 'gateway', 'gateway-wm', 'gateway-base', 'portkey'];
+/** A built checkout of another commit, for before/after runs that take turns in one bench (target gateway-base). */
+const BASE_ENV = 'DISTILLGUARD_BENCH_BASE';
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   bare: 'bare proxy (fastify + undici Pool)',
   gateway: 'distillguard gateway',
   'gateway-wm': 'distillguard gateway, watermark on every answer',
+  'gateway-base': `distillguard gateway built from $${BASE_ENV}`,
   portkey: 'Portkey gateway 1.15.2',
 };
 
@@ -65,9 +67,9 @@ async function startBare(ctx: StartContext): Promise<RunningTarget> {
   };
 }
 
-function runCli(args: string[]): string {
+function runCli(cli: string, args: string[]): string {
   try {
-    return execFileSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    return execFileSync(process.execPath, [cli, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`distillguard ${args.slice(0, 2).join(' ')} failed: ${(e.stderr || e.message).trim()}`);
@@ -75,28 +77,29 @@ function runCli(args: string[]): string {
 }
 
 /** Creates the bench account (tier org) and an API key in a fresh data dir; returns the key's secret. */
-function provisionGatewayKey(dataDir: string): string {
-  runCli(['accounts', 'create', '--id', 'bench', '--tier', 'org', '--data-dir', dataDir]);
-  const out = runCli(['keys', 'create', '--account', 'bench', '--data-dir', dataDir]);
+function provisionGatewayKey(cli: string, dataDir: string): string {
+  runCli(cli, ['accounts', 'create', '--id', 'bench', '--tier', 'org', '--data-dir', dataDir]);
+  const out = runCli(cli, ['keys', 'create', '--account', 'bench', '--data-dir', dataDir]);
   const lines = out.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   const secret = lines[lines.length - 1];
   if (!secret) throw new Error('distillguard keys create printed no secret');
   return secret;
 }
 
-async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 'all' | 'off' = 'off'): Promise<RunningTarget> {
-  if (!existsSync(join(REPO_ROOT, 'dist/cli/index.js'))) {
-    throw new Error('dist/ is missing: build first (`npm run build`; `npm run bench` does it)');
+async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 'all' | 'off' = 'off', root = REPO_ROOT): Promise<RunningTarget> {
+  if (!existsSync(join(root, 'dist/cli/index.js'))) {
+    throw new Error(`${join(root, 'dist')} is missing: build first (\`npm run build\`; \`npm run bench\` does it for this checkout)`);
   }
+  const cli = join(root, 'bin/distillguard.js');
   const dataDir = join(ctx.workDir, `${instance}-data`);
-  const secret = provisionGatewayKey(dataDir);
+  const secret = provisionGatewayKey(cli, dataDir);
   const [port, adminPort] = [await freePort(), await freePort()];
   const server = await spawnServer({
     name: instance,
     command: process.execPath,
     args: [
       ...(ctx.nodeFlags ?? []),
-      CLI,
+      cli,
       'serve',
       '--port', String(port),
       '--admin-port', String(adminPort),
@@ -114,7 +117,7 @@ async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 
     logFile: join(ctx.workDir, `${instance}.log`),
   });
   return {
-    name: watermark === 'all' ? 'gateway-wm' : 'gateway',
+    name: root !== REPO_ROOT ? 'gateway-base' : watermark === 'all' ? 'gateway-wm' : 'gateway',
     origin: `http://127.0.0.1:${port}`,
     path: CHAT_PATH,
     headers: { ...JSON_HEADERS, authorization: `Bearer ${secret}` },
@@ -174,6 +177,11 @@ export function startTarget(name: TargetName, ctx: StartContext, instance?: stri
       return startGateway(ctx, instance);
     case 'gateway-wm':
       return startGateway(ctx, instance ?? 'gateway-wm', 'all');
+    case 'gateway-base': {
+      const base = process.env[BASE_ENV];
+      if (!base) throw new Error(`target gateway-base: set ${BASE_ENV} to a built checkout (e.g. a git worktree of the commit to compare)`);
+      return startGateway(ctx, instance ?? 'gateway-base', 'off', base);
+    }
     case 'portkey':
       return startPortkey(ctx);
   }
