@@ -6,6 +6,7 @@
 // rules across scenarios in seconds; the replay bench (replay-bench.ts) is the measurement.
 //
 //   node --import tsx bench/loop-offline.ts [--scenario=small-holdout] [--seed=101] [--scale=1] [--lag=1] [--rules=FILE.json]
+//     [--lift-after=N]  (enforcement.lift_after_requests; default: the shipped setting)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ const HOUR_MS = 3_600_000;
 const WITHHOLDING = new Set(['degrade', 'verify', 'suspend']);
 
 const { values } = parseArgs({
-  options: { scenario: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, lag: { type: 'string' }, rules: { type: 'string' } },
+  options: { scenario: { type: 'string' }, seed: { type: 'string' }, scale: { type: 'string' }, lag: { type: 'string' }, rules: { type: 'string' }, 'lift-after': { type: 'string' } },
   strict: true,
 });
 const scenario = values.scenario ?? 'small-holdout';
@@ -38,7 +39,8 @@ for (const a of sim.accounts) accounts.set(a.account_id, { tier: a.verification 
 const dir = mkdtempSync(join(tmpdir(), 'dg-loop-offline-'));
 const db = openDatabase(join(dir, 'distillguard.sqlite'));
 try {
-  const config = resolveConfig({ enforcement: { mode: 'enforce', ...(rules ? { rules } : {}) } }).enforcement;
+  const liftAfter = values['lift-after'] === undefined ? {} : { lift_after_requests: Number(values['lift-after']) };
+  const config = resolveConfig({ enforcement: { mode: 'enforce', ...(rules ? { rules } : {}), ...liftAfter } }).enforcement;
   const detector = new Detector();
   const enforcer = new Enforcer({
     db,

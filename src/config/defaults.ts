@@ -94,5 +94,8 @@ export const DEFAULT_CONFIG = {
       },
       { verdict: 'suspicious', min_risk: 0, action: 'observe', campaign: false },
     ],
+    // a cleared account keeps a lift_when_cleared action for 5 more requests: attackers hovering around the
+    // suspicious threshold come back within them (chosen on training scenarios, docs/enforcement.md)
+    lift_after_requests: 5,
   },
 } as const;

@@ -89,6 +89,12 @@ export const enforcementSchema = z.object({
         }),
     )
     .default([]),
+  /**
+   * Requests an account must send after the detector clears it before its lift_when_cleared actions are lifted
+   * (0: at once). An attacker hovering around the suspicious threshold is cleared and suspected again within a
+   * few requests; a benign account that was suspected by chance stays cleared.
+   */
+  lift_after_requests: z.number().int().nonnegative().default(0),
   /** Accounts at these tiers are never suspended without an analyst's approval (the action waits in review). */
   review_tiers: z.array(z.enum(['none', 'email', 'phone', 'id', 'org'])).default(['id', 'org']),
   /** Accounts and organisations never acted on automatically. */

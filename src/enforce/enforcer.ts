@@ -94,6 +94,8 @@ export class Enforcer {
   readonly #waiting = new Map<string, Waiting>();
   /** rule index + account id → requests the account has sent while a decision matching that waiting rule stood */
   readonly #served = new Map<string, number>();
+  /** account id → the benign decision whose lift waits for more of the account's requests (lift_after_requests) */
+  readonly #clearing = new Map<string, { decision: Decision; served: number }>();
   #seenAuditSeq = 0;
   #seenDataVersion = -1;
   readonly #poller = new Poller();
@@ -154,7 +156,12 @@ export class Enforcer {
     const actor = `detector@${this.#detectorVersion}`;
     // a new decision ends any wait: the verdict it was waiting on has changed
     this.#waiting.delete(decision.account_id);
-    if (decision.verdict === 'benign') return this.#liftCleared(decision, actor);
+    this.#clearing.delete(decision.account_id);
+    if (decision.verdict === 'benign') {
+      if (this.#config.lift_after_requests === 0) return this.#liftCleared(decision, actor);
+      if (this.#liftable(decision.account_id).length > 0) this.#clearing.set(decision.account_id, { decision, served: 0 });
+      return null;
+    }
     const accountId = decision.account_id;
     const info = this.#accountInfo(accountId);
     const matched = matchRule(this.#config.rules, this.#thresholds, decision, info?.tier ?? 'none');
@@ -179,8 +186,13 @@ export class Enforcer {
    */
   onRequests(requests: Iterable<ServedRequest>): EnforcementAction[] {
     const created: EnforcementAction[] = [];
-    if (this.#waiting.size === 0) return created;
+    if (this.#waiting.size === 0 && this.#clearing.size === 0) return created;
     for (const request of requests) {
+      const clearing = this.#clearing.get(request.account_id);
+      if (clearing && ++clearing.served >= this.#config.lift_after_requests) {
+        this.#clearing.delete(request.account_id);
+        this.#liftCleared({ ...clearing.decision, ts: request.ts }, `detector@${this.#detectorVersion}`);
+      }
       const waiting = this.#waiting.get(request.account_id);
       if (!waiting) continue;
       const served = (this.#served.get(waiting.key) ?? 0) + 1;
@@ -423,16 +435,18 @@ export class Enforcer {
     return result;
   }
 
+  /** The account's own open actions the detector may lift (lift_when_cleared), in the current mode. */
+  #liftable(accountId: string): ActionHead[] {
+    return this.#store.openOnTarget({ type: 'account', id: accountId }, this.#mode === 'shadow').filter((a) => a.liftWhenCleared);
+  }
+
   /** Lifts the account's own open actions that hold only while the detector's verdict does (lift_when_cleared). */
   #liftCleared(decision: Decision, actor: string): EnforcementAction | null {
-    const shadow = this.#mode === 'shadow';
-    const target: ActionTarget = { type: 'account', id: decision.account_id };
-    const liftable = () => this.#store.openOnTarget(target, shadow).filter((a) => a.liftWhenCleared);
     // most benign decisions lift nothing: look before taking the write lock
-    if (liftable().length === 0) return null;
+    if (this.#liftable(decision.account_id).length === 0) return null;
     return this.#write(() => {
       let lifted: EnforcementAction | null = null;
-      for (const action of liftable()) {
+      for (const action of this.#liftable(decision.account_id)) {
         const ts = this.#ts();
         const payload = {
           verdict: decision.verdict,

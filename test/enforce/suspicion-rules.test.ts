@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/config/load.ts';
 import { decision, tempEnforcer } from './helpers.ts';
 
-const ENFORCE = { mode: 'enforce' };
+/** Lifts at once unless a test says otherwise (the shipped lift_after_requests is tested on its own). */
+const ENFORCE = { mode: 'enforce', lift_after_requests: 0 };
 const SUSPECTED_DISTILLATION = { suspected: 'distillation' as const };
 
 test('a min_risk named after a detector threshold follows the thresholds the detector runs with', (t) => {
@@ -106,6 +107,28 @@ test('after_requests acts only once the account has sent that many more requests
   enforcer.onDecision(decision('b', 'benign', 0.2));
   assert.equal(enforcer.enforcementFor('b'), null);
   assert.equal(enforcer.onDecision(decision('b', 'suspicious', 0.8))?.kind, 'degrade');
+});
+
+test('lift_after_requests keeps a lifted action until the cleared account has sent that many more requests', (t) => {
+  const rules = [{ verdict: 'suspicious', action: 'degrade', campaign: false, lift_when_cleared: true }];
+  const { enforcer } = tempEnforcer(t, { ...ENFORCE, rules, lift_after_requests: 3 });
+  const at = (i: number) => `2026-11-27T00:0${i}:00.000Z`;
+  const provisional = enforcer.onDecision(decision('h', 'suspicious', 0.8))!;
+  assert.equal(enforcer.onDecision(decision('h', 'benign', 0.2)), null, 'cleared: nothing lifted yet');
+  enforcer.onRequests([{ account_id: 'h', ts: at(1) }, { account_id: 'other', ts: at(1) }, { account_id: 'h', ts: at(2) }]);
+  assert.equal(enforcer.enforcementFor('h')?.actionId, provisional.id, 'two requests while cleared: still degraded');
+  // suspected again before the third: the count starts over and the action stays
+  enforcer.onDecision(decision('h', 'suspicious', 0.8));
+  enforcer.onDecision(decision('h', 'benign', 0.2));
+  enforcer.onRequests([{ account_id: 'h', ts: at(3) }, { account_id: 'h', ts: at(4) }]);
+  assert.equal(enforcer.get(provisional.id)!.status, 'active');
+  enforcer.onRequests([{ account_id: 'h', ts: at(5) }]);
+  assert.equal(enforcer.get(provisional.id)!.status, 'undone', 'lifted with the third request sent while cleared');
+  assert.equal(enforcer.enforcementFor('h'), null);
+  const entry = enforcer.auditLog.list({ actionId: provisional.id }).at(-1)!;
+  assert.equal(entry.event, 'action.lift');
+  assert.equal(entry.payload.decision_ts, at(5), 'the lift dates from the request that ended the wait');
+  assert.equal(enforcer.verifyAudit().ok, true);
 });
 
 test('the rules schema rejects a campaign action the detector would lift and unknown threshold names', () => {
