@@ -115,7 +115,12 @@ describe('online detection and enforcement', () => {
   });
 });
 
-test('detector state survives a restart: the snapshot is restored and later events are replayed from the store', async () => {
+/**
+ * A gateway on a data dir that outlives it: the first run serves `questions` requests of one account and stops
+ * (its detector snapshots on the way out); `between` may then change what is on disk; the second run's /readyz,
+ * once its detector runs, goes to `check`.
+ */
+async function restartedDetector(questions: number, between: (dataDir: string) => void, check: (detector: any) => void): Promise<void> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -130,7 +135,7 @@ test('detector state survives a restart: the snapshot is restored and later even
     first.store.createAccount({ id: 'acct_persist', tier: 'org' });
     const { secret } = first.store.createKey('acct_persist');
     first.cache.reload();
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < questions; i++) {
       const res = await fetch(`${first.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
@@ -139,63 +144,43 @@ test('detector state survives a restart: the snapshot is restored and later even
       await res.text();
     }
     await first.close();
+    between(dataDir);
     const second = await start();
     try {
       const ready = await waitFor(async () => (await (await fetch(`${second.url}/readyz`)).json()) as any, (r) => r.detector.state === 'running');
-      assert.equal(ready.detector.restored_from_snapshot, 30, 'the final snapshot held all 30 events');
-      assert.equal(ready.detector.replayed_from_store, 0, 'nothing newer than the snapshot to replay');
+      check(ready.detector);
     } finally {
       await second.close();
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+test('detector state survives a restart: the snapshot is restored and later events are replayed from the store', async () => {
+  await restartedDetector(30, () => {}, (detector) => {
+    assert.equal(detector.restored_from_snapshot, 30, 'the final snapshot held all 30 events');
+    assert.equal(detector.replayed_from_store, 0, 'nothing newer than the snapshot to replay');
+  });
 });
 
 test('a snapshot this detector version cannot use is set aside: the state is rebuilt from the stored events', async () => {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { pino } = await import('pino');
   const Database = (await import('better-sqlite3')).default;
-  const { resolveConfig } = await import('../../src/config/load.ts');
-  const { startGateway } = await import('../../src/gateway/runtime.ts');
   const { DETECTOR_DB_FILE } = await import('../../src/gateway/detector/snapshot-store.ts');
-  const dataDir = mkdtempSync(join(tmpdir(), 'dg-old-snapshot-'));
-  const start = () =>
-    startGateway({ config: resolveConfig({}), dataDir, host: '127.0.0.1', port: 0, adminPort: 0, upstream: null, log: pino({ level: 'silent' }) });
-  try {
-    const first = await start();
-    first.store.createAccount({ id: 'acct_upgrade', tier: 'org' });
-    const { secret } = first.store.createKey('acct_upgrade');
-    first.cache.reload();
-    for (let i = 0; i < 12; i++) {
-      const res = await fetch(`${first.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'demo-small', messages: [{ role: 'user', content: `question ${i}` }] }),
-      });
-      await res.text();
-    }
-    await first.close();
-    // what an older engine would have left: per-account state of another size
+  // what an older engine would have left: per-account state of another size
+  const shrinkCounters = (dataDir: string) => {
     const db = new Database(join(dataDir, DETECTOR_DB_FILE));
     const row = db.prepare('SELECT id, state FROM detector_snapshots ORDER BY id DESC LIMIT 1').get() as { id: number; state: string };
     const state = JSON.parse(row.state);
     state.accounts[0].counters = state.accounts[0].counters.slice(1);
     db.prepare('UPDATE detector_snapshots SET state = ? WHERE id = ?').run(JSON.stringify(state), row.id);
     db.close();
-    const second = await start();
-    try {
-      const ready = await waitFor(async () => (await (await fetch(`${second.url}/readyz`)).json()) as any, (r) => r.detector.state === 'running');
-      assert.equal(ready.detector.restored_from_snapshot, 0, 'the unusable snapshot was not restored');
-      assert.equal(ready.detector.replayed_from_store, 12, 'every stored event was replayed instead');
-    } finally {
-      await second.close();
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  };
+  await restartedDetector(12, shrinkCounters, (detector) => {
+    assert.equal(detector.restored_from_snapshot, 0, 'the unusable snapshot was not restored');
+    assert.equal(detector.replayed_from_store, 12, 'every stored event was replayed instead');
+  });
 });
 
 test('switching from shadow to enforce acts on accounts the detector already flags', async () => {
