@@ -3,6 +3,7 @@
 // same bytes on, costs more than the rest of its own work on a request. The skimmer walks the text once,
 // jumping over string contents with indexOf, and reports each value with its path and its [start, end) span;
 // the caller parses only the spans it wants (JSON.parse of a slice) or splices new text in their place.
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from './json-scan.ts';
 
 /** The keys (object members) and indices (array elements) from the root down to a value. */
 export type JsonPath = readonly (string | number)[];
@@ -12,19 +13,6 @@ export type JsonPath = readonly (string | number)[];
  * (the skimmer's own stack: read it during the call, do not keep it) and its span in the text.
  */
 export type SkimVisitor = (path: JsonPath, start: number, end: number) => void;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 /** Chars of a string looked at one by one before handing the search to indexOf (keys are short). */
 const SHORT_STRING = 24;
@@ -47,21 +35,6 @@ function stringEnd(text: string, at: number): number {
     if ((backslashes & 1) === 0) return q + 1;
     i = q + 1;
   }
-}
-
-/** Index just past a number or literal (true, false, null) starting at `at`. */
-function scalarEnd(text: string, at: number): number {
-  let i = at;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || isSpace(c)) break;
-  }
-  return i;
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
 }
 
 /** Reads `"key" :` at `i`, pushes the key onto `path` and returns the index after the colon; -1 if malformed. */

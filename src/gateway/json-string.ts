@@ -2,7 +2,7 @@
 // chunk's answer text): most answer text needs no escapes, so it is taken and written as a plain slice, and
 // JSON.parse / JSON.stringify run only for the strings that need them.
 
-const BACKSLASH = 0x5c;
+import { BACKSLASH } from './json-scan.ts';
 
 /**
  * Index just past the string literal whose opening quote is at `at`, or -1 when it does not close. Jumps from

@@ -6,6 +6,7 @@
 // Anything unusual (a key written with escapes, a malformed chunk) makes `read` return false, and the caller
 // takes its general path, so the two always agree on what a chunk holds.
 import { jsonStringEnd } from '../../json-string.ts';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
 
 /** Where one choice of a chunk keeps what the marks need (-1: absent). */
 export interface ChoiceSpans {
@@ -23,35 +24,9 @@ export interface ChoiceSpans {
 }
 
 const CHOICES_KEY = '"choices"';
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 
 function newChoiceSpans(): ChoiceSpans {
   return { index: 0, deltaStart: -1, deltaEmpty: false, contentStart: -1, contentEnd: -1, contentPlain: true, finishStart: -1, finishEnd: -1 };
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/** Index just past a number or literal at `at` (its spelling is checked by whoever parses it). */
-function scalarEnd(text: string, at: number): number {
-  let i = at;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || isSpace(c)) break;
-  }
-  return i;
 }
 
 export class ChatChunkReader {
