@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import { spawnModuleWorker } from '../util/spawn-worker.ts';
+import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import Database from 'better-sqlite3';
 import { formatBatch } from './jsonl-sink.ts';
 import type { EventSink } from './sink.ts';
@@ -186,6 +187,7 @@ function runWriter(file: string): void {
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WRITER_ROLE) {
+  lowerThisThreadPriority();
   runWriter((workerData as { file: string }).file);
 }
 

@@ -12,6 +12,7 @@ import { EVENTS_DB_FILE } from '../../events/sqlite-sink.ts';
 import type { LogEventV1 } from '../../events/types.ts';
 import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
 import { SnapshotStore, type StoredSnapshot } from './snapshot-store.ts';
+import { lowerThisThreadPriority } from '../../util/thread-priority.ts';
 
 /** Request ids replayed from the store, remembered so the same events arriving live are not counted twice. */
 const REPLAY_DEDUP_LIMIT = 1_000_000;
@@ -133,5 +134,6 @@ function run(data: DetectorWorkerData): void {
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === 'detector') {
+  lowerThisThreadPriority();
   run((workerData as { data: DetectorWorkerData }).data);
 }
