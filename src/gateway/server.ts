@@ -39,7 +39,6 @@ const CONVERSATION_FIELDS = new Set(['messages', 'input', 'instructions', 'syste
 const STATUS_CLIENT_CLOSED = 499;
 /** Content types the fast path reads as JSON; any other goes through fastify's parsers (and their refusals). */
 const FAST_CONTENT_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
-const INVALID_JSON_MESSAGE = 'We could not parse the JSON body of your request.';
 
 type RouteTargets = { dialect: Dialect; endpoint: Endpoint }[];
 
@@ -124,9 +123,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     if ((buf as Buffer).length === 0) return done(null, undefined);
     try {
       (req as RequestWithRawBody)[RAW_BODY] = buf as Buffer;
-      done(null, JSON.parse((buf as Buffer).toString('utf8')));
-    } catch {
-      done(new DgError(ERRORS.INVALID_JSON, INVALID_JSON_MESSAGE), undefined);
+      done(null, parseJsonBody(buf as Buffer));
+    } catch (err) {
+      done(err as DgError, undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _buf, done) => {
@@ -220,9 +219,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        refuseBeforeHandler(new DgError(ERRORS.INVALID_JSON, INVALID_JSON_MESSAGE), target.dialect, target.endpoint, req, res);
+        body = parseJsonBody(raw);
+      } catch (err) {
+        refuseBeforeHandler(err, target.dialect, target.endpoint, req, res);
         return;
       }
       void handleExchange(target.dialect, target.endpoint, req, res, body, raw);
@@ -594,6 +593,15 @@ function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | str
 }
 
 /** The raw body fastify's JSON parser read, kept so an unchanged request goes upstream as the caller's bytes. */
+/** A request body as JSON, for both the fast path and fastify's parser; refused in the caller's dialect when it is not. */
+function parseJsonBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new DgError(ERRORS.INVALID_JSON, 'We could not parse the JSON body of your request.');
+  }
+}
+
 const RAW_BODY = Symbol('rawBody');
 type RequestWithRawBody = FastifyRequest & { [RAW_BODY]?: Buffer };
 
