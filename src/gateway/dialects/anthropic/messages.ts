@@ -1,5 +1,6 @@
 // POST /v1/messages: request checks, thinking-block visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
+import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { decodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
@@ -286,7 +287,7 @@ function findTextDelta(data: string): { start: number; end: number; index: numbe
       index = BLOCK_INDEX.test(digits) ? Number(digits) : -1;
     } else if (path.length === 2 && path[0] === 'delta') {
       if (path[1] === 'type') textDelta = data.slice(s, e) === '"text_delta"';
-      else if (path[1] === 'text' && data.charCodeAt(s) === 0x22) {
+      else if (path[1] === 'text' && data.charCodeAt(s) === QUOTE) {
         start = s;
         end = e;
       }

@@ -1,5 +1,6 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
+import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
@@ -136,7 +137,7 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
       }
       return;
     }
-    if (path[0] !== 'choices' || typeof path[1] !== 'number' || json.charCodeAt(start) !== 0x22 /* a string */) return;
+    if (path[0] !== 'choices' || typeof path[1] !== 'number' || json.charCodeAt(start) !== QUOTE /* a string */) return;
     if (path.length === 3 && path[2] === 'finish_reason') {
       if (usage.finishReason === null) usage.finishReason = JSON.parse(json.slice(start, end)) as string;
     } else if (text && path.length === 4 && path[2] === 'message' && path[3] === 'content') {
@@ -156,7 +157,6 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
   return { usage, json: out + json.slice(copied) };
 }
 
-const QUOTE = 0x22;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 
