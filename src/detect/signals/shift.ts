@@ -2,8 +2,9 @@
 // abuse: an established account that launders a harvest, or a sleeper that wakes up, keeps the context of
 // a trusted customer (old, verified), so absolute levels weigh little against it; what gives it away is the
 // change: volume jumping an order of magnitude, prompts turning to reasoning coercion, answers turning into
-// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset). Who shares it: a user starting a new project, an eval lab running its first big
-// sweep; they change one thing and by a few times, and steady heavy users (resellers, RAG apps, power users)
+// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset).
+// Who shares it: a user starting a new project, an eval lab running its first big sweep; they change one thing
+// and by a few times, and steady heavy users (resellers, RAG apps, power users)
 // do not change at all, so a change-point rather than a level leaves them alone.
 //
 // The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
