@@ -29,7 +29,7 @@ import {
   type RunRecord,
   type SoakReport,
 } from './lib/report.ts';
-import { readCpuSeconds, readRssMb } from './lib/proc.ts';
+import { readCpuSeconds, readRssMb, readThreadCpuSeconds } from './lib/proc.ts';
 import { round, rssTrend } from './lib/stats.ts';
 import {
   REPO_ROOT,
@@ -172,16 +172,19 @@ async function compare(
         // moment after answering, and that work belongs to this run's requests, not to whichever run comes next.
         await waitUntilIdle(target.server.pid);
         const cpuBefore = readCpuSeconds(target.server.pid);
+        const requestThreadBefore = readThreadCpuSeconds(target.server.pid);
         const load = await runLoad({ ...spec, durationSeconds: settings.durationSeconds });
         await waitUntilIdle(target.server.pid);
         const serverCpuSeconds = readCpuSeconds(target.server.pid) - cpuBefore;
+        const requestThreadCpuSeconds = readThreadCpuSeconds(target.server.pid) - requestThreadBefore;
         countAnswers(name, load.ok + load.non2xx);
         const bad = load.errors + load.timeouts + load.non2xx;
         log(
           `${name}/${mode} round ${roundNo}: ${round(load.rps, 0)} req/s, p50 ${round(load.latencyMs.p50)} ms, ` +
-            `p99 ${round(load.latencyMs.p99)} ms, ${round(cpuUsPerRequest(serverCpuSeconds, load), 0)} µs CPU/request${bad ? `, ${bad} FAILED requests ${JSON.stringify(load.statusCodes)}` : ''}`,
+            `p99 ${round(load.latencyMs.p99)} ms, ${round(cpuUsPerRequest(serverCpuSeconds, load), 0)} µs CPU/request ` +
+            `(request thread ${round(cpuUsPerRequest(requestThreadCpuSeconds, load), 0)})${bad ? `, ${bad} FAILED requests ${JSON.stringify(load.statusCodes)}` : ''}`,
         );
-        runs.push({ target: name, mode, round: roundNo, load, serverCpuSeconds, loadAverage1m });
+        runs.push({ target: name, mode, round: roundNo, load, serverCpuSeconds, requestThreadCpuSeconds, loadAverage1m });
       }
     }
   }

@@ -24,11 +24,23 @@ function ticksPerSecond(): number {
 
 /** User + system CPU seconds `pid` has used so far (fields 14 and 15 of /proc/PID/stat). */
 export function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * User + system CPU seconds of one thread of `pid` (/proc/PID/task/TID/stat); a process's main thread has
+ * TID = PID, so `readThreadCpuSeconds(pid)` is the CPU of the thread that runs its event loop.
+ */
+export function readThreadCpuSeconds(pid: number, tid = pid): number {
+  return cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function cpuSecondsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`cannot read CPU times from /proc/${pid}/stat`);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`cannot read CPU times from ${statFile}`);
   return (utime + stime) / ticksPerSecond();
 }

@@ -19,6 +19,8 @@ export interface RunRecord {
   load?: LoadResult;
   /** CPU (user + system) the target's process used during the measured run */
   serverCpuSeconds?: number;
+  /** of which the main thread's: the one that serves requests (and watermarks answers) */
+  requestThreadCpuSeconds?: number;
   loadAverage1m: number;
 }
 
@@ -40,6 +42,8 @@ export interface ComboSummary {
   p99Ms?: number;
   /** CPU µs the target's process spent per answered request */
   cpuUsPerRequest?: number;
+  /** the same for the main thread alone (the event store's writer and the online detector run on others) */
+  requestThreadCpuUsPerRequest?: number;
   errors?: number;
   timeouts?: number;
   non2xx?: number;
@@ -135,6 +139,11 @@ export function summarize(runs: RunRecord[], targets: readonly TargetName[], mod
         cpuUsPerRequest: median(
           mine.filter((r) => r.load && r.serverCpuSeconds !== undefined).map((r) => cpuUsPerRequest(r.serverCpuSeconds as number, r.load as LoadResult)),
         ),
+        requestThreadCpuUsPerRequest: median(
+          mine
+            .filter((r) => r.load && r.requestThreadCpuSeconds !== undefined)
+            .map((r) => cpuUsPerRequest(r.requestThreadCpuSeconds as number, r.load as LoadResult)),
+        ),
         errors,
         timeouts,
         non2xx,
@@ -181,17 +190,27 @@ export function checkGoals(summary: ComboSummary[], soak: SoakReport | undefined
       met: s.addedP99Ms <= GOALS.maxAddedP99Ms,
     });
   }
-  // Issue 5: watermarking every answer adds at most 10 % CPU to the gateway's handling of a response.
+  // Issue 5: watermarking every answer adds at most 10 % CPU to the gateway's handling of a response. The
+  // marks are made on the thread that serves the request, so that thread's CPU is what is judged: the
+  // process's also holds the online detector, whose work per event is the same either way but moves with
+  // how far it lags (it sheds events past its bound), which blurs a 10 % comparison. Both are shown.
   for (const wm of summary) {
     if (wm.target !== 'gateway-wm') continue;
     const plain = summary.find((s) => s.target === 'gateway' && s.mode === wm.mode);
-    const goal = `watermark adds ≤ ${GOALS.maxWatermarkCpuPct} % CPU per request`;
-    if (!plain?.cpuUsPerRequest || !wm.cpuUsPerRequest || wm.status !== 'ok') {
+    const goal = `watermark adds ≤ ${GOALS.maxWatermarkCpuPct} % CPU per request (request thread)`;
+    const [mine, base] = [wm.requestThreadCpuUsPerRequest, plain?.requestThreadCpuUsPerRequest];
+    if (!mine || !base || Number.isNaN(mine) || Number.isNaN(base) || wm.status !== 'ok') {
       checks.push({ goal, mode: wm.mode, value: 'not measured', met: false });
       continue;
     }
-    const pct = (wm.cpuUsPerRequest / plain.cpuUsPerRequest - 1) * 100;
-    checks.push({ goal, mode: wm.mode, value: `${round(pct, 1)} % (${round(wm.cpuUsPerRequest, 0)} vs ${round(plain.cpuUsPerRequest, 0)} µs)`, met: pct <= GOALS.maxWatermarkCpuPct });
+    const pct = (mine / base - 1) * 100;
+    const processPct = plain?.cpuUsPerRequest && wm.cpuUsPerRequest ? (wm.cpuUsPerRequest / plain.cpuUsPerRequest - 1) * 100 : Number.NaN;
+    checks.push({
+      goal,
+      mode: wm.mode,
+      value: `${round(pct, 1)} % (${round(mine, 0)} vs ${round(base, 0)} µs; whole process ${fmt(processPct, 1)} %)`,
+      met: pct <= GOALS.maxWatermarkCpuPct,
+    });
   }
   if (soak) {
     const value = soak.trend
@@ -219,22 +238,23 @@ export function renderMarkdown(report: GatewayBenchReport): string {
           'the figures paired with the bare run of the same round)'
         : '') +
       '; latency over every 2xx response, to its last byte; CPU µs/req is the user + system CPU time of the ' +
-      "target's process per answered request (little moved by other work on the machine, unlike req/s).",
+      "target's process per answered request (little moved by other work on the machine, unlike req/s), and of its main " +
+      'thread alone (the one that serves requests; the gateway writes events and runs its detector on others).',
   );
   lines.push('');
-  lines.push('| mode | target | req/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | % of bare req/s | added p99 ms | CPU µs/req |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| mode | target | req/s | p50 ms | p90 ms | p99 ms | errors / non-2xx | % of bare req/s | added p99 ms | CPU µs/req | request-thread CPU µs/req |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of report.summary) {
     const label = TARGET_LABELS[r.target];
     if (r.status === 'failed') {
-      lines.push(`| ${r.mode} | ${label} | failed: ${(r.reason ?? '').replace(/\|/g, '/').slice(0, 120)} | | | | | | | |`);
+      lines.push(`| ${r.mode} | ${label} | failed: ${(r.reason ?? '').replace(/\|/g, '/').slice(0, 120)} | | | | | | | | |`);
       continue;
     }
     const errs = `${(r.errors ?? 0) + (r.timeouts ?? 0)} / ${r.non2xx ?? 0}${r.status === 'errors' ? ' (ERRORS)' : ''}`;
     lines.push(
       `| ${r.mode} | ${label} | ${fmt(r.rps, 0)} | ${fmt(r.p50Ms)} | ${fmt(r.p90Ms)} | ${fmt(r.p99Ms)} | ${errs} | ` +
         `${r.target === 'bare' ? '100' : fmt(r.throughputPctOfBare, 1)} | ${r.target === 'bare' ? '0' : fmt(r.addedP99Ms)} | ` +
-        `${fmt(r.cpuUsPerRequest, 0)} |`,
+        `${fmt(r.cpuUsPerRequest, 0)} | ${fmt(r.requestThreadCpuUsPerRequest, 0)} |`,
     );
   }
   if (report.events) {
