@@ -8,6 +8,7 @@
 // {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
 // numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
 import { lookupWord as importedLookupWord, type LexiconEntry } from './lexicon.ts';
+import { isWhitespace, MAX_HELD_CHARS } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
 const lookupWord = importedLookupWord;
@@ -160,6 +161,46 @@ export class MarkScanner {
       i++;
     }
     return out === null ? null : out + tok.slice(copied, n);
+  }
+
+  /**
+   * Scans the whole tokens and whitespace text[start, end) (see `TokenSink.tokens`): the same as `token` on
+   * each token and `newline` on each line break, in one pass without a slice per token. Returns the run with
+   * the replacements `visit` chose, or null when there are none.
+   */
+  scanTokens(text: string, start: number, end: number, visit: CandidateVisitor): string | null {
+    let out: string | null = null;
+    let copied = start;
+    let i = start;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || isWhitespace(c)) {
+        if (c === 10) this.newline();
+        i++;
+        continue;
+      }
+      let e = i + 1;
+      while (e < end) {
+        const d = text.charCodeAt(e);
+        // printable ASCII (most characters) is never whitespace: one comparison pair
+        if ((d <= 32 || d >= 0x80) && isWhitespace(d)) break;
+        e++;
+      }
+      if (e - i < MAX_HELD_CHARS) {
+        const replaced = this.token(text, i, e, false, visit);
+        if (replaced !== null) {
+          out = (out ?? '') + text.slice(copied, i) + replaced;
+          copied = e;
+        }
+      } else {
+        // as the segmenter feeds a token too long to hold: in pieces, none of them marked
+        let p = i;
+        for (; e - p >= MAX_HELD_CHARS; p += MAX_HELD_CHARS) this.token(text, p, p + MAX_HELD_CHARS, true, visit);
+        if (p < e) this.token(text, p, e, true, visit);
+      }
+      i = e;
+    }
+    return out === null ? null : out + text.slice(copied, end);
   }
 
   private shiftContext(text: string, start: number, end: number): void {

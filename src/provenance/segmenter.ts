@@ -1,7 +1,10 @@
 // Splits text arriving in arbitrary chunks into whitespace and tokens (runs of non-whitespace), holding back
 // only the token still being written. Batch and streaming callers both go through it, so a text cut into
 // any chunks yields exactly the same tokens, and therefore the same output, as the whole text at once.
-// Unchanged text is passed through as slices of the input; nothing is allocated per token.
+// Unchanged text is passed through as slices of the input; nothing is allocated per token. A sink that can
+// take a run of whole tokens at once (`tokens`) gets the part of each chunk between the token carried over
+// from the previous chunk and the one still being written in one call, which saves a call and a string per
+// token on the gateway's hot path.
 
 export interface TokenSink {
   /**
@@ -10,6 +13,13 @@ export interface TokenSink {
    */
   token(text: string, start: number, end: number, fragment: boolean): string | null;
   newline(): void;
+  /**
+   * Optional: the whole tokens and whitespace text[start, end), the first token starting at `start` and the
+   * last ending at `end` (end of the text or whitespace); must give what `token` on each token and
+   * `newline` on each line break would give, a token of `MAX_HELD_CHARS` or more being fed as pieces of
+   * that length (fragments) as the segmenter does. Returns the run with its replacements, or null.
+   */
+  tokens?(text: string, start: number, end: number): string | null;
 }
 
 /** A token longer than this is emitted in pieces (and left unmarked) rather than held back whole. */
@@ -17,6 +27,10 @@ export const MAX_HELD_CHARS = 256;
 
 export function isWhitespace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && (c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)));
+}
+
+function isWhitespaceCode(c: number): boolean {
+  return c === 32 || isWhitespace(c);
 }
 
 export class TokenSegmenter {
@@ -30,11 +44,45 @@ export class TokenSegmenter {
   push(delta: string): string {
     const sink = this.sink;
     const n = delta.length;
+    if (sink.tokens === undefined) return this.scanRange(delta, 0, n);
+    let out = '';
+    let i = 0;
+    if (this.pending !== '' || this.overlong) {
+      // the rest of the token carried over from the last chunk
+      let space = 0;
+      while (space < n && !isWhitespaceCode(delta.charCodeAt(space))) space++;
+      if (space < n && !this.overlong && this.pending.length + space < MAX_HELD_CHARS) {
+        const tok = this.pending + delta.slice(0, space);
+        this.pending = '';
+        out = sink.token(tok, 0, tok.length, false) ?? tok;
+        i = space;
+      } else {
+        // it goes on past this chunk, or is too long to hold: token by token up to the whitespace after it
+        while (space < n && isWhitespaceCode(delta.charCodeAt(space))) space++;
+        out = this.scanRange(delta, 0, space);
+        i = space;
+      }
+    }
+    // [i, tail): whole tokens and whitespace; [tail, n): the token still being written
+    let tail = n;
+    while (tail > i && !isWhitespaceCode(delta.charCodeAt(tail - 1))) tail--;
+    if (tail > i) out += sink.tokens(delta, i, tail) ?? delta.slice(i, tail);
+    if (tail < n) {
+      if (n - tail < MAX_HELD_CHARS) this.pending = delta.slice(tail);
+      else out += this.scanRange(delta, tail, n);
+    }
+    return out;
+  }
+
+  /** Token by token through delta[from, to), which starts where the previous call left off. */
+  private scanRange(delta: string, from: number, to: number): string {
+    const sink = this.sink;
+    const n = to;
     let out = '';
     /** delta[copied, …) has not been emitted yet */
-    let copied = 0;
-    let segStart = 0;
-    let i = 0;
+    let copied = from;
+    let segStart = from;
+    let i = from;
     while (i < n) {
       const c = delta.charCodeAt(i);
       if (c === 32 || isWhitespace(c)) {
@@ -74,7 +122,7 @@ export class TokenSegmenter {
       i++;
     }
     out += delta.slice(copied, segStart);
-    if (segStart < n) this.pending += delta.slice(segStart);
+    if (segStart < n) this.pending += delta.slice(segStart, n);
     return out;
   }
 

@@ -80,6 +80,10 @@ export class WatermarkSink implements TokenSink {
     this.scanner.newline();
   }
 
+  tokens(text: string, start: number, end: number): string | null {
+    return this.scanner.scanTokens(text, start, end, this.visit);
+  }
+
   stats(): WatermarkStats {
     return { words: this.scanner.words, candidates: this.candidates, changes: this.changes };
   }
