@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../../events/types.ts';
 import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
+import { hasEscape } from '../../string-frame.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
@@ -150,11 +151,18 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
   let out = '';
   let copied = 0;
   for (let i = 0; i < contents.length; i += 2) {
-    const marked = rewriteWhole(JSON.parse(json.slice(contents[i], contents[i + 1])) as string, text!);
-    out += json.slice(copied, contents[i]) + JSON.stringify(marked);
-    copied = contents[i + 1];
+    const [start, end] = [contents[i], contents[i + 1]];
+    // most answers are one paragraph or more without quotes or backslashes: their text is the literal's
+    const plain = !hasEscape(json, start, end);
+    const original = decodeJsonString(json, start, end, plain);
+    const marked = rewriteWhole(original, text!);
+    if (marked === original) continue;
+    // a canary appended at the end may hold characters to escape
+    out += json.slice(copied, start + 1) + jsonStringContent(marked);
+    copied = end - 1;
   }
-  return { usage, json: out + json.slice(copied) };
+  // nothing changed: the same string, so the caller sends the upstream's bytes
+  return { usage, json: copied === 0 ? json : out + json.slice(copied) };
 }
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
