@@ -204,4 +204,37 @@ describe('marked Anthropic and Responses streams', () => {
       assert.equal(completed[1].content[0].text, watermarkText('It is often big.', key.seed).text);
     }
   });
+
+  test('Responses: text deltas laid out as OpenAI sends them are edited in place, other layouts parsed, same text', () => {
+    const layouts: ((d: string, i: number) => object)[] = [
+      // OpenAI's order: flat members, then the delta (read in place: the rest of the event is kept byte for byte)
+      (d, i) => ({ type: 'response.output_text.delta', sequence_number: i, item_id: 'msg_1', output_index: 0, content_index: 0, delta: d, logprobs: [] }),
+      // the delta first, or after a nested member, or the part's key after it: parsed whole
+      (d, i) => ({ delta: d, type: 'response.output_text.delta', sequence_number: i, item_id: 'msg_1', output_index: 0, content_index: 0 }),
+      (d, i) => ({ type: 'response.output_text.delta', obfuscation: { n: i }, item_id: 'msg_1', output_index: 0, content_index: 0, delta: d }),
+      (d, i) => ({ type: 'response.output_text.delta', sequence_number: i, delta: d, item_id: 'msg_1', output_index: 0, content_index: 0 }),
+    ];
+    const batch = watermarkText(ANSWER, key.seed).text;
+    for (const [n, layout] of layouts.entries()) {
+      const stream = [
+        // the first layout spaced out as some servers write JSON, which a parse and re-serialisation would not keep
+        ...deltasOf(ANSWER, 11).map((d, i) =>
+          n === 0 ? `event: response.output_text.delta\ndata: ${JSON.stringify(layout(d, i)).replace(/,"(\w+)":/g, ', "$1": ')}\n\n` : sse('response.output_text.delta', layout(d, i)),
+        ),
+        sse('response.output_text.done', { type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: ANSWER }),
+      ].join('');
+      const out = run(stream, [], marks, openaiResponses).out;
+      const events = eventsOf(out);
+      assert.equal(events.filter(([e]) => e === 'response.output_text.delta').map(([, d]) => d.delta).join(''), batch, `layout ${n}`);
+      assert.equal(events.find(([e]) => e === 'response.output_text.done')![1].text, batch, `layout ${n}`);
+      if (n === 0) {
+        // in place: apart from the text, each delta event is the upstream's, member for member
+        const firstIn = stream.slice(0, stream.indexOf('\n\n'));
+        const firstOut = out.slice(0, out.indexOf('\n\n'));
+        const strip = (e: string) => e.replace(/"delta": "(?:[^"\\]|\\.)*"/, '"delta": …');
+        assert.ok(firstIn.includes(', "item_id": "msg_1"'));
+        assert.equal(strip(firstOut), strip(firstIn));
+      }
+    }
+  });
 });

@@ -1,6 +1,9 @@
 // POST /v1/responses: request checks, reasoning items, usage, JSON and SSE (typed events).
 import type { ChatMessage } from '../../../events/types.ts';
+import { COLON, COMMA, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
+import { decodeJsonString, jsonStringContent, jsonStringEnd } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { hasEscape } from '../../string-frame.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
@@ -142,6 +145,7 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
    * text, which would otherwise be marked again for each (the same result: see TextRewriter).
    */
   private readonly markedTexts = new Map<string, string>();
+  private readonly deltaReader = new TextDeltaReader();
 
   constructor(
     private readonly visibility: ReasoningVisibility,
@@ -189,13 +193,17 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
    * terminal response event is marked in `rewrite`).
    */
   private markText(type: string, data: string, raw: string): string {
+    if (type === 'response.output_text.delta') {
+      const delta = this.deltaReader.read(data);
+      if (delta !== null) return this.markDeltaInPlace(delta, data, raw);
+    }
     let obj: Body;
     try {
       obj = JSON.parse(data) as Body;
     } catch {
       return raw;
     }
-    const key = `${String(obj.item_id)}:${String(obj.content_index)}`;
+    const key = partKeyOf(obj);
     if (type === 'response.output_text.delta' && typeof obj.delta === 'string') {
       const part = this.partFor(key);
       const marked = part.rewriter.push(obj.delta);
@@ -229,12 +237,111 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
     return formatEvent(JSON.stringify(obj), type);
   }
 
+  /** A text delta marked by editing its JSON text: the rest of the event goes out as the upstream wrote it. */
+  private markDeltaInPlace(delta: TextDeltaSpans, data: string, raw: string): string {
+    const original = decodeJsonString(data, delta.start, delta.end, !hasEscape(data, delta.start, delta.end));
+    const part = this.partFor(delta.partKey);
+    const marked = part.rewriter.push(original);
+    part.original += original;
+    part.marked += marked;
+    if (marked === original) return raw;
+    // the literal's quotes stay where they are
+    return formatEvent(data.slice(0, delta.start + 1) + jsonStringContent(marked) + data.slice(delta.end - 1), 'response.output_text.delta');
+  }
+
   private partFor(key: string): StreamedPart {
     let part = this.parts.get(key);
     if (!part) this.parts.set(key, (part = { rewriter: this.text!(), original: '', marked: '' }));
     return part;
   }
 }
+
+function partKeyOf(event: Body): string {
+  return `${String(event.item_id)}:${String(event.content_index)}`;
+}
+
+/** Where a text delta event keeps its text, and the key of its content part (as `markText` forms it). */
+interface TextDeltaSpans {
+  partKey: string;
+  /** the `delta` string literal, quotes included */
+  start: number;
+  end: number;
+}
+
+const DELTA_KEY = '"delta":';
+
+/**
+ * Reads a `response.output_text.delta` event without parsing it, when it is laid out as OpenAI sends them:
+ * flat members (`type`, `sequence_number`, `item_id`, `output_index`, `content_index`: strings and scalars)
+ * before a string `delta`, and members after it as the previous delta event had them (`,"logprobs":[]}`),
+ * checked by one parse the first time. Null for anything else: the caller parses the event then, so both ways
+ * read the same text and key.
+ */
+class TextDeltaReader {
+  /** the members after `delta` of the last event read, known to parse and not to repeat `delta` */
+  private knownAfter = '';
+
+  read(data: string): TextDeltaSpans | null {
+    if (data.charCodeAt(0) !== OPEN_OBJECT) return null;
+    let itemId: string | null = null;
+    let contentIndex: string | null = null;
+    let i = skipSpace(data, 1);
+    // the flat members before `delta`, read as JSON.parse would (a bracket or anything odd: null)
+    for (;;) {
+      if (data.charCodeAt(i) !== QUOTE) return null;
+      const keyEnd = jsonStringEnd(data, i);
+      if (keyEnd < 0) return null;
+      const colon = skipSpace(data, keyEnd);
+      if (data.charCodeAt(colon) !== COLON) return null;
+      const value = skipSpace(data, colon + 1);
+      const key = data.slice(i, keyEnd);
+      if (key === '"delta"') {
+        if (data.charCodeAt(value) !== QUOTE || itemId === null || contentIndex === null) return null;
+        const end = jsonStringEnd(data, value);
+        if (end < 0 || !this.afterIsKnown(data, end)) return null;
+        return { partKey: `${itemId}:${contentIndex}`, start: value, end };
+      }
+      const valueEnd = data.charCodeAt(value) === QUOTE ? jsonStringEnd(data, value) : scalarEnd(data, value);
+      if (valueEnd <= value) return null;
+      const scalar = scalarText(data, value, valueEnd);
+      if (scalar === null) return null;
+      if (key === '"item_id"') itemId = scalar;
+      else if (key === '"content_index"') contentIndex = scalar;
+      i = skipSpace(data, valueEnd);
+      if (data.charCodeAt(i) !== COMMA) return null;
+      i = skipSpace(data, i + 1);
+    }
+  }
+
+  /** Whether what follows the delta literal ending at `end` is the rest of a well-formed object without another `delta`. */
+  private afterIsKnown(data: string, end: number): boolean {
+    const after = data.slice(end);
+    if (after === this.knownAfter) return true;
+    let rest: unknown;
+    try {
+      rest = JSON.parse(`{"delta":""${after}`);
+    } catch {
+      return false;
+    }
+    // a repeated key: JSON.parse keeps the last one
+    if ((rest as Body).delta !== '' || after.includes(DELTA_KEY)) return false;
+    this.knownAfter = after;
+    return true;
+  }
+}
+
+/**
+ * String(value) of the JSON string, number, true, false or null text[start, end), as `markText` forms a part's
+ * key from the parsed event; null when it is none of these (a malformed event goes the parsing way).
+ */
+function scalarText(text: string, start: number, end: number): string | null {
+  if (text.charCodeAt(start) === QUOTE) return decodeJsonString(text, start, end, !hasEscape(text, start, end)); // ended by jsonStringEnd
+  const literal = text.slice(start, end);
+  if (literal === 'true' || literal === 'false' || literal === 'null') return literal;
+  return JSON_NUMBER.test(literal) ? String(Number(literal)) : null;
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** Events that carry answer text (marked when provenance marks apply). */
 const TEXT_EVENTS = new Set([
