@@ -193,6 +193,21 @@ export function lookupWord(text: string, start: number, end: number): LexiconEnt
   return undefined;
 }
 
+// Hashes of every lexicon word's beginnings (the word itself included), with their length: a streamed token
+// whose last letters start no lexicon word can be sent before it ends. A collision only holds a token back.
+const PREFIX_BASIS = 0x5bd1e995;
+const prefixKey = (hash: number, length: number): number => (hash ^ Math.imul(length, 0x9e3779b1)) >>> 0;
+const PREFIXES = new Set<number>();
+for (const word of LEXICON.keys()) {
+  for (let length = 1; length <= word.length; length++) PREFIXES.add(prefixKey(foldedHash(word, 0, length, PREFIX_BASIS), length));
+}
+
+/** Whether the ASCII letters text[start, end) are the beginning of a lexicon word (in any letter case), or may be. */
+export function mayBeginWord(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  return length <= LEXICON_MAX_LENGTH && PREFIXES.has(prefixKey(foldedHash(text, start, end, PREFIX_BASIS), length));
+}
+
 function equalsFolded(text: string, start: number, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) {
     let c = text.charCodeAt(start + i);

@@ -7,7 +7,7 @@
 // a quote so a stray quote mark cannot silence the rest of a response), JSON and anything else inside
 // {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
 // numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
-import { lookupWord as importedLookupWord, type LexiconEntry } from './lexicon.ts';
+import { lookupWord as importedLookupWord, mayBeginWord, type LexiconEntry } from './lexicon.ts';
 import { isWhitespace, MAX_HELD_CHARS } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
@@ -70,6 +70,25 @@ export function isProtectedToken(text: string, start = 0, end = text.length): bo
     // "://" is covered by "/"; a colon alone (e.g. "Note:") is prose
   }
   return false;
+}
+
+/**
+ * Whether no word of the unfinished token text[start, end) can be a candidate, whatever follows it: none of its
+ * complete words is in the lexicon and its last letters (which may go on) begin no lexicon word.
+ */
+export function holdsNoCandidate(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < end && isLetter(text.charCodeAt(j))) j++;
+    if (j === end ? mayBeginWord(text, i, j) : lookupWord(text, i, j) !== undefined) return false;
+    i = j;
+  }
+  return true;
 }
 
 export class MarkScanner {

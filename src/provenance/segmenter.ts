@@ -20,6 +20,12 @@ export interface TokenSink {
    * that length (fragments) as the segmenter does. Returns the run with its replacements, or null.
    */
   tokens?(text: string, start: number, end: number): string | null;
+  /**
+   * Optional: whether the unfinished token text[start, end) is sure to come out unchanged whatever follows it
+   * (no word in it can be, or become, one the sink changes). Its text is then emitted at once rather than
+   * held back until the token ends; the token is still given to `token` whole when it ends.
+   */
+  settled?(text: string, start: number, end: number): boolean;
 }
 
 /** A token longer than this is emitted in pieces (and left unmarked) rather than held back whole. */
@@ -35,6 +41,8 @@ function isWhitespaceCode(c: number): boolean {
 
 export class TokenSegmenter {
   private pending = '';
+  /** How much of `pending` went out already (it was settled when it did). */
+  private emitted = 0;
   /** Inside a token that has already exceeded the hold limit. */
   private overlong = false;
 
@@ -54,7 +62,7 @@ export class TokenSegmenter {
       if (space < n && !this.overlong && this.pending.length + space < MAX_HELD_CHARS) {
         const tok = this.pending + delta.slice(0, space);
         this.pending = '';
-        out = sink.token(tok, 0, tok.length, false) ?? tok;
+        out = this.unsent(sink.token(tok, 0, tok.length, false) ?? tok);
         i = space;
       } else {
         // it goes on past this chunk, or is too long to hold: token by token up to the whitespace after it
@@ -68,8 +76,10 @@ export class TokenSegmenter {
     while (tail > i && !isWhitespaceCode(delta.charCodeAt(tail - 1))) tail--;
     if (tail > i) out += sink.tokens(delta, i, tail) ?? delta.slice(i, tail);
     if (tail < n) {
-      if (n - tail < MAX_HELD_CHARS) this.pending = delta.slice(tail);
-      else out += this.scanRange(delta, tail, n);
+      if (n - tail < MAX_HELD_CHARS) {
+        this.pending = delta.slice(tail);
+        out += this.emitSettled();
+      } else out += this.scanRange(delta, tail, n);
     }
     return out;
   }
@@ -89,7 +99,7 @@ export class TokenSegmenter {
         if (this.pending !== '') {
           const tok = this.pending + delta.slice(segStart, i);
           this.pending = '';
-          out += sink.token(tok, 0, tok.length, this.overlong) ?? tok;
+          out += this.unsent(sink.token(tok, 0, tok.length, this.overlong) ?? tok);
           copied = i;
         } else if (i > segStart) {
           const replaced = sink.token(delta, segStart, i, this.overlong);
@@ -114,7 +124,7 @@ export class TokenSegmenter {
         const tok = this.pending + delta.slice(segStart, i + 1);
         out += delta.slice(copied, segStart);
         this.pending = '';
-        out += sink.token(tok, 0, tok.length, true) ?? tok;
+        out += this.unsent(sink.token(tok, 0, tok.length, true) ?? tok);
         this.overlong = true;
         copied = i + 1;
         segStart = i + 1;
@@ -122,7 +132,27 @@ export class TokenSegmenter {
       i++;
     }
     out += delta.slice(copied, segStart);
-    if (segStart < n) this.pending += delta.slice(segStart, n);
+    if (segStart < n) {
+      this.pending += delta.slice(segStart, n);
+      out += this.emitSettled();
+    }
+    return out;
+  }
+
+  /** The part of a finished token (as the sink returned it) that has not gone out yet. */
+  private unsent(token: string): string {
+    const sent = this.emitted;
+    this.emitted = 0;
+    // a settled part cannot have changed: the sink's replacements all lie after it
+    return sent === 0 ? token : token.slice(sent);
+  }
+
+  /** Sends the held token's new text at once when the sink says it cannot change. */
+  private emitSettled(): string {
+    const held = this.pending;
+    if (this.sink.settled === undefined || this.overlong || held.length === this.emitted || !this.sink.settled(held, 0, held.length)) return '';
+    const out = held.slice(this.emitted);
+    this.emitted = held.length;
     return out;
   }
 
@@ -131,7 +161,7 @@ export class TokenSegmenter {
     if (this.pending === '') return '';
     const tok = this.pending;
     this.pending = '';
-    const out = this.sink.token(tok, 0, tok.length, this.overlong) ?? tok;
+    const out = this.unsent(this.sink.token(tok, 0, tok.length, this.overlong) ?? tok);
     this.overlong = false;
     return out;
   }

@@ -10,7 +10,7 @@
 // response is budgeted as at least `minBudgetWords` long, so its opening words can be marked too).
 import { pairMember, type LexiconEntry } from './lexicon.ts';
 import { keyedMember as importedKeyedMember, type WatermarkSeed } from './keyed-hash.ts';
-import { MarkScanner, type CandidateVisitor } from './scanner.ts';
+import { holdsNoCandidate, MarkScanner, type CandidateVisitor } from './scanner.ts';
 import { TokenSegmenter, type TokenSink } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
@@ -82,6 +82,10 @@ export class WatermarkSink implements TokenSink {
 
   tokens(text: string, start: number, end: number): string | null {
     return this.scanner.scanTokens(text, start, end, this.visit);
+  }
+
+  settled(text: string, start: number, end: number): boolean {
+    return holdsNoCandidate(text, start, end);
   }
 
   stats(): WatermarkStats {
