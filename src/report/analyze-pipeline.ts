@@ -148,8 +148,10 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
         }
         const ints = packer.take();
         const wire = encodeEvents(chunk);
-        const transfer = [ints.buffer, wire.refs.buffer, wire.nums.buffer] as ArrayBuffer[];
-        const waited = await engine.send({ type: 'events', events: wire, scans, ints }, transfer);
+        // copied, not transferred: the first detached ArrayBuffer of a thread invalidates a V8 protector and
+        // sends every optimized function there that reads a typed array (token hashes, the literal gate,
+        // MinHash…) back to be recompiled; copying ~0.5 MB per chunk costs less (docs/analyze.md)
+        const waited = await engine.send({ type: 'events', events: wire, scans, ints });
         if (waited) level = Math.min(maxLevel, level + 1);
         else if (engine.inFlight() <= 1) level = Math.max(0, level - 1);
         events += chunk.length;
@@ -192,9 +194,9 @@ class EngineLink {
     });
   }
 
-  post(m: EngineRequest, transfer: ArrayBuffer[] = []): void {
+  post(m: EngineRequest): void {
     if (this.failure) throw this.failure;
-    this.worker.postMessage(m, transfer);
+    this.worker.postMessage(m);
   }
 
   /** Chunks sent and not yet finished by the engine. */
@@ -203,7 +205,7 @@ class EngineLink {
   }
 
   /** Posts a chunk, first waiting until fewer than MAX_IN_FLIGHT are unfinished; true if it had to wait. */
-  async send(m: EngineRequest, transfer: ArrayBuffer[]): Promise<boolean> {
+  async send(m: EngineRequest): Promise<boolean> {
     let waited = false;
     for (let done = Atomics.load(this.progress, 0); this.sent - done >= MAX_IN_FLIGHT; done = Atomics.load(this.progress, 0)) {
       if (this.failure) throw this.failure;
@@ -213,7 +215,7 @@ class EngineLink {
       const w = waitAsync(this.progress, 0, done, 1000);
       if (w.async) await Promise.race([w.value, this.wait()]);
     }
-    this.post(m, transfer);
+    this.post(m);
     this.sent++;
     return waited;
   }

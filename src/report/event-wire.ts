@@ -1,7 +1,7 @@
 // Parsed events in a compact form, for handing a chunk to analyze's engine thread. Copying between threads
 // (structured clone) costs per item: an event object writes every property name and value. Here a chunk is a
 // table of distinct strings (account ids, models, user agents… repeat within a chunk), string references and
-// numbers in two typed arrays (transferred, not copied), and the params as key reference / value pairs; the
+// numbers in two typed arrays (copied as two blocks of memory), and the params as key reference / value pairs; the
 // engine rebuilds plain objects, which is cheap. Messages are not carried: the engine reads the prepared text.
 import type { LogEventV1 } from '../events/types.ts';
 
