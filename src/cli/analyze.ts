@@ -1,15 +1,15 @@
 // `distillguard analyze`: runs the streaming detector over a request log (log format v1) and writes report v1,
 // optionally with its self-contained HTML view. Bad lines are counted and reported; --strict stops at the first.
+// Modules only some runs need (the progress bar, the config file loader, the HTML renderer) are imported when
+// needed: start-up time is part of every run.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { DetectorParamsError } from '../detect/errors.ts';
+import { defaultParams } from '../detect/params.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { analyzeLog, InputLineError } from '../report/analyze-log.ts';
 import { analyzeLogPipelined, pipelineUseful } from '../report/analyze-pipeline.ts';
-import { loadDetectorParams } from '../report/detector-config.ts';
-import { renderReportHtml } from '../report/html.ts';
 import { writeReport } from '../report/report-v1.ts';
 
 interface AnalyzeFlags {
@@ -41,10 +41,10 @@ export function register(program: Command): void {
 /** Runs the command; returns the process exit code (0 done, 1 input or configuration error). */
 export async function analyze(flags: AnalyzeFlags): Promise<number> {
   const started = process.hrtime.bigint();
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'analyze [{bar}] {percentage}% | {events} events | {eta}s left', stream: process.stderr, hideCursor: true }) : null;
+  const bar = process.stderr.isTTY ? new (await import('cli-progress')).SingleBar({ format: 'analyze [{bar}] {percentage}% | {events} events | {eta}s left', stream: process.stderr, hideCursor: true }) : null;
   let barStarted = false;
   try {
-    const params = loadDetectorParams(flags.config);
+    const params = flags.config ? (await import('../report/detector-config.ts')).loadDetectorParams(flags.config) : defaultParams();
     const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
     if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
     const run = threads === 2 ? analyzeLogPipelined : analyzeLog;
@@ -65,7 +65,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     });
     if (barStarted) bar!.stop();
     writeReport(flags.out, report);
-    if (flags.html) writeFileSync(flags.html, renderReportHtml(report));
+    if (flags.html) writeFileSync(flags.html, (await import('../report/html.ts')).renderReportHtml(report));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const flagged = report.accounts.filter((a) => isFlagged(a.verdict)).length;
     const lines = [

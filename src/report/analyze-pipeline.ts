@@ -47,6 +47,12 @@ const MAX_IN_FLIGHT = 4;
 /** Measured engine state is ~5.7 KB per account (docs/detector.md); the bound leaves ~1.75× that plus a base. */
 const BOUND_BYTES_PER_ACCOUNT = 10 * 1024;
 const BOUND_BASE_MB = 512;
+/**
+ * The engine thread's young generation. Each scavenge copies the chunk being ingested (its strings and
+ * rebuilt events, a few MB); V8's default, smaller space scavenges more often, and those copies cost the
+ * engine thread ~0.1–0.2 s of CPU per 165k events that a larger space saves (trace-gc, docs/analyze.md).
+ */
+const ENGINE_YOUNG_GENERATION_MB = 64;
 
 /**
  * The engine thread's heap bound for a log with `accountRecords` account records: a base plus a share per
@@ -108,7 +114,7 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
   const progress = new Int32Array(new SharedArrayBuffer(4));
   const worker = startEngine({
     workerData: { params, progress: progress.buffer },
-    resourceLimits: limit === null ? undefined : { maxOldGenerationSizeMb: limit },
+    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB, ...(limit === null ? {} : { maxOldGenerationSizeMb: limit }) },
   });
   const engine = new EngineLink(worker, progress);
   try {
@@ -142,8 +148,10 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
         }
         const ints = packer.take();
         const wire = encodeEvents(chunk);
-        const transfer = [ints.buffer, wire.refs.buffer, wire.nums.buffer] as ArrayBuffer[];
-        const waited = await engine.send({ type: 'events', events: wire, scans, ints }, transfer);
+        // copied, not transferred: the first detached ArrayBuffer of a thread invalidates a V8 protector and
+        // sends every optimized function there that reads a typed array (token hashes, the literal gate,
+        // MinHash…) back to be recompiled; copying ~0.5 MB per chunk costs less (docs/analyze.md)
+        const waited = await engine.send({ type: 'events', events: wire, scans, ints });
         if (waited) level = Math.min(maxLevel, level + 1);
         else if (engine.inFlight() <= 1) level = Math.max(0, level - 1);
         events += chunk.length;
@@ -186,9 +194,9 @@ class EngineLink {
     });
   }
 
-  post(m: EngineRequest, transfer: ArrayBuffer[] = []): void {
+  post(m: EngineRequest): void {
     if (this.failure) throw this.failure;
-    this.worker.postMessage(m, transfer);
+    this.worker.postMessage(m);
   }
 
   /** Chunks sent and not yet finished by the engine. */
@@ -197,7 +205,7 @@ class EngineLink {
   }
 
   /** Posts a chunk, first waiting until fewer than MAX_IN_FLIGHT are unfinished; true if it had to wait. */
-  async send(m: EngineRequest, transfer: ArrayBuffer[]): Promise<boolean> {
+  async send(m: EngineRequest): Promise<boolean> {
     let waited = false;
     for (let done = Atomics.load(this.progress, 0); this.sent - done >= MAX_IN_FLIGHT; done = Atomics.load(this.progress, 0)) {
       if (this.failure) throw this.failure;
@@ -207,7 +215,7 @@ class EngineLink {
       const w = waitAsync(this.progress, 0, done, 1000);
       if (w.async) await Promise.race([w.value, this.wait()]);
     }
-    this.post(m, transfer);
+    this.post(m);
     this.sent++;
     return waited;
   }

@@ -1,8 +1,9 @@
 // Parsed events in a compact form, for handing a chunk to analyze's engine thread. Copying between threads
 // (structured clone) costs per item: an event object writes every property name and value. Here a chunk is a
 // table of distinct strings (account ids, models, user agents… repeat within a chunk), string references and
-// numbers in two typed arrays (transferred, not copied), and the params as key reference / value pairs; the
-// engine rebuilds plain objects, which is cheap. Messages are not carried: the engine reads the prepared text.
+// numbers in typed arrays (copied as blocks of memory), and the params as typed key / value entries (numbers,
+// strings, booleans and null inline; other values, rare, in a plain array); the engine rebuilds plain objects,
+// which is cheap. Messages are not carried: the engine reads the prepared text.
 import type { LogEventV1 } from '../events/types.ts';
 
 /** String fields per event in `refs` (-1: null) */
@@ -10,14 +11,25 @@ const STRS = 11;
 /** Number fields per event in `nums` (NaN: null): asn, status, input, output, reasoning, latency, params count */
 const NUMS = 7;
 const NO_MESSAGES: LogEventV1['messages'] = [];
+/** Codes of a params value in `paramInts` (a value >= 0 is a string reference) */
+const PARAM_NUMBER = -1;
+const PARAM_TRUE = -2;
+const PARAM_FALSE = -3;
+const PARAM_NULL = -4;
+/** the next value of `paramOthers` (objects, arrays) */
+const PARAM_OTHER = -5;
 
 export interface EncodedEvents {
   count: number;
   strings: string[];
   refs: Int32Array;
   nums: Float64Array;
-  /** per params entry: key reference, value */
-  params: unknown[];
+  /** per params entry: key reference, value code (a string reference or PARAM_*) */
+  paramInts: Int32Array;
+  /** per params entry: the value when it is a number */
+  paramNums: Float64Array;
+  /** the values coded PARAM_OTHER, in order */
+  paramOthers: unknown[];
 }
 
 /** Encodes `events` (as parsed and validated by events/parse.ts), messages left out. */
@@ -38,7 +50,10 @@ export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
   const num = (n: number | null | undefined): number => (n === null || n === undefined ? NaN : n);
   const refs = new Int32Array(events.length * STRS);
   const nums = new Float64Array(events.length * NUMS);
-  const params: unknown[] = [];
+  let paramInts = new Int32Array(events.length * 16);
+  let paramNums = new Float64Array(events.length * 8);
+  const paramOthers: unknown[] = [];
+  let entries = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const c = e.client;
@@ -65,26 +80,62 @@ export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
     let keys = 0;
     for (const key in e.params) {
       if (!Object.hasOwn(e.params, key)) continue;
-      params.push(ref(key), e.params[key]);
+      if (entries === paramNums.length) {
+        paramInts = grown(paramInts, 2 * entries);
+        paramNums = grown(paramNums, entries);
+      }
+      const v = e.params[key];
+      let code: number;
+      if (typeof v === 'number') {
+        code = PARAM_NUMBER;
+        paramNums[entries] = v;
+      } else if (typeof v === 'string') code = ref(v);
+      else if (v === true) code = PARAM_TRUE;
+      else if (v === false) code = PARAM_FALSE;
+      else if (v === null) code = PARAM_NULL;
+      else {
+        code = PARAM_OTHER;
+        paramOthers.push(v);
+      }
+      paramInts[2 * entries] = ref(key);
+      paramInts[2 * entries + 1] = code;
+      entries++;
       keys++;
     }
     nums[n] = keys;
   }
-  return { count: events.length, strings, refs, nums, params };
+  return { count: events.length, strings, refs, nums, paramInts: paramInts.slice(0, 2 * entries), paramNums: paramNums.slice(0, entries), paramOthers };
+}
+
+/** A copy of `a` with twice the room, the first `used` values kept. */
+function grown<T extends Int32Array | Float64Array>(a: T, used: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
+  next.set(a.subarray(0, used));
+  return next;
 }
 
 /** Rebuilds the events of an encoded chunk in order (messages empty), calling `each` with every one. */
 export function decodeEvents(c: EncodedEvents, each: (ev: LogEventV1, i: number) => void): void {
-  const { strings, refs, nums } = c;
+  const { strings, refs, nums, paramInts, paramNums, paramOthers } = c;
   const str = (i: number): string | null => (i < 0 ? null : strings[i]!);
   const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
   let p = 0;
+  let other = 0;
   for (let i = 0; i < c.count; i++) {
     const s = i * STRS;
     const n = i * NUMS;
     const params: Record<string, unknown> = {};
     const keys = nums[n + 6]!;
-    for (let k = 0; k < keys; k++, p += 2) params[strings[c.params[p] as number]!] = c.params[p + 1];
+    for (let k = 0; k < keys; k++, p++) {
+      const code = paramInts[2 * p + 1]!;
+      params[strings[paramInts[2 * p]!]!] =
+        code >= 0 ? strings[code]
+        : code === PARAM_NUMBER ? paramNums[p]
+        : code === PARAM_TRUE ? true
+        : code === PARAM_FALSE ? false
+        : code === PARAM_NULL ? null
+        : paramOthers[other++];
+    }
     each(
       {
         ts: strings[refs[s]!]!,

@@ -75,10 +75,11 @@ test('engine heap bound grows with accounts, capped by machine memory, none when
 
 test('events survive the wire format (messages left out)', () => {
   const lines = [
-    { ts: '2026-10-01T00:00:00.123Z', request_id: 'r1', account_id: 'a1', org_id: 'o', key_id: null, client: { ip: '10.0.0.1', asn: 7, user_agent: 'ua', ja4: null }, endpoint: '/v1/chat/completions', model: 'm', params: { max_tokens: 1, logit_bias: { '12': -100 }, user: 'u' }, messages: [{ role: 'user', content: 'x' }], response: { status: 200, input_tokens: 3, output_tokens: 1, reasoning_tokens: null, finish_reason: 'stop', latency_ms: 12 } },
+    { ts: '2026-10-01T00:00:00.123Z', request_id: 'r1', account_id: 'a1', org_id: 'o', key_id: null, client: { ip: '10.0.0.1', asn: 7, user_agent: 'ua', ja4: null }, endpoint: '/v1/chat/completions', model: 'm', params: { max_tokens: 1, logit_bias: { '12': -100 }, user: 'u', temperature: 0.7, stream: true, store: false, seed: null, stop: ['\n'], top_p: -0, model: 'm' }, messages: [{ role: 'user', content: 'x' }], response: { status: 200, input_tokens: 3, output_tokens: 1, reasoning_tokens: null, finish_reason: 'stop', latency_ms: 12 } },
     { ts: '2026-10-01T00:00:01Z', request_id: 'r2', account_id: 'a2', client: { ip: '2001:db8::1' }, endpoint: '/v1/responses', model: 'm', params: {}, messages: [], response: { status: 429 } },
   ].map((o) => {
-    const r = parseEventLine(JSON.stringify(o));
+    // JSON.stringify writes -0 as 0; the log line says -0
+    const r = parseEventLine(JSON.stringify(o).replace('"top_p":0', '"top_p":-0'));
     assert.ok(r.ok);
     return r.event;
   });
@@ -90,6 +91,9 @@ test('events survive the wire format (messages left out)', () => {
     back.push(ev);
   });
   assert.deepEqual(back, lines.map((ev) => ({ ...ev, messages: [] })));
+  // every kind of params value comes back as it was, keys in their order (deepEqual: -0 is not 0)
+  assert.deepEqual(Object.keys(back[0]!.params), Object.keys(lines[0]!.params));
+  assert.ok(Object.is(back[0]!.params.top_p, -0));
 });
 
 test('prepared text packs and unpacks, and a detector fed it decides as one that prepares itself', () => {

@@ -44,15 +44,43 @@ export interface LinkageRun {
   edges: number;
 }
 
+/** A shared value that carries evidence, with its weight. */
+type UsedValue = { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] };
+/** A used value in the graph step: its qualified holders, and its node when it is a binding value. */
+type GraphValue = { value: UsedValue; holders: number[]; node: string };
+
 /**
  * `ownRisk(i)` is account i's own risk: an account whose own behaviour is pristine (far below suspicion)
  * does not join a campaign on shared infrastructure alone.
+ *
+ * Each step is a function of its own: the relink runs this on every link, and V8 compiles a long-running
+ * loop's function again at each loop it enters hot (on-stack replacement); one function per step keeps each
+ * compile to that step instead of the whole pass.
  */
 export function findCommunities(index: EvidenceIndex, accounts: number, params: DetectorParams, ownRisk: (idx: number) => number = () => 1): LinkageRun {
   const lp = params.linkage;
-  // 1. shared values that carry evidence, and per account the strongest value of each family
-  //    (the strongest, not the sum: eight LSH bands of one template are one piece of evidence)
-  const used: { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] }[] = [];
+  const { used, familyWeights } = usedValues(index, accounts, lp);
+  const qualified = qualifiedAccounts(familyWeights, lp, ownRisk);
+  const { graph, inGraph, edges } = bindingGraph(used, qualified);
+  if (edges === 0) {
+    const communities = contentGroups(used, new Set(), ownRisk, params);
+    return { communities, edges: 0 };
+  }
+  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  mergeAcrossHolderEvidence(community, inGraph, lp);
+  const find = holderGroups(inGraph, community, lp);
+  const { communities, taken } = groupMembers(inGraph, find, lp);
+  communities.push(...contentGroups(used, taken, ownRisk, params));
+  communities.sort((a, b) => a.members[0]! - b.members[0]!);
+  return { communities, edges };
+}
+
+/**
+ * 1. shared values that carry evidence, and per account the strongest value of each family
+ *    (the strongest, not the sum: eight LSH bands of one template are one piece of evidence)
+ */
+function usedValues(index: EvidenceIndex, accounts: number, lp: DetectorParams['linkage']): { used: UsedValue[]; familyWeights: Map<number, Map<string, number>> } {
+  const used: UsedValue[] = [];
   const familyWeights = new Map<number, Map<string, number>>();
   for (const [key, e] of index.entries) {
     if (e.members.length < 2) continue;
@@ -66,15 +94,23 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
       if ((fw.get(family) ?? 0) < weight) fw.set(family, weight);
     }
   }
+  return { used, familyWeights };
+}
 
-  // 2. accounts linked strongly enough to be in any campaign; the others stay out of the graph, so that
-  //    strangers who share a busy minute or a popular prompt cannot bridge (or join) real clusters
+/**
+ * 2. accounts linked strongly enough to be in any campaign; the others stay out of the graph, so that
+ *    strangers who share a busy minute or a popular prompt cannot bridge (or join) real clusters
+ */
+function qualifiedAccounts(familyWeights: Map<number, Map<string, number>>, lp: DetectorParams['linkage'], ownRisk: (idx: number) => number): Set<number> {
   const qualified = new Set<number>();
   for (const [m, fw] of familyWeights) if (strongEnough(fw, lp) && ownRisk(m) >= lp.member_min_own_risk) qualified.add(m);
+  return qualified;
+}
 
-  // 3. the bipartite graph over qualified accounts, and its communities
+/** 3. the bipartite graph over qualified accounts (its communities come from Louvain) */
+function bindingGraph(used: UsedValue[], qualified: Set<number>): { graph: UndirectedGraph; inGraph: GraphValue[]; edges: number } {
   const graph = new UndirectedGraph({ allowSelfLoops: false });
-  const inGraph: { value: (typeof used)[number]; holders: number[]; node: string }[] = [];
+  const inGraph: GraphValue[] = [];
   let edges = 0;
   for (const v of used) {
     const holders = v.members.filter((m) => qualified.has(m));
@@ -92,16 +128,15 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     }
     inGraph.push({ value: v, holders, node });
   }
-  if (edges === 0) {
-    const communities = contentGroups(used, new Set(), ownRisk, params);
-    return { communities, edges: 0 };
-  }
-  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
-  mergeAcrossHolderEvidence(community, inGraph, lp);
+  return { graph, inGraph, edges };
+}
 
-  // 4. within each community, the campaign candidates are the groups held together by evidence about the
-  //    accounts' holders (cards, networks, signup identities): a shared prompt template or busy minute can put
-  //    strangers in one community, but never in one group
+/**
+ * 4. within each community, the campaign candidates are the groups held together by evidence about the
+ *    accounts' holders (cards, networks, signup identities): a shared prompt template or busy minute can put
+ *    strangers in one community, but never in one group. Returns each account's group (union-find root).
+ */
+function holderGroups(inGraph: GraphValue[], community: Record<string, number>, lp: DetectorParams['linkage']): (m: number) => number {
   const root = new Map<number, number>();
   const find = (m: number): number => {
     let r = m;
@@ -122,8 +157,11 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
       }
     }
   }
+  return find;
+}
 
-  // 5. members of each group: the same test again, on the evidence that ties the account to its own group
+/** 5. members of each group: the same test again, on the evidence that ties the account to its own group */
+function groupMembers(inGraph: GraphValue[], find: (m: number) => number, lp: DetectorParams['linkage']): { communities: Community[]; taken: Set<number> } {
   const insideWeights = new Map<number, Map<string, number>>();
   const evidenceOf = new Map<number, SharedValue[]>();
   for (const { value, holders } of inGraph) {
@@ -165,9 +203,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     const evidence = orderEvidence(evidenceOf.get(c) ?? []).filter((e) => e.holders >= 2);
     communities.push({ members, evidence, families: new Set(evidence.map((e) => KIND_FAMILY[e.kind])) });
   }
-  communities.push(...contentGroups(used, taken, ownRisk, params));
-  communities.sort((a, b) => a.members[0]! - b.members[0]!);
-  return { communities, edges };
+  return { communities, taken };
 }
 
 /**
@@ -179,7 +215,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
  * built on one template, are not suspicious on their own. Accounts already in a holder group stay there.
  */
 function contentGroups(
-  used: { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] }[],
+  used: UsedValue[],
   taken: Set<number>,
   ownRisk: (idx: number) => number,
   params: DetectorParams,

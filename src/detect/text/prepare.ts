@@ -94,7 +94,7 @@ export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): v
 }
 
 /**
- * The numeric part of prepared texts, packed one after another into one Int32Array (one transfer per chunk):
+ * The numeric part of prepared texts, packed one after another into one Int32Array (one block to copy per chunk):
  * userKnown, userHits, tokenCount, hasSignature, the tokens, then the k signature slots when hasSignature.
  */
 export class TextPacker {
@@ -127,7 +127,7 @@ export class TextPacker {
     this.len = at;
   }
 
-  /** The packed values so far (a copy, safe to transfer); the packer starts over. */
+  /** The packed values so far (a copy: the packer reuses its buffer); the packer starts over. */
   take(): Int32Array {
     const out = this.buf.slice(0, this.len);
     this.len = 0;
