@@ -251,7 +251,11 @@ function contentGroups(
 /**
  * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share
  * binding values (several holders on each side, real weight) held by at least `merge_min_share` of each
- * are one actor: merge them (union-find over community ids, in place).
+ * are one actor: merge them (union-find over community ids, in place). So are communities whose shared
+ * binding values come from at least `merge_min_bursts` independent sign-up facts (distinct creation bursts,
+ * or a card): one actor's e-mail generator leaves its shape in every burst it signs up in, while two actors
+ * whose generators happen to produce one shape touch in one burst only (the domains a generator alternates
+ * between are one coincidence, not two).
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
@@ -269,6 +273,8 @@ function mergeAcrossHolderEvidence(
   const size = new Map<number, number>();
   for (const node of Object.keys(community)) if (node.startsWith('a')) size.set(community[node]!, (size.get(community[node]!) ?? 0) + 1);
   const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
+  // per pair of communities, the independent sign-up facts behind the binding values they share
+  const facts = new Map<string, Set<string>>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();
@@ -277,6 +283,18 @@ function mergeAcrossHolderEvidence(
       const list = perCommunity.get(c);
       if (list) list.push(m);
       else perCommunity.set(c, [m]);
+    }
+    const touching = [...perCommunity.keys()].sort((x, y) => x - y);
+    if (touching.length >= 2) {
+      const fact = signupFact(value.key);
+      for (let i = 0; i < touching.length; i++) {
+        for (let j = i + 1; j < touching.length; j++) {
+          const key = `${touching[i]}:${touching[j]}`;
+          let set = facts.get(key);
+          if (!set) facts.set(key, (set = new Set()));
+          set.add(fact);
+        }
+      }
     }
     const sides = [...perCommunity].filter(([, ms]) => ms.length >= 2);
     for (let i = 0; i < sides.length; i++) {
@@ -294,17 +312,33 @@ function mergeAcrossHolderEvidence(
   // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
   // even when one side holds that value throughout
   let merged = false;
-  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
-    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
-    if (share < lp.merge_min_share) continue;
-    const a = find(link.lo);
-    const b = find(link.hi);
-    if (a === b) continue;
+  const union = (lo: number, hi: number) => {
+    const a = find(lo);
+    const b = find(hi);
+    if (a === b) return;
     parent.set(Math.max(a, b), Math.min(a, b));
     merged = true;
+  };
+  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
+    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
+    if (share >= lp.merge_min_share) union(link.lo, link.hi);
+  }
+  for (const [key, set] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    if (set.size < lp.merge_min_bursts) continue;
+    const colon = key.indexOf(':');
+    union(Number(key.slice(0, colon)), Number(key.slice(colon + 1)));
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/**
+ * The sign-up fact behind a binding value: its creation burst for values bucketed by creation time (an
+ * e-mail shape at gmail and at outlook in one burst is one coincidence), the card itself for a card.
+ */
+function signupFact(key: string): string {
+  const bar = key.lastIndexOf('|');
+  return bar >= 0 ? `burst ${key.slice(bar + 1)}` : key;
 }
 
 /** Several independent families (one of them about the account's holder), or one very strong value. */
