@@ -255,11 +255,13 @@ function contentGroups(
  * binding values come from at least `merge_min_bursts` independent sign-up facts (distinct creation bursts,
  * or a card): one actor's e-mail generator leaves its shape in every burst it signs up in, while two actors
  * whose generators happen to produce one shape touch in one burst only (the domains a generator alternates
- * between are one coincidence, not two).
+ * between are one coincidence, not two). The client is the other independent fact: when at least
+ * `merge_tooling_share` of each side runs a client (JA4 + user agent, a value rare enough to weigh) that the
+ * other side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
-  inGraph: { value: { kind: EvidenceKind; weight: number }; holders: number[]; node: string }[],
+  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[]; node: string }[],
   lp: DetectorParams['linkage'],
 ): void {
   const parent = new Map<number, number>();
@@ -323,13 +325,53 @@ function mergeAcrossHolderEvidence(
     const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
     if (share >= lp.merge_min_share) union(link.lo, link.hi);
   }
+  const tooling = sharedTooling(community, inGraph, lp);
   for (const [key, set] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    if (set.size < lp.merge_min_bursts) continue;
     const colon = key.indexOf(':');
-    union(Number(key.slice(0, colon)), Number(key.slice(colon + 1)));
+    const lo = Number(key.slice(0, colon));
+    const hi = Number(key.slice(colon + 1));
+    const independent = set.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
+    if (independent >= lp.merge_min_bursts) union(lo, hi);
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/**
+ * For two communities, the smaller of the two shares of members that run a client (a `client_fingerprint`
+ * value of real weight) also run on the other side. Computed on demand: only pairs already linked by binding
+ * values ask.
+ */
+function sharedTooling(
+  community: Record<string, number>,
+  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[] }[],
+  lp: DetectorParams['linkage'],
+): (a: number, b: number) => number {
+  const clients = new Map<number, string[]>();
+  const members = new Map<number, number[]>();
+  for (const { value, holders } of inGraph) {
+    if (value.kind !== 'client_fingerprint' || value.weight < lp.min_family_weight) continue;
+    for (const m of holders) {
+      const list = clients.get(m);
+      if (list) list.push(value.key);
+      else clients.set(m, [value.key]);
+    }
+  }
+  for (const node of Object.keys(community)) {
+    if (!node.startsWith('a')) continue;
+    const c = community[node]!;
+    const list = members.get(c);
+    if (list) list.push(Number(node.slice(1)));
+    else members.set(c, [Number(node.slice(1))]);
+  }
+  const share = (side: number[], other: number[]) => {
+    const run = new Set<string>();
+    for (const m of other) for (const key of clients.get(m) ?? []) run.add(key);
+    let n = 0;
+    for (const m of side) if ((clients.get(m) ?? []).some((key) => run.has(key))) n++;
+    return side.length > 0 ? n / side.length : 0;
+  };
+  return (a, b) => Math.min(share(members.get(a) ?? [], members.get(b) ?? []), share(members.get(b) ?? [], members.get(a) ?? []));
 }
 
 /**
