@@ -141,7 +141,7 @@ export interface DetectorParams {
     merge_min_share: number;
     /** communities whose shared binding values come from this many distinct creation bursts (or cards) merge */
     merge_min_bursts: number;
-    /** share of each side running a client the other side runs that counts as one more independent fact */
+    /** share of the smaller side running a client the larger side runs that counts as one more independent fact */
     merge_tooling_share: number;
     min_campaign_size: number;
     louvain_resolution: number;

@@ -256,8 +256,8 @@ function contentGroups(
  * or a card): one actor's e-mail generator leaves its shape in every burst it signs up in, while two actors
  * whose generators happen to produce one shape touch in one burst only (the domains a generator alternates
  * between are one coincidence, not two). The client is the other independent fact: when at least
- * `merge_tooling_share` of each side runs a client (JA4 + user agent, a value rare enough to weigh) that the
- * other side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
+ * `merge_tooling_share` of the smaller side runs a client (JA4 + user agent, a value rare enough to weigh) that
+ * the larger side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
@@ -338,9 +338,10 @@ function mergeAcrossHolderEvidence(
 }
 
 /**
- * For two communities, the smaller of the two shares of members that run a client (a `client_fingerprint`
- * value of real weight) also run on the other side. Computed on demand: only pairs already linked by binding
- * values ask.
+ * For two communities, the share of the smaller one's members that run a client (a `client_fingerprint` value
+ * of real weight) the larger one runs too (of equal sizes, the lower of the two shares). The smaller side is
+ * the one asked: a pool rotates through many clients, a fragment cut off it runs a few of them, so most of the
+ * pool runs none of the fragment's. Computed on demand: only pairs already linked by binding values ask.
  */
 function sharedTooling(
   community: Record<string, number>,
@@ -371,7 +372,12 @@ function sharedTooling(
     for (const m of side) if ((clients.get(m) ?? []).some((key) => run.has(key))) n++;
     return side.length > 0 ? n / side.length : 0;
   };
-  return (a, b) => Math.min(share(members.get(a) ?? [], members.get(b) ?? []), share(members.get(b) ?? [], members.get(a) ?? []));
+  return (a, b) => {
+    const ma = members.get(a) ?? [];
+    const mb = members.get(b) ?? [];
+    if (ma.length === mb.length) return Math.min(share(ma, mb), share(mb, ma));
+    return ma.length < mb.length ? share(ma, mb) : share(mb, ma);
+  };
 }
 
 /**
