@@ -113,7 +113,7 @@ test('two hydra pools that share one e-mail shape in one creation burst stay two
  * the same actor: two of its accounts carry A's e-mail shape, one in each of A's bursts, the others another
  * shape. Louvain puts B in a community of its own (its cards bind it tightly, the bridge is thin).
  */
-function splitPool(bridgeBursts: 1 | 2, sameClient = true): { accounts: AccountRecordV1[]; events: LogEventV1[] }[] {
+function splitPool(bridgeBursts: 1 | 2, sameClient = true, poolClients = 1): { accounts: AccountRecordV1[]; events: LogEventV1[] }[] {
   const a = hydra(12, 3);
   const burst2 = (iso: string) => new Date(Date.parse(iso) + 86_400_000).toISOString();
   for (const [i, acc] of a.accounts.entries()) if (i % 2 === 1) acc.created_at = burst2(acc.created_at!);
@@ -128,6 +128,11 @@ function splitPool(bridgeBursts: 1 | 2, sameClient = true): { accounts: AccountR
   else b.accounts[1]!.email_domain = 'othermail.example';
   if (bridgeBursts === 1) for (const i of [0, 2]) a.accounts[i]!.email_domain = 'othermail.example';
   if (!sameClient) for (const ev of b.events) ev.client = { ...ev.client, user_agent: 'pool-b-client/2.1', ja4: 't13d1715h2_5b57614c22b0_93c746dc12af' };
+  // the pool rotates its accounts through several client versions; B runs the first
+  for (const ev of a.events) {
+    const v = Number(ev.account_id.slice(4)) % poolClients;
+    if (v > 0) ev.client = { ...ev.client, user_agent: `harvest-client/0.${3 + v}.1` };
+  }
   return [a, b, universityNat(40), sameSdk(30)];
 }
 
@@ -156,6 +161,8 @@ test('two pools touching through one creation burst, even at two e-mail domains,
   const noTooling = params();
   noTooling.linkage.merge_tooling_share = 2;
   assert.equal(run(noTooling, splitPool(1, true)).results().campaigns.length, 2);
+  // the pool rotates three clients, a third of it runs B's: the smaller side is the one asked
+  assert.equal(run(params(), splitPool(1, true, 3)).results().campaigns.length, 1);
 });
 
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
