@@ -61,7 +61,10 @@ export const C = {
   baseOutTok: 42 + TOPICS + HOURS,
   recentMulti: 43 + TOPICS + HOURS,
   baseMulti: 44 + TOPICS + HOURS,
-  size: 45 + TOPICS + HOURS,
+  recentOffHours: 45 + TOPICS + HOURS,
+  /** requests per hour of day (UTC) in the baseline: the hours the account was active on its first day */
+  baseHour0: 46 + TOPICS + HOURS,
+  size: 46 + TOPICS + 2 * HOURS,
 } as const;
 
 /** What accounts.jsonl says about an account, reduced to what the context signals read. */

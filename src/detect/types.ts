@@ -139,6 +139,10 @@ export interface DetectorParams {
     member_min_own_risk: number;
     /** share of each of two communities that must hold binding values shared with the other for them to merge */
     merge_min_share: number;
+    /** communities whose shared binding values come from this many distinct creation bursts (or cards) merge */
+    merge_min_bursts: number;
+    /** share of the smaller side running a client the larger side runs that counts as one more independent fact */
+    merge_tooling_share: number;
     min_campaign_size: number;
     louvain_resolution: number;
     /** accounts outside any holder group are bound by content when they share this many distinct boundary phrases */

@@ -108,6 +108,63 @@ test('two hydra pools that share one e-mail shape in one creation burst stay two
   assert.deepEqual(campaigns.sort(), [pool('hyb'), pool('hyd')]);
 });
 
+/**
+ * Pool A signs up in two bursts a day apart; pool B, six accounts on two cards of its own, is the rest of
+ * the same actor: two of its accounts carry A's e-mail shape, one in each of A's bursts, the others another
+ * shape. Louvain puts B in a community of its own (its cards bind it tightly, the bridge is thin).
+ */
+function splitPool(bridgeBursts: 1 | 2, sameClient = true, poolClients = 1): { accounts: AccountRecordV1[]; events: LogEventV1[] }[] {
+  const a = hydra(12, 3);
+  const burst2 = (iso: string) => new Date(Date.parse(iso) + 86_400_000).toISOString();
+  for (const [i, acc] of a.accounts.entries()) if (i % 2 === 1) acc.created_at = burst2(acc.created_at!);
+  const b = hydra(6, 3, 9, 'hyb');
+  for (const [i, acc] of b.accounts.entries()) {
+    acc.payment_fingerprint = `pm_hyb_${i % 2}`;
+    acc.signup_ip = `198.51.${10 + i}.${(i * 7) % 250}`;
+    if (i >= 2) acc.email_local_shape = 'aaaa.aaaa99';
+  }
+  // the bridge: B's first two accounts in A's two bursts, or both in the first (at A's domain and another)
+  if (bridgeBursts === 2) b.accounts[1]!.created_at = burst2(b.accounts[1]!.created_at!);
+  else b.accounts[1]!.email_domain = 'othermail.example';
+  if (bridgeBursts === 1) for (const i of [0, 2]) a.accounts[i]!.email_domain = 'othermail.example';
+  if (!sameClient) for (const ev of b.events) ev.client = { ...ev.client, user_agent: 'pool-b-client/2.1', ja4: 't13d1715h2_5b57614c22b0_93c746dc12af' };
+  // the pool rotates its accounts through several client versions; B runs the first
+  for (const ev of a.events) {
+    const v = Number(ev.account_id.slice(4)) % poolClients;
+    if (v > 0) ev.client = { ...ev.client, user_agent: `harvest-client/0.${3 + v}.1` };
+  }
+  return [a, b, universityNat(40), sameSdk(30)];
+}
+
+test('a pool split by Louvain is merged back when the e-mail shapes it shares come from two creation bursts', () => {
+  const d = run(params(), splitPool(2));
+  const campaigns = d.results().campaigns.map((c) => [...c.accounts].sort().join(' '));
+  const all = [...Array.from({ length: 12 }, (_, i) => `hyd_${i}`), ...Array.from({ length: 6 }, (_, i) => `hyb_${i}`)].sort().join(' ');
+  assert.deepEqual(campaigns, [all]);
+  assert.deepEqual(run(params(), splitPool(2, false)).results().campaigns.map((c) => [...c.accounts].sort().join(' ')), [all], 'the bursts alone suffice');
+  // without the rule the same evidence leaves two campaigns: the split this rule mends
+  const off = params();
+  off.linkage.merge_min_bursts = Number.POSITIVE_INFINITY;
+  assert.equal(run(off, splitPool(2)).results().campaigns.length, 2);
+});
+
+test('two pools touching through one creation burst, even at two e-mail domains, stay two campaigns unless they run one client', () => {
+  const d = run(params(), splitPool(1, false));
+  const campaigns = d.results().campaigns.map((c) => [...new Set(c.accounts.map((x) => x.slice(0, 4)))].join(','));
+  assert.deepEqual(campaigns.sort(), ['hyb_', 'hyd_']);
+  // counting each shared value as its own fact would merge them
+  const loose = params();
+  loose.linkage.merge_min_bursts = 1;
+  assert.equal(run(loose, splitPool(1, false)).results().campaigns.length, 1);
+  // the same client on both sides is the second, independent fact
+  assert.equal(run(params(), splitPool(1, true)).results().campaigns.length, 1);
+  const noTooling = params();
+  noTooling.linkage.merge_tooling_share = 2;
+  assert.equal(run(noTooling, splitPool(1, true)).results().campaigns.length, 2);
+  // the pool rotates three clients, a third of it runs B's: the smaller side is the one asked
+  assert.equal(run(params(), splitPool(1, true, 3)).results().campaigns.length, 1);
+});
+
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
   const w = (count: number) => EvidenceIndex.weight({ kind: 'payment', count, members: [] }, 10_000, 3, 0.3, 8);
   assert.equal(w(2), 3);

@@ -220,6 +220,23 @@ test('behaviour shift: an established account that turns to a reasoning harvest 
   assert.equal(young.cot_shift, 0);
 });
 
+test('behaviour shift: requests at hours the first day never used', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const ask = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
+  // office hours (eight requests between 14:00 and 22:00 UTC) every day
+  const office = (days: number) => repeat(days * 8, (i) => ({ atMs: T0 + Math.floor(i / 8) * DAY + 14 * HOUR + (i % 8) * HOUR, user: ask(i), output: 300 }));
+  const steady = featuresOf(office(5));
+  assert.equal(steady.hours_shift, 0);
+  // the same office traffic, and from day three a script running every hour of the day
+  const script = repeat(216, (i) => ({ atMs: T0 + 2 * DAY + i * 20 * MIN + 5 * MIN, user: ask(i + 3), output: 300 }));
+  const shifted = featuresOf([...office(5), ...script].sort((a, b) => a.atMs - b.atMs));
+  // two thirds of the script's hours are new, most of the recent window is the script, and eight baseline requests trust it by half
+  assert.ok(shifted.hours_shift! > 0.2 && shifted.hours_shift! < 0.5, `hours_shift ${shifted.hours_shift}`);
+  // under a day of history there is no baseline yet
+  assert.equal(featuresOf(office(1).slice(0, 7)).hours_shift, 0);
+});
+
 test('behaviour shift: a daily rhythm of sessions is not a change of regime', () => {
   // 40 requests in one morning session a day for four days: bursts, but the same bursts as on the first day
   const sessions = repeat(160, (i) => ({ atMs: T0 + Math.floor(i / 40) * 86_400_000 + (i % 40) * MIN, user: `summarise ${TOPICS[i % TOPICS.length]} for a newsletter`, output: 400 }));

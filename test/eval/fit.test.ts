@@ -4,7 +4,7 @@ import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
-import { chooseThresholds, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { chooseThresholds, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
 import { Scorer } from '../../src/detect/scoring.ts';
 
 /** A small deterministic generator (the tests must not depend on Math.random). */
@@ -131,6 +131,24 @@ test('established head: fitted on old accounts only, it learns the behaviour shi
   assert.equal(riskOf(heads, young), riskOf(withoutEst, young));
   // no old distillers, no established head
   assert.equal(fitEstablishedHead(samples.filter((s) => s.persona !== 'laundering'), 1), null);
+});
+
+test('established head: the level of n > 1 gets no weight, its onset does', () => {
+  // old copywriting services buy several completions from their first day; old launderers start to
+  const samples = establishedSamples();
+  const idx = (name: string) => FEATURE_NAMES.indexOf(name);
+  for (const s of samples) {
+    if (s.persona === 'old-user' && s.account.endsWith('0')) s.x[idx('multi_completion_share')] = 0.6;
+    if (s.persona === 'laundering') {
+      s.x[idx('multi_completion_share')] = 0.3;
+      s.x[idx('multi_completion_shift')] = 0.25;
+    }
+  }
+  const est = fitEstablishedHead(samples, 1)!;
+  for (const name of ESTABLISHED_EXCLUDED_FEATURES) assert.equal(est.weights[idx(name)], 0, name);
+  assert.ok(est.weights[idx('multi_completion_shift')]! > 0);
+  // the class heads still weigh it
+  assert.notEqual(fitHeads(samples, 1).distillation.weights[idx('multi_completion_share')], 0);
 });
 
 test('established head: the engine scores, explains and validates it as the fitting script wrote it', () => {

@@ -287,11 +287,17 @@ function contentGroups(
 /**
  * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share
  * binding values (several holders on each side, real weight) held by at least `merge_min_share` of each
- * are one actor: merge them (union-find over community ids, in place).
+ * are one actor: merge them (union-find over community ids, in place). So are communities whose shared
+ * binding values come from at least `merge_min_bursts` independent sign-up facts (distinct creation bursts,
+ * or a card): one actor's e-mail generator leaves its shape in every burst it signs up in, while two actors
+ * whose generators happen to produce one shape touch in one burst only (the domains a generator alternates
+ * between are one coincidence, not two). The client is the other independent fact: when at least
+ * `merge_tooling_share` of the smaller side runs a client (JA4 + user agent, a value rare enough to weigh) that
+ * the larger side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
-  inGraph: { value: { kind: EvidenceKind; weight: number }; holders: number[]; node: string }[],
+  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[]; node: string }[],
   lp: DetectorParams['linkage'],
 ): void {
   const parent = new Map<number, number>();
@@ -305,6 +311,8 @@ function mergeAcrossHolderEvidence(
   const size = new Map<number, number>();
   for (const node of Object.keys(community)) if (node.startsWith('a')) size.set(community[node]!, (size.get(community[node]!) ?? 0) + 1);
   const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
+  // per pair of communities, the independent sign-up facts behind the binding values they share
+  const facts = new Map<string, Set<string>>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();
@@ -313,6 +321,18 @@ function mergeAcrossHolderEvidence(
       const list = perCommunity.get(c);
       if (list) list.push(m);
       else perCommunity.set(c, [m]);
+    }
+    const touching = [...perCommunity.keys()].sort((x, y) => x - y);
+    if (touching.length >= 2) {
+      const fact = signupFact(value.key);
+      for (let i = 0; i < touching.length; i++) {
+        for (let j = i + 1; j < touching.length; j++) {
+          const key = `${touching[i]}:${touching[j]}`;
+          let set = facts.get(key);
+          if (!set) facts.set(key, (set = new Set()));
+          set.add(fact);
+        }
+      }
     }
     const sides = [...perCommunity].filter(([, ms]) => ms.length >= 2);
     for (let i = 0; i < sides.length; i++) {
@@ -330,17 +350,79 @@ function mergeAcrossHolderEvidence(
   // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
   // even when one side holds that value throughout
   let merged = false;
-  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
-    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
-    if (share < lp.merge_min_share) continue;
-    const a = find(link.lo);
-    const b = find(link.hi);
-    if (a === b) continue;
+  const union = (lo: number, hi: number) => {
+    const a = find(lo);
+    const b = find(hi);
+    if (a === b) return;
     parent.set(Math.max(a, b), Math.min(a, b));
     merged = true;
+  };
+  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
+    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
+    if (share >= lp.merge_min_share) union(link.lo, link.hi);
+  }
+  const tooling = sharedTooling(community, inGraph, lp);
+  for (const [key, set] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const colon = key.indexOf(':');
+    const lo = Number(key.slice(0, colon));
+    const hi = Number(key.slice(colon + 1));
+    const independent = set.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
+    if (independent >= lp.merge_min_bursts) union(lo, hi);
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/**
+ * For two communities, the share of the smaller one's members that run a client (a `client_fingerprint` value
+ * of real weight) the larger one runs too (of equal sizes, the lower of the two shares). The smaller side is
+ * the one asked: a pool rotates through many clients, a fragment cut off it runs a few of them, so most of the
+ * pool runs none of the fragment's. Computed on demand: only pairs already linked by binding values ask.
+ */
+function sharedTooling(
+  community: Record<string, number>,
+  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[] }[],
+  lp: DetectorParams['linkage'],
+): (a: number, b: number) => number {
+  const clients = new Map<number, string[]>();
+  const members = new Map<number, number[]>();
+  for (const { value, holders } of inGraph) {
+    if (value.kind !== 'client_fingerprint' || value.weight < lp.min_family_weight) continue;
+    for (const m of holders) {
+      const list = clients.get(m);
+      if (list) list.push(value.key);
+      else clients.set(m, [value.key]);
+    }
+  }
+  for (const node of Object.keys(community)) {
+    if (!node.startsWith('a')) continue;
+    const c = community[node]!;
+    const list = members.get(c);
+    if (list) list.push(Number(node.slice(1)));
+    else members.set(c, [Number(node.slice(1))]);
+  }
+  const share = (side: number[], other: number[]) => {
+    const run = new Set<string>();
+    for (const m of other) for (const key of clients.get(m) ?? []) run.add(key);
+    let n = 0;
+    for (const m of side) if ((clients.get(m) ?? []).some((key) => run.has(key))) n++;
+    return side.length > 0 ? n / side.length : 0;
+  };
+  return (a, b) => {
+    const ma = members.get(a) ?? [];
+    const mb = members.get(b) ?? [];
+    if (ma.length === mb.length) return Math.min(share(ma, mb), share(mb, ma));
+    return ma.length < mb.length ? share(ma, mb) : share(mb, ma);
+  };
+}
+
+/**
+ * The sign-up fact behind a binding value: its creation burst for values bucketed by creation time (an
+ * e-mail shape at gmail and at outlook in one burst is one coincidence), the card itself for a card.
+ */
+function signupFact(key: string): string {
+  const bar = key.lastIndexOf('|');
+  return bar >= 0 ? `burst ${key.slice(bar + 1)}` : key;
 }
 
 /** Several independent families (one of them about the account's holder), or one very strong value. */

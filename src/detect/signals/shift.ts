@@ -2,7 +2,11 @@
 // abuse: an established account that launders a harvest, or a sleeper that wakes up, keeps the context of
 // a trusted customer (old, verified), so absolute levels weigh little against it; what gives it away is the
 // change: volume jumping an order of magnitude, prompts turning to reasoning coercion, answers turning into
-// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset).
+// long reasoning traces, several completions bought per prompt (n > 1, sampling diversity for a dataset),
+// requests at hours of the day the account never used on its first day (a harvest script runs round the
+// clock beside the office-hours traffic of the account's own users). The heads weigh each as the training
+// data says: the established head gives `hours_shift` a negative weight, as old power users and eval labs
+// move their hours too (docs/fitting.md, third fit).
 // Who shares it: a user starting a new project, an eval lab running its first big sweep; they change one thing
 // and by a few times, and steady heavy users (resellers, RAG apps, power users)
 // do not change at all, so a change-point rather than a level leaves them alone.
@@ -11,7 +15,7 @@
 // accounts have no history to depart from; the context family covers them). The recent window is a second
 // set of counters decaying with RECENT_HALF_LIFE_HOURS on top of the engine's common decay. Both are plain
 // additive counters, so a campaign's pooled baseline and window are its members' sums.
-import { C } from '../account-state.ts';
+import { C, HOURS } from '../account-state.ts';
 import { COT_FULL_TRACE, COT_MILD } from './cot-coercion.ts';
 import { matches, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
 
@@ -28,7 +32,7 @@ const VOLUME_SHIFT_SCALE_BITS = 4;
 const BASELINE_PRIOR_REQUESTS = 8;
 
 export const behaviourShift: SignalFamily = {
-  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift'],
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift', 'hours_shift'],
   observe(view, acc, env) {
     const c = acc.counters;
     const tsMs = view.tsMs;
@@ -45,6 +49,7 @@ export const behaviourShift: SignalFamily = {
       c[C.recentReasTok]! *= extra;
       c[C.recentOutTok]! *= extra;
       c[C.recentMulti]! *= extra;
+      c[C.recentOffHours]! *= extra;
       const lambda = Math.LN2 / RECENT_HALF_LIFE_HOURS;
       c[C.recentHours]! += (1 - Math.exp(-lambda * dtH)) / lambda;
     }
@@ -55,6 +60,9 @@ export const behaviourShift: SignalFamily = {
     if (typeof r.reasoning_tokens === 'number') c[C.recentReasTok]! += r.reasoning_tokens;
     const n = view.ev.params.n;
     if (typeof n === 'number' && n > 1) c[C.recentMulti]! += 1;
+    const hour = Math.floor(tsMs / MS_PER_HOUR) % HOURS;
+    if (c[C.baseFrozen] === 0) c[C.baseHour0 + hour]! += 1;
+    else if (!(c[C.baseHour0 + hour]! > 0)) c[C.recentOffHours]! += 1;
     if (c[C.baseFrozen] === 0 && tsMs - acc.firstTsMs >= BASELINE_HOURS * MS_PER_HOUR) {
       c[C.baseFrozen] = 1;
       c[C.baseRequests] = c[C.requests]!;
@@ -67,7 +75,7 @@ export const behaviourShift: SignalFamily = {
   },
   fill(src, out, at) {
     const c = src.counters;
-    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
+    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = 0;
     if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
     // baseline slots decay with everything else, so their ratios stay the baseline's own
     const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
@@ -86,6 +94,8 @@ export const behaviourShift: SignalFamily = {
     const recentMulti = c[C.recentMulti]! / c[C.recentRequests]!;
     const baseMulti = n > 0 ? c[C.baseMulti]! / n : 0;
     out[at + 3] = Math.max(0, trust * (recentMulti - baseMulti));
+    // share of the recent window sent at hours of the day the baseline never saw (counted from the freeze on)
+    out[at + 4] = trust * Math.min(1, c[C.recentOffHours]! / c[C.recentRequests]!);
   },
 };
 
