@@ -2,17 +2,17 @@
 // identity writes for SQLite's single writer lock.
 // Inserting costs tens of microseconds per event (row, primary key and two indexes), too much for the thread
 // that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch
-// as the one JSON Lines string the JSONL sink formats anyway (see formatBatch), and the worker inserts it in
-// one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
+// as its JSON Lines text (formatted once, as each event was queued: see batch.ts), and the worker inserts it
+// in one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
 // readers and the writer proceed together).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort, type Worker, workerData } from 'node:worker_threads';
 import { spawnModuleWorker } from '../util/spawn-worker.ts';
 import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import Database from 'better-sqlite3';
-import { formatBatch } from './jsonl-sink.ts';
+import type { EventBatch } from './batch.ts';
 import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
@@ -148,7 +148,11 @@ function columnsByParsing(line: string): Columns {
   };
 }
 
-/** The worker side: inserts each JSON Lines batch in one transaction and acknowledges it. */
+/**
+ * The worker side: inserts JSON Lines batches and acknowledges each. The queue sends small batches (so that
+ * sending one is cheap for the request thread); the batches waiting here when the worker gets to them are
+ * inserted together in one transaction, so a commit's fixed cost is shared by however many arrived meanwhile.
+ */
 function runWriter(file: string): void {
   const port = parentPort!;
   const db = openDatabase(file);
@@ -157,7 +161,7 @@ function runWriter(file: string): void {
     `INSERT OR IGNORE INTO events (ts, request_id, account_id, key_id, model, endpoint, status,
        input_tokens, output_tokens, reasoning_tokens, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertLines = db.transaction((text: string) => {
+  const insertLines = (text: string): void => {
     for (let start = 0; start < text.length; ) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
@@ -168,21 +172,40 @@ function runWriter(file: string): void {
       }
       start = end + 1;
     }
+  };
+  const insertBatches = db.transaction((batches: readonly { text: string }[]) => {
+    for (const b of batches) insertLines(b.text);
   });
-  port.on('message', (msg: ToWriter) => {
-    if (msg.type === 'close') {
-      db.close();
-      port.close();
+  const writeAll = (batches: readonly { id: number; text: string }[]): void => {
+    try {
+      insertBatches(batches);
+    } catch (err) {
+      if (batches.length > 1) {
+        // one bad batch must not fail the others: each again in a transaction of its own
+        for (const b of batches) writeAll([b]);
+        return;
+      }
+      port.postMessage({ type: 'failed', id: batches[0].id, message: (err as Error).message } satisfies FromWriter);
       return;
     }
-    let reply: FromWriter;
-    try {
-      insertLines(msg.text);
-      reply = { type: 'written', id: msg.id };
-    } catch (err) {
-      reply = { type: 'failed', id: msg.id, message: (err as Error).message };
+    for (const b of batches) port.postMessage({ type: 'written', id: b.id } satisfies FromWriter);
+  };
+  port.on('message', (first: ToWriter) => {
+    const batches: { id: number; text: string }[] = [];
+    let closing = false;
+    for (let msg: ToWriter | undefined = first; msg !== undefined; msg = (receiveMessageOnPort(port)?.message as ToWriter | undefined)) {
+      if (msg.type === 'close') {
+        // the queue sends nothing after close; anything received before it is written first
+        closing = true;
+        break;
+      }
+      batches.push(msg);
     }
-    port.postMessage(reply);
+    if (batches.length > 0) writeAll(batches);
+    if (closing) {
+      db.close();
+      port.close();
+    }
   });
 }
 
@@ -230,7 +253,7 @@ export class SqliteEventSink implements EventSink {
   }
 
   /** Resolves once the batch is committed; rejects (and the queue retries) if it could not be. */
-  write(batch: LogEventV1[]): Promise<void> | void {
+  write(batch: EventBatch): Promise<void> | void {
     if (batch.length === 0) return;
     const writer = this.writer ?? this.startWriter();
     const id = this.nextId++;
@@ -238,7 +261,7 @@ export class SqliteEventSink implements EventSink {
     writer.ref();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      writer.postMessage({ type: 'write', id, text: formatBatch(batch) } satisfies ToWriter);
+      writer.postMessage({ type: 'write', id, text: batch.text } satisfies ToWriter);
     });
   }
 

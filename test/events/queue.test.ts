@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { eventsOf, type EventBatch } from '../../src/events/batch.ts';
 import { EventQueue, type EventQueueSettings } from '../../src/events/queue.ts';
 import { JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
@@ -27,12 +28,12 @@ class RecordingSink implements EventSink {
   get events(): LogEventV1[] {
     return this.batches.flat();
   }
-  write(batch: LogEventV1[]): void {
+  write(batch: EventBatch): void {
     if (this.failures > 0) {
       this.failures--;
       throw new Error(`${this.name} is down`);
     }
-    this.batches.push(batch.slice());
+    this.batches.push(eventsOf(batch));
     const total = this.events.length;
     this.waiters = this.waiters.filter((w) => (total >= w.count ? (w.resolve(), false) : true));
   }
@@ -185,7 +186,7 @@ test('an asynchronous sink writes batches one at a time, in order, and close wai
       active++;
       maxActive = Math.max(maxActive, active);
       await nextTurn();
-      for (const e of batch) seen.push(e.request_id);
+      for (const e of eventsOf(batch)) seen.push(e.request_id);
       active--;
     },
     close() {},
@@ -243,11 +244,11 @@ test('batch listeners see every batch once, and one that throws harms nothing', 
   const errors: string[] = [];
   const fromHook: string[] = [];
   const queue = new EventQueue([sink], settings({ batch_size: 4 }), {
-    onBatch: (batch) => fromHook.push(...batch.map((e) => e.request_id)),
+    onBatch: (batch) => fromHook.push(...eventsOf(batch).map((e) => e.request_id)),
     onError: (_err, source) => errors.push(source),
   });
   const fromSubscriber: string[] = [];
-  const unsubscribe = queue.subscribe((batch) => fromSubscriber.push(...batch.map((e) => e.request_id)));
+  const unsubscribe = queue.subscribe((batch) => fromSubscriber.push(...eventsOf(batch).map((e) => e.request_id)));
   queue.subscribe(() => {
     throw new Error('listener bug');
   });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { batchOf } from '../../src/events/batch.ts';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
 import { makeEvent, tempDir } from './helpers.ts';
 
@@ -9,7 +10,7 @@ test('events land in <data-dir>/events.sqlite in WAL mode with their columns', a
   const dataDir = tempDir();
   const sink = new SqliteEventSink({ dataDir });
   assert.equal(sink.file, join(dataDir, 'events.sqlite'));
-  await sink.write([makeEvent(0), makeEvent(1)]);
+  await sink.write(batchOf([makeEvent(0), makeEvent(1)]));
   await sink.close();
   const db = new Database(sink.file, { readonly: true });
   try {
@@ -32,8 +33,8 @@ test('events land in <data-dir>/events.sqlite in WAL mode with their columns', a
 test('a batch written twice is stored once', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const batch = Array.from({ length: 50 }, (_, i) => makeEvent(i));
-  await sink.write(batch);
-  await sink.write(batch);
+  await sink.write(batchOf(batch));
+  await sink.write(batchOf(batch));
   assert.equal(sink.count(), 50);
   await sink.close();
 });
@@ -41,7 +42,7 @@ test('a batch written twice is stored once', async () => {
 test('queryEvents filters by account and time, newest first, up to the limit', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const events = Array.from({ length: 200 }, (_, i) => makeEvent(i));
-  await sink.write(events);
+  await sink.write(batchOf(events));
   const ofAccount = sink.queryEvents({ accountId: 'acct_3', limit: 1000 });
   assert.deepEqual(
     ofAccount.map((e) => e.request_id),
