@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { eventsOf, type EventBatch } from '../../src/events/batch.ts';
-import { EventQueue, type EventQueueSettings } from '../../src/events/queue.ts';
-import { JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
+import { BATCH_TEXT_LIMIT, EventQueue, type EventQueueSettings } from '../../src/events/queue.ts';
+import { formatEventLine, JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
 import type { EventSink } from '../../src/events/sink.ts';
 import type { LogEventV1 } from '../../src/events/types.ts';
@@ -271,4 +271,40 @@ test('with no sinks, events still reach listeners and count as written', async (
   await queue.close();
   assert.equal(seen, 42);
   assert.equal(queue.written, 42);
+});
+
+test('a batch is complete at BATCH_TEXT_LIMIT characters of text even below batch_size', async () => {
+  const sink = new RecordingSink();
+  const queue = new EventQueue([sink], settings({ batch_size: 10_000, flush_interval_ms: 60_000 }));
+  const big = (i: number): LogEventV1 => ({ ...makeEvent(i), messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
+  for (let i = 0; i < 100; i++) queue.push(big(i));
+  await nextTurn();
+  const perBatch = Math.ceil(BATCH_TEXT_LIMIT / (formatEventLine(big(0)).length + 1));
+  assert.ok(sink.batches.length >= 2, `expected complete batches on the next turn, got ${sink.batches.length}`);
+  assert.ok(sink.batches.every((b) => b.length <= perBatch), `batches of ${sink.batches.map((b) => b.length)} exceed ${perBatch} events`);
+  await queue.close();
+  assert.deepEqual(sink.events.map((e) => e.request_id), Array.from({ length: 100 }, (_, i) => `req_${i}`));
+});
+
+test('an event is formatted when pushed: later changes to the object do not reach the sinks', async () => {
+  const sink = new RecordingSink();
+  const queue = new EventQueue([sink], settings({ flush_interval_ms: 60_000 }));
+  const event = makeEvent(0);
+  queue.push(event);
+  event.response.status = 500;
+  event.messages.push({ role: 'user', content: 'added after the push' });
+  await queue.close();
+  assert.deepEqual(sink.events, [makeEvent(0)]);
+});
+
+test('an event that cannot be formatted is dropped, counted and reported instead of thrown', async () => {
+  const sink = new RecordingSink();
+  const errors: string[] = [];
+  const queue = new EventQueue([sink], settings(), { onError: (_err, source) => errors.push(source) });
+  queue.push({ ...makeEvent(0), params: { seed: 1n } });
+  queue.push(makeEvent(1));
+  await queue.close();
+  assert.deepEqual(errors, ['format']);
+  assert.equal(queue.dropped, 1);
+  assert.deepEqual(sink.events.map((e) => e.request_id), ['req_1']);
 });
