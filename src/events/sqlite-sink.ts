@@ -39,7 +39,8 @@ CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 const WRITER_ROLE = 'distillguard:sqlite-event-writer';
 
 type ToWriter = { type: 'write'; id: number; text: string } | { type: 'close' };
-type FromWriter = { type: 'written'; id: number } | { type: 'failed'; id: number; message: string };
+/** `written` acknowledges every batch stored by one transaction in one message. */
+type FromWriter = { type: 'written'; ids: number[] } | { type: 'failed'; id: number; message: string };
 
 /** A batch the SQLite writer could not store (the queue retries it). */
 export class EventStoreError extends Error {
@@ -188,7 +189,7 @@ function runWriter(file: string): void {
       port.postMessage({ type: 'failed', id: batches[0].id, message: (err as Error).message } satisfies FromWriter);
       return;
     }
-    for (const b of batches) port.postMessage({ type: 'written', id: b.id } satisfies FromWriter);
+    port.postMessage({ type: 'written', ids: batches.map((b) => b.id) } satisfies FromWriter);
   };
   port.on('message', (first: ToWriter) => {
     const batches: { id: number; text: string }[] = [];
@@ -312,12 +313,15 @@ export class SqliteEventSink implements EventSink {
   private startWriter(): Worker {
     const writer = spawnModuleWorker(import.meta.url, { role: WRITER_ROLE, file: this.file });
     writer.on('message', (msg: FromWriter) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
+      const settle = (id: number, outcome: (p: PendingWrite) => void) => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        outcome(p);
+      };
+      if (msg.type === 'written') for (const id of msg.ids) settle(id, (p) => p.resolve());
+      else settle(msg.id, (p) => p.reject(new EventStoreError(`events.sqlite: ${msg.message}`)));
       if (this.pending.size === 0) writer.unref();
-      if (msg.type === 'written') p.resolve();
-      else p.reject(new EventStoreError(`events.sqlite: ${msg.message}`));
     });
     const failAll = (err: Error) => {
       for (const p of this.pending.values()) p.reject(err);
