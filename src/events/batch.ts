@@ -1,8 +1,11 @@
-// A batch of events as the queue hands it to its sinks and listeners: already formatted as JSON Lines.
-// The queue formats each event when it is pushed and keeps only its line (plus the two fields in-process
+// A batch of events as the queue hands it to its sinks and listeners: already formatted as JSON Lines, in UTF-8
+// in shared memory.
+// The queue formats each event when it is pushed and keeps only its line's bytes (plus the two fields in-process
 // listeners read), not the event object: formatting a whole batch at once stalled the request thread for
 // milliseconds, and the objects (each holding its request's parsed messages) lived long enough to be copied
-// by every young-generation GC on the way.
+// by every young-generation GC on the way. The bytes live in a SharedArrayBuffer, outside V8's heap: the JSONL
+// sink writes them as they are, and the SQLite writer and the detector (worker threads) receive the same memory
+// rather than a copy each, so sending a batch costs the request thread almost nothing however large it is.
 import { formatEventLine } from './jsonl-sink.ts';
 import { parseEventLine } from './parse.ts';
 import type { LogEventV1 } from './types.ts';
@@ -16,43 +19,66 @@ export interface BatchRequest {
 export interface EventBatch {
   /** Number of events. */
   readonly length: number;
-  /** The events as JSON Lines: formatEventLine of each, in order, every line ending in '\n'. */
-  readonly text: string;
+  /** The events as JSON Lines in UTF-8: formatEventLine of each, in order, every line ending in '\n'. Not to be modified. */
+  readonly bytes: Uint8Array;
   /** Account and time of each event, in the same order. */
   readonly requests: readonly BatchRequest[];
 }
 
+const NEWLINE = 0x0a;
+
 /** Collects formatted events into batches: one line and one small record per event. */
 export class BatchBuilder {
-  private text = '';
+  private buffer: Buffer | null = null;
+  private used = 0;
   private requests: BatchRequest[] = [];
-  private bytes = 0;
+
+  /** @param capacity bytes a batch's buffer starts with (it grows when the lines need more) */
+  constructor(private readonly capacity = 16 * 1024) {}
 
   get length(): number {
     return this.requests.length;
   }
 
-  /** UTF-16 code units of text collected so far (≈ bytes for the mostly-ASCII JSON of events). */
+  /** Bytes of JSON Lines collected so far. */
   get size(): number {
-    return this.bytes;
+    return this.used;
   }
 
   add(event: LogEventV1): void {
-    const line = formatEventLine(event) + '\n';
-    // `+=` builds a rope; it is flattened once, when a sink or worker first reads the batch's text
-    this.text += line;
-    this.bytes += line.length;
+    const line = formatEventLine(event);
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8: only a line that might not fit is measured exactly
+    if (this.buffer === null || this.used + line.length * 3 + 1 > this.buffer.length) this.reserve(Buffer.byteLength(line) + 1);
+    const buffer = this.buffer!;
+    this.used += buffer.write(line, this.used, 'utf8');
+    buffer[this.used++] = NEWLINE;
     this.requests.push({ account_id: event.account_id, ts: event.ts });
   }
 
   /** The batch collected so far; the builder starts empty again. */
   take(): EventBatch {
-    const batch: EventBatch = { length: this.requests.length, text: this.text, requests: this.requests };
-    this.text = '';
+    const bytes = this.buffer === null ? new Uint8Array(0) : new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.used);
+    const batch: EventBatch = { length: this.requests.length, bytes, requests: this.requests };
+    this.buffer = null;
+    this.used = 0;
     this.requests = [];
-    this.bytes = 0;
     return batch;
   }
+
+  /** Makes room for `needed` more bytes. */
+  private reserve(needed: number): void {
+    const current = this.buffer;
+    if (current !== null && this.used + needed <= current.length) return;
+    const capacity = Math.max(this.capacity, (current?.length ?? 0) * 2, this.used + needed);
+    const grown = Buffer.from(new SharedArrayBuffer(capacity));
+    if (current !== null) current.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+}
+
+/** A batch's JSON Lines as text (what the workers and tools read). */
+export function batchText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** A batch of the given events (for callers that hold event objects, e.g. tests and tools). */
@@ -65,7 +91,7 @@ export function batchOf(events: readonly LogEventV1[]): EventBatch {
 /** The events of a batch, read back from its lines as the event readers do (for tests and tools). */
 export function eventsOf(batch: EventBatch): LogEventV1[] {
   const out: LogEventV1[] = [];
-  const text = batch.text;
+  const text = batchText(batch.bytes);
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;

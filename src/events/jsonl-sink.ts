@@ -84,7 +84,7 @@ export class JsonlFileSink implements EventSink {
 
   write(batch: EventBatch): void {
     if (batch.length === 0) return;
-    const buf = Buffer.from(batch.text, 'utf8');
+    const buf = batch.bytes;
     if (this.fd !== null && this.bytes > 0 && this.bytes + buf.length > this.rotateBytes) this.closeFile();
     const fd = this.fd ?? this.openFile();
     let off = 0;

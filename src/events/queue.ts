@@ -2,9 +2,9 @@
 // `push` is what the request path calls: the event is formatted to its JSON line there and then (a few µs,
 // spread over the requests rather than a whole batch formatted in one go), and only the line is kept, so the
 // event object and its request's messages become garbage at once. No I/O, never a throw.
-// A batch is complete at `batch_size` events or BATCH_TEXT_LIMIT characters of text, whichever comes first;
-// the size bound keeps the work each batch costs the request thread when it leaves (its text encoded and
-// written to the JSONL file, copied to the store's writer and the detector) to a fraction of a millisecond.
+// A batch is complete at `batch_size` events or BATCH_TEXT_LIMIT bytes, whichever comes first; the size bound
+// keeps the work each batch costs the request thread when it leaves (its bytes written to the JSONL file; the
+// store's writer and the detector get them in shared memory, batch.ts) to a fraction of a millisecond.
 // Batches leave on a later turn of the event loop (setImmediate once a batch is complete, an unref'd timer
 // otherwise), go to every `onBatch` listener once, and to every sink in order. A sink that fails keeps its
 // batches and gets them again at the next flush; until every sink has written a batch it counts toward
@@ -15,11 +15,13 @@ import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
 /**
- * Characters of JSON Lines text at which a batch is complete even below batch_size (≈ 150 bench events): sending
- * it costs the request thread ≈ 0.4 ms at once; smaller batches pay a batch's fixed cost (a write, two messages
- * and their replies) more often for little less stall.
+ * Bytes of JSON Lines at which a batch is complete even below batch_size (≈ 150 bench events): writing it to the
+ * JSONL file is the request thread's one sizeable cost per batch; smaller batches pay a batch's fixed cost
+ * (a write, two messages and their replies) more often for little less stall.
  */
 export const BATCH_TEXT_LIMIT = 128 * 1024;
+/** A batch's buffer holds its limit and a last line of up to this many bytes without growing. */
+const LAST_LINE_ROOM = 32 * 1024;
 
 export type EventQueueSettings = Pick<GatewayConfig['events'], 'batch_size' | 'flush_interval_ms' | 'queue_max'>;
 export type BatchListener = (batch: EventBatch) => void;
@@ -61,7 +63,7 @@ export class EventQueue {
   private readonly onError: (error: unknown, source: string) => void;
   private readonly listeners = new Set<BatchListener>();
   /** the batch being filled */
-  private building = new BatchBuilder();
+  private building = new BatchBuilder(BATCH_TEXT_LIMIT + LAST_LINE_ROOM);
   /** complete batches waiting for the next turn of the event loop */
   private complete: EventBatch[] = [];
   /** events in `complete` */

@@ -1,8 +1,8 @@
 // Events in SQLite (`<data-dir>/events.sqlite`): a file of its own, so event writes never contend with
 // identity writes for SQLite's single writer lock.
 // Inserting costs tens of microseconds per event (row, primary key and two indexes), too much for the thread
-// that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch
-// as its JSON Lines text (formatted once, as each event was queued: see batch.ts), and the worker inserts it
+// that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch's
+// JSON Lines (formatted as each event was queued, in shared memory: see batch.ts), and the worker inserts them
 // in one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
 // readers and the writer proceed together).
 import { mkdirSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { isMainThread, parentPort, receiveMessageOnPort, type Worker, workerData
 import { spawnModuleWorker } from '../util/spawn-worker.ts';
 import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import Database from 'better-sqlite3';
-import type { EventBatch } from './batch.ts';
+import { batchText, type EventBatch } from './batch.ts';
 import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
@@ -38,7 +38,8 @@ CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 
 const WRITER_ROLE = 'distillguard:sqlite-event-writer';
 
-type ToWriter = { type: 'write'; id: number; text: string } | { type: 'close' };
+/** `bytes`: the batch's JSON Lines, in memory shared with the main thread (see batch.ts). */
+type ToWriter = { type: 'write'; id: number; bytes: Uint8Array } | { type: 'close' };
 /** `written` acknowledges every batch stored by one transaction in one message. */
 type FromWriter = { type: 'written'; ids: number[] } | { type: 'failed'; id: number; message: string };
 
@@ -174,10 +175,10 @@ function runWriter(file: string): void {
       start = end + 1;
     }
   };
-  const insertBatches = db.transaction((batches: readonly { text: string }[]) => {
-    for (const b of batches) insertLines(b.text);
+  const insertBatches = db.transaction((batches: readonly { bytes: Uint8Array }[]) => {
+    for (const b of batches) insertLines(batchText(b.bytes));
   });
-  const writeAll = (batches: readonly { id: number; text: string }[]): void => {
+  const writeAll = (batches: readonly { id: number; bytes: Uint8Array }[]): void => {
     try {
       insertBatches(batches);
     } catch (err) {
@@ -192,7 +193,7 @@ function runWriter(file: string): void {
     port.postMessage({ type: 'written', ids: batches.map((b) => b.id) } satisfies FromWriter);
   };
   port.on('message', (first: ToWriter) => {
-    const batches: { id: number; text: string }[] = [];
+    const batches: { id: number; bytes: Uint8Array }[] = [];
     let closing = false;
     for (let msg: ToWriter | undefined = first; msg !== undefined; msg = (receiveMessageOnPort(port)?.message as ToWriter | undefined)) {
       if (msg.type === 'close') {
@@ -262,7 +263,7 @@ export class SqliteEventSink implements EventSink {
     writer.ref();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      writer.postMessage({ type: 'write', id, text: batch.text } satisfies ToWriter);
+      writer.postMessage({ type: 'write', id, bytes: batch.bytes } satisfies ToWriter);
     });
   }
 

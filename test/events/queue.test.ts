@@ -273,13 +273,13 @@ test('with no sinks, events still reach listeners and count as written', async (
   assert.equal(queue.written, 42);
 });
 
-test('a batch is complete at BATCH_TEXT_LIMIT characters of text even below batch_size', async () => {
+test('a batch is complete at BATCH_TEXT_LIMIT bytes even below batch_size', async () => {
   const sink = new RecordingSink();
   const queue = new EventQueue([sink], settings({ batch_size: 10_000, flush_interval_ms: 60_000 }));
   const big = (i: number): LogEventV1 => ({ ...makeEvent(i), messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
   for (let i = 0; i < 100; i++) queue.push(big(i));
   await nextTurn();
-  const perBatch = Math.ceil(BATCH_TEXT_LIMIT / (formatEventLine(big(0)).length + 1));
+  const perBatch = Math.ceil(BATCH_TEXT_LIMIT / (Buffer.byteLength(formatEventLine(big(0))) + 1));
   assert.ok(sink.batches.length >= 2, `expected complete batches on the next turn, got ${sink.batches.length}`);
   assert.ok(sink.batches.every((b) => b.length <= perBatch), `batches of ${sink.batches.map((b) => b.length)} exceed ${perBatch} events`);
   await queue.close();

@@ -90,7 +90,7 @@ test('columnsOf reads the indexed columns like a full parse, even with hostile s
 test('batches sent together are all stored, and one that cannot be stored fails alone', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const events = Array.from({ length: 30 }, (_, i) => makeEvent(i));
-  const broken = { length: 1, text: 'not a json line\n', requests: [{ account_id: 'acct_x', ts: events[0].ts }] };
+  const broken = { length: 1, bytes: Buffer.from('not a json line\n'), requests: [{ account_id: 'acct_x', ts: events[0].ts }] };
   // sent without waiting, so the writer finds them queued together
   const results = await Promise.allSettled([
     sink.write(batchOf(events.slice(0, 10))),

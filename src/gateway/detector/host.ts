@@ -72,7 +72,7 @@ export class DetectorHost {
     }
     this.inFlight.push({ count: batch.length, sentAtMs: Date.now() });
     this.inFlightEvents += batch.length;
-    this.send({ type: 'events', lines: batch.text, count: batch.length });
+    this.send({ type: 'events', bytes: batch.bytes, count: batch.length });
   }
 
   /** Asks for the current verdict of every flagged account again (they arrive through onDecisions). */
