@@ -1,8 +1,8 @@
 // A batch of events as the queue hands it to its sinks and listeners: already formatted as JSON Lines, in UTF-8
 // in shared memory.
-// The queue formats each event when it is pushed and keeps only its line's bytes (plus the two fields in-process
-// listeners read), not the event object: formatting a whole batch at once stalled the request thread for
-// milliseconds, and the objects (each holding its request's parsed messages) lived long enough to be copied
+// The queue formats events a turn after they are pushed and keeps only each line's bytes (plus the two fields
+// in-process listeners read), not the event object: formatting a whole batch at once stalled the request thread
+// for milliseconds, and the objects (each holding its request's parsed messages) lived long enough to be copied
 // by every young-generation GC on the way. The bytes live in a SharedArrayBuffer, outside V8's heap: the JSONL
 // sink writes them as they are, and the SQLite writer and the detector (worker threads) receive the same memory
 // rather than a copy each, so sending a batch costs the request thread almost nothing however large it is.

@@ -286,15 +286,15 @@ test('a batch is complete at BATCH_TEXT_LIMIT bytes even below batch_size', asyn
   assert.deepEqual(sink.events.map((e) => e.request_id), Array.from({ length: 100 }, (_, i) => `req_${i}`));
 });
 
-test('an event is formatted when pushed: later changes to the object do not reach the sinks', async () => {
+test('flush writes events pushed in the same turn, before their formatting turn comes', async () => {
   const sink = new RecordingSink();
   const queue = new EventQueue([sink], settings({ flush_interval_ms: 60_000 }));
-  const event = makeEvent(0);
-  queue.push(event);
-  event.response.status = 500;
-  event.messages.push({ role: 'user', content: 'added after the push' });
+  for (let i = 0; i < 3; i++) queue.push(makeEvent(i));
+  assert.equal(queue.depth, 3);
+  await queue.flush();
+  assert.deepEqual(sink.events, [makeEvent(0), makeEvent(1), makeEvent(2)]);
+  assert.equal(queue.depth, 0);
   await queue.close();
-  assert.deepEqual(sink.events, [makeEvent(0)]);
 });
 
 test('an event that cannot be formatted is dropped, counted and reported instead of thrown', async () => {
