@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort, type Worker, workerData } from 'node:worker_threads';
 import { spawnModuleWorker } from '../util/spawn-worker.ts';
 import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import Database from 'better-sqlite3';
@@ -39,11 +39,7 @@ CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 const WRITER_ROLE = 'distillguard:sqlite-event-writer';
 
 /** `bytes`: the batch's JSON Lines, in memory shared with the main thread (see batch.ts). */
-type ToWriter = { type: 'write'; id: number; bytes: Uint8Array; count: number } | { type: 'close' };
-
-/** The writer commits once it holds this many events, or GATHER_MS after the oldest it holds arrived. */
-const GATHER_EVENTS = 512;
-const GATHER_MS = 25;
+type ToWriter = { type: 'write'; id: number; bytes: Uint8Array } | { type: 'close' };
 /** `written` acknowledges every batch stored by one transaction in one message. */
 type FromWriter = { type: 'written'; ids: number[] } | { type: 'failed'; id: number; message: string };
 
@@ -156,8 +152,8 @@ function columnsByParsing(line: string): Columns {
 
 /**
  * The worker side: inserts JSON Lines batches and acknowledges each. The queue sends small batches (so that
- * sending one is cheap for the request thread); the writer gathers them into transactions of about a default
- * queue batch (512 events) or what arrived within 25 ms, so a commit's fixed cost is shared.
+ * sending one is cheap for the request thread); the batches waiting here when the worker gets to them are
+ * inserted together in one transaction, so a commit's fixed cost is shared by however many arrived meanwhile.
  */
 function runWriter(file: string): void {
   const port = parentPort!;
@@ -196,31 +192,22 @@ function runWriter(file: string): void {
     }
     port.postMessage({ type: 'written', ids: batches.map((b) => b.id) } satisfies FromWriter);
   };
-  // Batches are gathered for a moment before they are written: a commit rewrites the last, partly filled page
-  // of the table and of each index, so small transactions write (and later checkpoint) far more than the rows.
-  let gathered: { id: number; bytes: Uint8Array }[] = [];
-  let gatheredEvents = 0;
-  let timer: NodeJS.Timeout | null = null;
-  const writeGathered = (): void => {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    const batches = gathered;
-    gathered = [];
-    gatheredEvents = 0;
+  port.on('message', (first: ToWriter) => {
+    const batches: { id: number; bytes: Uint8Array }[] = [];
+    let closing = false;
+    for (let msg: ToWriter | undefined = first; msg !== undefined; msg = (receiveMessageOnPort(port)?.message as ToWriter | undefined)) {
+      if (msg.type === 'close') {
+        // the queue sends nothing after close; anything received before it is written first
+        closing = true;
+        break;
+      }
+      batches.push(msg);
+    }
     if (batches.length > 0) writeAll(batches);
-  };
-  port.on('message', (msg: ToWriter) => {
-    if (msg.type === 'close') {
-      // the queue sends nothing after close; everything received before it is written first
-      writeGathered();
+    if (closing) {
       db.close();
       port.close();
-      return;
     }
-    gathered.push(msg);
-    gatheredEvents += msg.count;
-    if (gatheredEvents >= GATHER_EVENTS) writeGathered();
-    else timer ??= setTimeout(writeGathered, GATHER_MS);
   });
 }
 
@@ -276,7 +263,7 @@ export class SqliteEventSink implements EventSink {
     writer.ref();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      writer.postMessage({ type: 'write', id, bytes: batch.bytes, count: batch.length } satisfies ToWriter);
+      writer.postMessage({ type: 'write', id, bytes: batch.bytes } satisfies ToWriter);
     });
   }
 
