@@ -151,9 +151,9 @@ function columnsByParsing(line: string): Columns {
 }
 
 /**
- * The worker side: inserts JSON Lines batches and acknowledges each. The queue sends small batches (so that
- * sending one is cheap for the request thread); the batches waiting here when the worker gets to them are
- * inserted together in one transaction, so a commit's fixed cost is shared by however many arrived meanwhile.
+ * The worker side: inserts JSON Lines batches and acknowledges them. Batches found waiting together (callers that
+ * send several without waiting; the event queue keeps one write per sink in flight, so it sends one at a time)
+ * share one transaction; one that fails is retried alone so it cannot fail the others.
  */
 function runWriter(file: string): void {
   const port = parentPort!;
