@@ -99,6 +99,9 @@ async function startGateway(ctx: StartContext, instance = 'gateway', watermark: 
     command: process.execPath,
     args: [
       ...(ctx.nodeFlags ?? []),
+      // e.g. DISTILLGUARD_BENCH_GATEWAY_NODE_FLAGS=--max-semi-space-size=64 to measure the gateway with the V8
+      // setting the README suggests for busy deployments (every distillguard target gets it, the others not)
+      ...(process.env.DISTILLGUARD_BENCH_GATEWAY_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       cli,
       'serve',
       '--port', String(port),

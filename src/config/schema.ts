@@ -151,6 +151,7 @@ export const configSchema = z
         sqlite: z.boolean().default(true),
         /** Rotate the JSONL file when it reaches this size. */
         rotate_bytes: z.number().int().positive().default(256 * 1024 * 1024),
+        /** Events per batch at most; a batch also ends at 128 KiB of JSON Lines (BATCH_TEXT_LIMIT in events/queue.ts). */
         batch_size: z.number().int().positive().default(512),
         flush_interval_ms: z.number().int().positive().default(250),
         /** Events held in memory at most; beyond it events are dropped and counted. */

@@ -4,6 +4,7 @@
 // `listEventFiles` returns them oldest first; `readEvents` reads each one back.
 import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventBatch } from './batch.ts';
 import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
@@ -31,22 +32,6 @@ export function formatEventLine(e: LogEventV1): string {
       latency_ms: r.latency_ms ?? undefined,
     },
   });
-}
-
-const batchTexts = new WeakMap<readonly LogEventV1[], string>();
-
-/**
- * A batch as JSON Lines text, every line ending in '\n'. Memoized per batch array: the queue hands the same
- * array to every sink, so the JSONL and SQLite sinks format it once between them. Batches are not mutated.
- */
-export function formatBatch(batch: readonly LogEventV1[]): string {
-  let text = batchTexts.get(batch);
-  if (text === undefined) {
-    text = '';
-    for (let i = 0; i < batch.length; i++) text += formatEventLine(batch[i]) + '\n';
-    batchTexts.set(batch, text);
-  }
-  return text;
 }
 
 const FILE_NAME = /^events-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl$/;
@@ -97,9 +82,9 @@ export class JsonlFileSink implements EventSink {
     return this.path;
   }
 
-  write(batch: LogEventV1[]): void {
+  write(batch: EventBatch): void {
     if (batch.length === 0) return;
-    const buf = Buffer.from(formatBatch(batch), 'utf8');
+    const buf = batch.bytes;
     if (this.fd !== null && this.bytes > 0 && this.bytes + buf.length > this.rotateBytes) this.closeFile();
     const fd = this.fd ?? this.openFile();
     let off = 0;

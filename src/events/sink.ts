@@ -1,8 +1,8 @@
-import type { LogEventV1 } from './types.ts';
+import type { EventBatch } from './batch.ts';
 
 /** A destination for batches of events, written off the request path. */
 export interface EventSink {
   readonly name: string;
-  write(batch: LogEventV1[]): void | Promise<void>;
+  write(batch: EventBatch): void | Promise<void>;
   close(): void | Promise<void>;
 }

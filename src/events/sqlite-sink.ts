@@ -1,18 +1,18 @@
 // Events in SQLite (`<data-dir>/events.sqlite`): a file of its own, so event writes never contend with
 // identity writes for SQLite's single writer lock.
 // Inserting costs tens of microseconds per event (row, primary key and two indexes), too much for the thread
-// that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch
-// as the one JSON Lines string the JSONL sink formats anyway (see formatBatch), and the worker inserts it in
-// one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
+// that serves requests, so a worker thread owns the writing connection: the main thread hands it each batch's
+// JSON Lines (formatted as each event was queued, in shared memory: see batch.ts), and the worker inserts them
+// in one transaction with a prepared statement. Queries use a read connection on the main thread (WAL lets
 // readers and the writer proceed together).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort, type Worker, workerData } from 'node:worker_threads';
 import { spawnModuleWorker } from '../util/spawn-worker.ts';
 import { lowerThisThreadPriority } from '../util/thread-priority.ts';
 import Database from 'better-sqlite3';
-import { formatBatch } from './jsonl-sink.ts';
+import { batchText, type EventBatch } from './batch.ts';
 import type { EventSink } from './sink.ts';
 import type { LogEventV1 } from './types.ts';
 
@@ -38,8 +38,10 @@ CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 
 const WRITER_ROLE = 'distillguard:sqlite-event-writer';
 
-type ToWriter = { type: 'write'; id: number; text: string } | { type: 'close' };
-type FromWriter = { type: 'written'; id: number } | { type: 'failed'; id: number; message: string };
+/** `bytes`: the batch's JSON Lines, in memory shared with the main thread (see batch.ts). */
+type ToWriter = { type: 'write'; id: number; bytes: Uint8Array } | { type: 'close' };
+/** `written` acknowledges every batch stored by one transaction in one message. */
+type FromWriter = { type: 'written'; ids: number[] } | { type: 'failed'; id: number; message: string };
 
 /** A batch the SQLite writer could not store (the queue retries it). */
 export class EventStoreError extends Error {
@@ -148,7 +150,11 @@ function columnsByParsing(line: string): Columns {
   };
 }
 
-/** The worker side: inserts each JSON Lines batch in one transaction and acknowledges it. */
+/**
+ * The worker side: inserts JSON Lines batches and acknowledges them. Batches found waiting together (callers that
+ * send several without waiting; the event queue keeps one write per sink in flight, so it sends one at a time)
+ * share one transaction; one that fails is retried alone so it cannot fail the others.
+ */
 function runWriter(file: string): void {
   const port = parentPort!;
   const db = openDatabase(file);
@@ -157,7 +163,7 @@ function runWriter(file: string): void {
     `INSERT OR IGNORE INTO events (ts, request_id, account_id, key_id, model, endpoint, status,
        input_tokens, output_tokens, reasoning_tokens, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertLines = db.transaction((text: string) => {
+  const insertLines = (text: string): void => {
     for (let start = 0; start < text.length; ) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
@@ -168,21 +174,40 @@ function runWriter(file: string): void {
       }
       start = end + 1;
     }
+  };
+  const insertBatches = db.transaction((batches: readonly { bytes: Uint8Array }[]) => {
+    for (const b of batches) insertLines(batchText(b.bytes));
   });
-  port.on('message', (msg: ToWriter) => {
-    if (msg.type === 'close') {
-      db.close();
-      port.close();
+  const writeAll = (batches: readonly { id: number; bytes: Uint8Array }[]): void => {
+    try {
+      insertBatches(batches);
+    } catch (err) {
+      if (batches.length > 1) {
+        // one bad batch must not fail the others: each again in a transaction of its own
+        for (const b of batches) writeAll([b]);
+        return;
+      }
+      port.postMessage({ type: 'failed', id: batches[0].id, message: (err as Error).message } satisfies FromWriter);
       return;
     }
-    let reply: FromWriter;
-    try {
-      insertLines(msg.text);
-      reply = { type: 'written', id: msg.id };
-    } catch (err) {
-      reply = { type: 'failed', id: msg.id, message: (err as Error).message };
+    port.postMessage({ type: 'written', ids: batches.map((b) => b.id) } satisfies FromWriter);
+  };
+  port.on('message', (first: ToWriter) => {
+    const batches: { id: number; bytes: Uint8Array }[] = [];
+    let closing = false;
+    for (let msg: ToWriter | undefined = first; msg !== undefined; msg = (receiveMessageOnPort(port)?.message as ToWriter | undefined)) {
+      if (msg.type === 'close') {
+        // the queue sends nothing after close; anything received before it is written first
+        closing = true;
+        break;
+      }
+      batches.push(msg);
     }
-    port.postMessage(reply);
+    if (batches.length > 0) writeAll(batches);
+    if (closing) {
+      db.close();
+      port.close();
+    }
   });
 }
 
@@ -230,7 +255,7 @@ export class SqliteEventSink implements EventSink {
   }
 
   /** Resolves once the batch is committed; rejects (and the queue retries) if it could not be. */
-  write(batch: LogEventV1[]): Promise<void> | void {
+  write(batch: EventBatch): Promise<void> | void {
     if (batch.length === 0) return;
     const writer = this.writer ?? this.startWriter();
     const id = this.nextId++;
@@ -238,7 +263,7 @@ export class SqliteEventSink implements EventSink {
     writer.ref();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      writer.postMessage({ type: 'write', id, text: formatBatch(batch) } satisfies ToWriter);
+      writer.postMessage({ type: 'write', id, bytes: batch.bytes } satisfies ToWriter);
     });
   }
 
@@ -289,12 +314,15 @@ export class SqliteEventSink implements EventSink {
   private startWriter(): Worker {
     const writer = spawnModuleWorker(import.meta.url, { role: WRITER_ROLE, file: this.file });
     writer.on('message', (msg: FromWriter) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
+      const settle = (id: number, outcome: (p: PendingWrite) => void) => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        outcome(p);
+      };
+      if (msg.type === 'written') for (const id of msg.ids) settle(id, (p) => p.resolve());
+      else settle(msg.id, (p) => p.reject(new EventStoreError(`events.sqlite: ${msg.message}`)));
       if (this.pending.size === 0) writer.unref();
-      if (msg.type === 'written') p.resolve();
-      else p.reject(new EventStoreError(`events.sqlite: ${msg.message}`));
     });
     const failAll = (err: Error) => {
       for (const p of this.pending.values()) p.reject(err);

@@ -147,7 +147,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const host = detector;
     queue.subscribe((batch) => host.feed(batch));
     // rules that wait for more requests at a verdict (after_requests) count them here, off the request path
-    queue.subscribe((batch) => enforcer.onRequests(batch));
+    queue.subscribe((batch) => enforcer.onRequests(batch.requests));
     // Switching from shadow to enforce acts on the accounts the detector already flags, not only on later decisions.
     let lastMode = enforcer.mode;
     enforcer.onChange(() => {

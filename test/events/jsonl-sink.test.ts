@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { batchOf } from '../../src/events/batch.ts';
 import { formatEventLine, JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
 import { parseEventLine } from '../../src/events/parse.ts';
 import { readEvents } from '../../src/events/reader.ts';
@@ -18,8 +19,8 @@ test('written events read back equal through readEvents', async () => {
   const dir = tempDir();
   const sink = new JsonlFileSink({ dir, rotateBytes: 1 << 30 });
   const events = Array.from({ length: 300 }, (_, i) => makeEvent(i));
-  sink.write(events.slice(0, 100));
-  sink.write(events.slice(100));
+  sink.write(batchOf(events.slice(0, 100)));
+  sink.write(batchOf(events.slice(100)));
   sink.close();
   const files = listEventFiles(dir);
   assert.equal(files.length, 1);
@@ -47,7 +48,7 @@ test('rotation produces several files whose union is every event in order', asyn
   // a fixed clock: every file is opened in the same millisecond, so names differ only by their sequence suffix
   const sink = new JsonlFileSink({ dir, rotateBytes, now: () => new Date(Date.UTC(2026, 10, 27, 2, 30)) });
   const events = Array.from({ length: 500 }, (_, i) => makeEvent(i));
-  for (let i = 0; i < events.length; i += 10) sink.write(events.slice(i, i + 10));
+  for (let i = 0; i < events.length; i += 10) sink.write(batchOf(events.slice(i, i + 10)));
   sink.close();
   const files = listEventFiles(dir);
   assert.ok(files.length > 5, `expected several files, got ${files.length}`);
@@ -62,10 +63,10 @@ test('a new sink never appends to an existing file and other files are not liste
   const dir = tempDir();
   const clock = () => new Date(Date.UTC(2026, 10, 27, 2, 30));
   const first = new JsonlFileSink({ dir, rotateBytes: 1 << 20, now: clock });
-  first.write([makeEvent(1)]);
+  first.write(batchOf([makeEvent(1)]));
   first.close();
   const second = new JsonlFileSink({ dir, rotateBytes: 1 << 20, now: clock });
-  second.write([makeEvent(2)]);
+  second.write(batchOf([makeEvent(2)]));
   second.close();
   writeFileSync(join(dir, 'notes.txt'), 'not an event file');
   const files = listEventFiles(dir);
@@ -77,7 +78,7 @@ test('a new sink never appends to an existing file and other files are not liste
 test('no file is created before the first event', () => {
   const dir = tempDir();
   const sink = new JsonlFileSink({ dir, rotateBytes: 1024 });
-  sink.write([]);
+  sink.write(batchOf([]));
   sink.close();
   assert.deepEqual(readdirSync(dir), []);
 });

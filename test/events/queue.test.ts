@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { EventQueue, type EventQueueSettings } from '../../src/events/queue.ts';
-import { JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
+import { eventsOf, type EventBatch } from '../../src/events/batch.ts';
+import { BATCH_TEXT_LIMIT, EventQueue, type EventQueueSettings } from '../../src/events/queue.ts';
+import { formatEventLine, JsonlFileSink, listEventFiles } from '../../src/events/jsonl-sink.ts';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
 import type { EventSink } from '../../src/events/sink.ts';
 import type { LogEventV1 } from '../../src/events/types.ts';
@@ -27,12 +28,12 @@ class RecordingSink implements EventSink {
   get events(): LogEventV1[] {
     return this.batches.flat();
   }
-  write(batch: LogEventV1[]): void {
+  write(batch: EventBatch): void {
     if (this.failures > 0) {
       this.failures--;
       throw new Error(`${this.name} is down`);
     }
-    this.batches.push(batch.slice());
+    this.batches.push(eventsOf(batch));
     const total = this.events.length;
     this.waiters = this.waiters.filter((w) => (total >= w.count ? (w.resolve(), false) : true));
   }
@@ -185,7 +186,7 @@ test('an asynchronous sink writes batches one at a time, in order, and close wai
       active++;
       maxActive = Math.max(maxActive, active);
       await nextTurn();
-      for (const e of batch) seen.push(e.request_id);
+      for (const e of eventsOf(batch)) seen.push(e.request_id);
       active--;
     },
     close() {},
@@ -243,11 +244,11 @@ test('batch listeners see every batch once, and one that throws harms nothing', 
   const errors: string[] = [];
   const fromHook: string[] = [];
   const queue = new EventQueue([sink], settings({ batch_size: 4 }), {
-    onBatch: (batch) => fromHook.push(...batch.map((e) => e.request_id)),
+    onBatch: (batch) => fromHook.push(...eventsOf(batch).map((e) => e.request_id)),
     onError: (_err, source) => errors.push(source),
   });
   const fromSubscriber: string[] = [];
-  const unsubscribe = queue.subscribe((batch) => fromSubscriber.push(...batch.map((e) => e.request_id)));
+  const unsubscribe = queue.subscribe((batch) => fromSubscriber.push(...eventsOf(batch).map((e) => e.request_id)));
   queue.subscribe(() => {
     throw new Error('listener bug');
   });
@@ -270,4 +271,40 @@ test('with no sinks, events still reach listeners and count as written', async (
   await queue.close();
   assert.equal(seen, 42);
   assert.equal(queue.written, 42);
+});
+
+test('a batch is complete at BATCH_TEXT_LIMIT bytes even below batch_size', async () => {
+  const sink = new RecordingSink();
+  const queue = new EventQueue([sink], settings({ batch_size: 10_000, flush_interval_ms: 60_000 }));
+  const big = (i: number): LogEventV1 => ({ ...makeEvent(i), messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
+  for (let i = 0; i < 100; i++) queue.push(big(i));
+  await nextTurn();
+  const perBatch = Math.ceil(BATCH_TEXT_LIMIT / (Buffer.byteLength(formatEventLine(big(0))) + 1));
+  assert.ok(sink.batches.length >= 2, `expected complete batches on the next turn, got ${sink.batches.length}`);
+  assert.ok(sink.batches.every((b) => b.length <= perBatch), `batches of ${sink.batches.map((b) => b.length)} exceed ${perBatch} events`);
+  await queue.close();
+  assert.deepEqual(sink.events.map((e) => e.request_id), Array.from({ length: 100 }, (_, i) => `req_${i}`));
+});
+
+test('flush writes events pushed in the same turn, before their formatting turn comes', async () => {
+  const sink = new RecordingSink();
+  const queue = new EventQueue([sink], settings({ flush_interval_ms: 60_000 }));
+  for (let i = 0; i < 3; i++) queue.push(makeEvent(i));
+  assert.equal(queue.depth, 3);
+  await queue.flush();
+  assert.deepEqual(sink.events, [makeEvent(0), makeEvent(1), makeEvent(2)]);
+  assert.equal(queue.depth, 0);
+  await queue.close();
+});
+
+test('an event that cannot be formatted is dropped, counted and reported instead of thrown', async () => {
+  const sink = new RecordingSink();
+  const errors: string[] = [];
+  const queue = new EventQueue([sink], settings(), { onError: (_err, source) => errors.push(source) });
+  queue.push({ ...makeEvent(0), params: { seed: 1n } });
+  queue.push(makeEvent(1));
+  await queue.close();
+  assert.deepEqual(errors, ['format']);
+  assert.equal(queue.dropped, 1);
+  assert.deepEqual(sink.events.map((e) => e.request_id), ['req_1']);
 });

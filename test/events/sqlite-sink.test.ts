@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { batchOf } from '../../src/events/batch.ts';
 import { SqliteEventSink } from '../../src/events/sqlite-sink.ts';
 import { makeEvent, tempDir } from './helpers.ts';
 
@@ -9,7 +10,7 @@ test('events land in <data-dir>/events.sqlite in WAL mode with their columns', a
   const dataDir = tempDir();
   const sink = new SqliteEventSink({ dataDir });
   assert.equal(sink.file, join(dataDir, 'events.sqlite'));
-  await sink.write([makeEvent(0), makeEvent(1)]);
+  await sink.write(batchOf([makeEvent(0), makeEvent(1)]));
   await sink.close();
   const db = new Database(sink.file, { readonly: true });
   try {
@@ -32,8 +33,8 @@ test('events land in <data-dir>/events.sqlite in WAL mode with their columns', a
 test('a batch written twice is stored once', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const batch = Array.from({ length: 50 }, (_, i) => makeEvent(i));
-  await sink.write(batch);
-  await sink.write(batch);
+  await sink.write(batchOf(batch));
+  await sink.write(batchOf(batch));
   assert.equal(sink.count(), 50);
   await sink.close();
 });
@@ -41,7 +42,7 @@ test('a batch written twice is stored once', async () => {
 test('queryEvents filters by account and time, newest first, up to the limit', async () => {
   const sink = new SqliteEventSink({ dataDir: tempDir() });
   const events = Array.from({ length: 200 }, (_, i) => makeEvent(i));
-  await sink.write(events);
+  await sink.write(batchOf(events));
   const ofAccount = sink.queryEvents({ accountId: 'acct_3', limit: 1000 });
   assert.deepEqual(
     ofAccount.map((e) => e.request_id),
@@ -84,4 +85,21 @@ test('columnsOf reads the indexed columns like a full parse, even with hostile s
       output_tokens: full.response.output_tokens ?? null, reasoning_tokens: full.response.reasoning_tokens ?? null,
     });
   }
+});
+
+test('batches sent together are all stored, and one that cannot be stored fails alone', async () => {
+  const sink = new SqliteEventSink({ dataDir: tempDir() });
+  const events = Array.from({ length: 30 }, (_, i) => makeEvent(i));
+  const broken = { length: 1, bytes: Buffer.from('not a json line\n'), requests: [{ account_id: 'acct_x', ts: events[0].ts }] };
+  // sent without waiting, so the writer finds them queued together
+  const results = await Promise.allSettled([
+    sink.write(batchOf(events.slice(0, 10))),
+    sink.write(broken),
+    sink.write(batchOf(events.slice(10, 20))),
+    sink.write(batchOf(events.slice(20))),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  assert.equal(sink.count(), 30);
+  assert.deepEqual(sink.queryEvents({ limit: 100 }).map((e) => e.request_id).sort(), events.map((e) => e.request_id).sort());
+  await sink.close();
 });

@@ -5,8 +5,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Decision, DetectorParams } from '../../detect/types.ts';
-import { formatBatch } from '../../events/jsonl-sink.ts';
-import type { AccountRecordV1, LogEventV1 } from '../../events/types.ts';
+import type { EventBatch } from '../../events/batch.ts';
+import type { AccountRecordV1 } from '../../events/types.ts';
 import { spawnModuleWorker } from '../../util/spawn-worker.ts';
 import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
 
@@ -64,7 +64,7 @@ export class DetectorHost {
   }
 
   /** Hands a batch of events to the detector (never blocks, never throws). */
-  feed(batch: readonly LogEventV1[]): void {
+  feed(batch: EventBatch): void {
     if (this.stateValue === 'stopped' || batch.length === 0) return;
     if (this.inFlightEvents + batch.length > this.maxLag) {
       this.droppedCount += batch.length;
@@ -72,7 +72,7 @@ export class DetectorHost {
     }
     this.inFlight.push({ count: batch.length, sentAtMs: Date.now() });
     this.inFlightEvents += batch.length;
-    this.send({ type: 'events', lines: formatBatch(batch), count: batch.length });
+    this.send({ type: 'events', bytes: batch.bytes, count: batch.length });
   }
 
   /** Asks for the current verdict of every flagged account again (they arrive through onDecisions). */

@@ -11,7 +11,7 @@ export interface DetectorWorkerData {
 }
 
 export type ToWorker =
-  | { type: 'events'; /** JSON Lines, one event a line */ lines: string; count: number }
+  | { type: 'events'; /** JSON Lines in UTF-8, one event a line, in memory shared with the main thread */ bytes: Uint8Array; count: number }
   | { type: 'accounts'; records: AccountRecordV1[] }
   | { type: 'snapshot' }
   /** Re-emit the current verdict of every flagged account (e.g. when enforcement switches from shadow to enforce). */

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { Detector } from '../../detect/detector.ts';
 import { DetectorInputError } from '../../detect/errors.ts';
 import { isFlagged, type Decision, type DetectorParams } from '../../detect/types.ts';
+import { batchText } from '../../events/batch.ts';
 import { EVENTS_DB_FILE } from '../../events/sqlite-sink.ts';
 import type { LogEventV1 } from '../../events/types.ts';
 import type { CampaignInfo, DetectorWorkerData, FromWorker, ToWorker } from './protocol.ts';
@@ -94,7 +95,7 @@ function run(data: DetectorWorkerData): void {
       if (msg.type === 'events') {
         const decisions: Decision[] = [];
         let start = 0;
-        const text = msg.lines;
+        const text = batchText(msg.bytes);
         while (start < text.length) {
           let end = text.indexOf('\n', start);
           if (end < 0) end = text.length;
