@@ -193,19 +193,26 @@ export function lookupWord(text: string, start: number, end: number): LexiconEnt
   return undefined;
 }
 
-// Hashes of every lexicon word's beginnings (the word itself included), with their length: a streamed token
-// whose last letters start no lexicon word can be sent before it ends. A collision only holds a token back.
+// Every lexicon word's beginnings (the word itself included) with their length, hashed into a 64 Kbit table
+// (8 KB): a streamed token whose last letters start no lexicon word can be sent before it ends. A collision
+// (about 3 % of the bits are set) only holds a token back.
 const PREFIX_BASIS = 0x5bd1e995;
-const prefixKey = (hash: number, length: number): number => (hash ^ Math.imul(length, 0x9e3779b1)) >>> 0;
-const PREFIXES = new Set<number>();
+const PREFIX_BITS = 1 << 16;
+const prefixBit = (hash: number, length: number): number => ((hash ^ Math.imul(length, 0x9e3779b1)) >>> 0) & (PREFIX_BITS - 1);
+const PREFIXES = new Uint32Array(PREFIX_BITS / 32);
 for (const word of LEXICON.keys()) {
-  for (let length = 1; length <= word.length; length++) PREFIXES.add(prefixKey(foldedHash(word, 0, length, PREFIX_BASIS), length));
+  for (let length = 1; length <= word.length; length++) {
+    const bit = prefixBit(foldedHash(word, 0, length, PREFIX_BASIS), length);
+    PREFIXES[bit >>> 5] |= 1 << (bit & 31);
+  }
 }
 
 /** Whether the ASCII letters text[start, end) are the beginning of a lexicon word (in any letter case), or may be. */
 export function mayBeginWord(text: string, start: number, end: number): boolean {
   const length = end - start;
-  return length <= LEXICON_MAX_LENGTH && PREFIXES.has(prefixKey(foldedHash(text, start, end, PREFIX_BASIS), length));
+  if (length > LEXICON_MAX_LENGTH) return false;
+  const bit = prefixBit(foldedHash(text, start, end, PREFIX_BASIS), length);
+  return ((PREFIXES[bit >>> 5] >>> (bit & 31)) & 1) === 1;
 }
 
 function equalsFolded(text: string, start: number, lower: string): boolean {
