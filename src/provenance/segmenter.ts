@@ -35,10 +35,6 @@ export function isWhitespace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c >= 0x80 && (c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a)));
 }
 
-function isWhitespaceCode(c: number): boolean {
-  return c === 32 || isWhitespace(c);
-}
-
 export class TokenSegmenter {
   private pending = '';
   /** How much of `pending` went out already (it was settled when it did). */
@@ -58,7 +54,7 @@ export class TokenSegmenter {
     if (this.pending !== '' || this.overlong) {
       // the rest of the token carried over from the last chunk
       let space = 0;
-      while (space < n && !isWhitespaceCode(delta.charCodeAt(space))) space++;
+      while (space < n && !isWhitespace(delta.charCodeAt(space))) space++;
       if (space < n && !this.overlong && this.pending.length + space < MAX_HELD_CHARS) {
         const tok = this.pending + delta.slice(0, space);
         this.pending = '';
@@ -66,14 +62,14 @@ export class TokenSegmenter {
         i = space;
       } else {
         // it goes on past this chunk, or is too long to hold: token by token up to the whitespace after it
-        while (space < n && isWhitespaceCode(delta.charCodeAt(space))) space++;
+        while (space < n && isWhitespace(delta.charCodeAt(space))) space++;
         out = this.scanRange(delta, 0, space);
         i = space;
       }
     }
     // [i, tail): whole tokens and whitespace; [tail, n): the token still being written
     let tail = n;
-    while (tail > i && !isWhitespaceCode(delta.charCodeAt(tail - 1))) tail--;
+    while (tail > i && !isWhitespace(delta.charCodeAt(tail - 1))) tail--;
     if (tail > i) out += sink.tokens(delta, i, tail) ?? delta.slice(i, tail);
     if (tail < n) {
       if (n - tail < MAX_HELD_CHARS) {
