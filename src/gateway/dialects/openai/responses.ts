@@ -268,8 +268,6 @@ interface TextDeltaSpans {
   end: number;
 }
 
-const DELTA_KEY = '"delta":';
-
 /**
  * Reads a `response.output_text.delta` event without parsing it, when it is laid out as OpenAI sends them:
  * flat members (`type`, `sequence_number`, `item_id`, `output_index`, `content_index`: strings and scalars)
@@ -317,14 +315,15 @@ class TextDeltaReader {
   private afterIsKnown(data: string, end: number): boolean {
     const after = data.slice(end);
     if (after === this.knownAfter) return true;
-    let rest: unknown;
+    let rest: Body;
     try {
-      rest = JSON.parse(`{"delta":""${after}`);
+      // the members after the literal, behind a placeholder member in its place
+      rest = JSON.parse(`{"":0${after}`) as Body;
     } catch {
       return false;
     }
-    // a repeated key: JSON.parse keeps the last one
-    if ((rest as Body).delta !== '' || after.includes(DELTA_KEY)) return false;
+    // a repeated key (however it is escaped): JSON.parse would keep the last one
+    if (Object.hasOwn(rest, 'delta')) return false;
     this.knownAfter = after;
     return true;
   }
