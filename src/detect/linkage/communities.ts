@@ -297,7 +297,7 @@ function contentGroups(
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
-  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[]; node: string }[],
+  inGraph: GraphValue[],
   lp: DetectorParams['linkage'],
 ): void {
   const parent = new Map<number, number>();
@@ -312,7 +312,7 @@ function mergeAcrossHolderEvidence(
   for (const node of Object.keys(community)) if (node.startsWith('a')) size.set(community[node]!, (size.get(community[node]!) ?? 0) + 1);
   const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
   // per pair of communities, the independent sign-up facts behind the binding values they share
-  const facts = new Map<string, Set<string>>();
+  const facts = new Map<string, { lo: number; hi: number; sources: Set<string> }>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();
@@ -328,9 +328,9 @@ function mergeAcrossHolderEvidence(
       for (let i = 0; i < touching.length; i++) {
         for (let j = i + 1; j < touching.length; j++) {
           const key = `${touching[i]}:${touching[j]}`;
-          let set = facts.get(key);
-          if (!set) facts.set(key, (set = new Set()));
-          set.add(fact);
+          let pair = facts.get(key);
+          if (!pair) facts.set(key, (pair = { lo: touching[i]!, hi: touching[j]!, sources: new Set() }));
+          pair.sources.add(fact);
         }
       }
     }
@@ -362,11 +362,8 @@ function mergeAcrossHolderEvidence(
     if (share >= lp.merge_min_share) union(link.lo, link.hi);
   }
   const tooling = sharedTooling(community, inGraph, lp);
-  for (const [key, set] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    const colon = key.indexOf(':');
-    const lo = Number(key.slice(0, colon));
-    const hi = Number(key.slice(colon + 1));
-    const independent = set.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
+  for (const [, { lo, hi, sources }] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const independent = sources.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
     if (independent >= lp.merge_min_bursts) union(lo, hi);
   }
   if (!merged) return;
@@ -381,7 +378,7 @@ function mergeAcrossHolderEvidence(
  */
 function sharedTooling(
   community: Record<string, number>,
-  inGraph: { value: { kind: EvidenceKind; weight: number; key: string }; holders: number[] }[],
+  inGraph: GraphValue[],
   lp: DetectorParams['linkage'],
 ): (a: number, b: number) => number {
   const clients = new Map<number, string[]>();
