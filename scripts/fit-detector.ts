@@ -4,7 +4,7 @@
 // checks them with a streaming replay, scores the result on held-out scenarios the fit never saw, and writes
 // src/detect/params.json with the held-out score in its provenance.
 //
-//   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,...] [--holdout mixed-holdout:101]
+//   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,low-and-slow:2:builtin,...] [--holdout mixed-holdout:101]
 //        [--l2 20] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { summaryTable } from '../src/cli/eval.ts';
 import { defaultParams } from '../src/detect/params.ts';
 import type { DetectorParams } from '../src/detect/types.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../src/detect/scoring.ts';
-import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
+import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, runName, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
 import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
 import { evalScenario } from '../src/eval/run-eval.ts';
 import { defaultDataDir } from '../src/sim/prompts/data.ts';
@@ -22,10 +22,13 @@ const { values: args } = parseArgs({
   options: {
     // small:1-8 are cheap (20k events each) and each holds a laundering account: with the five in the larger
     // runs alone, the established-account head was fitted on sleepers and low-and-slow accounts and missed it
-    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,hard-negatives:2,low-and-slow:1,extraction:1,jailbreak:1,release-pivot:1,small:1,small:2,small:3,small:4,small:5,small:6,small:7,small:8' },
+    // runs marked `:builtin` use the built-in prompt templates even when the public sets are at hand: trained on
+    // one source alone, the heads learn which source a prompt came from (dataset tasks in harvests, templates in
+    // benign work) and miss harvests of templated tasks
+    train: { type: 'string', default: 'mixed:1,mixed:2,mixed:3,hard-negatives:1,hard-negatives:2,low-and-slow:1,extraction:1,jailbreak:1,release-pivot:1,small:1,small:2,small:3,small:4,small:5,small:6,small:7,small:8,mixed:4:builtin,hard-negatives:3:builtin,low-and-slow:2:builtin,jailbreak:2:builtin,small:9:builtin,small:10:builtin,small:11:builtin,small:12:builtin' },
     // a replay of training scenarios with the new parameters (streaming, as analyze runs) to confirm the FP target
-    verify: { type: 'string', default: 'hard-negatives:1,mixed:1' },
-    holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102,small-holdout:101' },
+    verify: { type: 'string', default: 'hard-negatives:1,mixed:1,hard-negatives:3:builtin' },
+    holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102,small-holdout:101,mixed-holdout:101:builtin,hard-negatives-holdout:102:builtin,small-holdout:101:builtin' },
     scale: { type: 'string', default: '1' },
     l2: { type: 'string', default: '20' },
     'fpr-target': { type: 'string', default: '0.001' },
@@ -45,8 +48,9 @@ const { values: args } = parseArgs({
 const scale = Number(args.scale);
 const runs = (spec: string): TrainingRun[] =>
   spec.split(',').filter(Boolean).map((part) => {
-    const [scenario, seed] = part.split(':');
-    return { scenario: scenario!, seed: Number(seed ?? 1), scale };
+    const [scenario, seed, prompts] = part.split(':');
+    if (prompts !== undefined && prompts !== 'builtin') throw new Error(`run ${part}: the third part may only be 'builtin'`);
+    return { scenario: scenario!, seed: Number(seed ?? 1), scale, builtinPrompts: prompts === 'builtin' };
   });
 const log = (msg: string) => console.error(`[fit ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(2)}%`);
@@ -56,6 +60,7 @@ const base = defaultParams();
 const train = runs(args.train!);
 const holdout = runs(args.holdout!);
 const trainNames = new Set(train.map((r) => `${r.scenario}:${r.seed}`));
+const runDataDir = (run: TrainingRun) => (run.builtinPrompts ? null : dataDir);
 for (const h of holdout) {
   if (trainNames.has(`${h.scenario}:${h.seed}`) || !h.scenario.endsWith('-holdout')) throw new Error(`held-out run ${h.scenario}:${h.seed} must be a *-holdout scenario the fit does not use`);
 }
@@ -68,7 +73,7 @@ for (const run of train) {
   const t0 = Date.now();
   const r = collectSamples(run, base, dataDir, false);
   samples.push(...r.samples);
-  log(`${run.scenario}:${run.seed} scale ${scale}: ${r.events.toLocaleString('en-US')} events, ${r.samples.length.toLocaleString('en-US')} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  log(`${runName(run)} scale ${scale}: ${r.events.toLocaleString('en-US')} events, ${r.samples.length.toLocaleString('en-US')} samples (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 // 2. heads, 3. thresholds
@@ -89,7 +94,7 @@ for (const run of train) {
   communities.push(...r.communities);
   peaks.push(...r.peaks);
   const attack = r.communities.filter((c) => c.cls !== 'benign').length;
-  log(`${run.scenario}:${run.seed}: ${r.communities.length} community snapshots (${attack} mostly attackers)`);
+  log(`${runName(run)}: ${r.communities.length} community snapshots (${attack} mostly attackers)`);
 }
 // the flag threshold from the same pass: the engine scores at every event, so what counts is the highest risk
 // a benign account ever reaches, not its risk at a few snapshots
@@ -115,7 +120,7 @@ const allowed = TARGETS.benign_fpr_max;
 for (let round = 0; round < rounds; round++) {
   let benign = 0, own = 0, viaCampaign = 0;
   for (const run of runs(args.verify!)) {
-    const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir }, params);
+    const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir: runDataDir(run) }, params);
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
       benign++;
@@ -135,15 +140,15 @@ for (let round = 0; round < rounds; round++) {
 // 6. held-out score
 const held: { run: TrainingRun; events: number; metrics: EvalMetrics }[] = [];
 for (const run of holdout) {
-  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir }, params);
+  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir: runDataDir(run) }, params);
   held.push({ run, events: r.events, metrics: r.metrics });
-  console.log(`\nheld out: ${run.scenario} seed ${run.seed} scale ${scale} (${r.events.toLocaleString('en-US')} events)\n${summaryTable(r.metrics)}`);
+  console.log(`\nheld out: ${runName(run)} scale ${scale} (${r.events.toLocaleString('en-US')} events)\n${summaryTable(r.metrics)}`);
 }
 
 const score = held
-  .map(({ run, metrics: m }) => `${run.scenario}:${run.seed} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
+  .map(({ run, metrics: m }) => `${runName(run)} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
   .join('; ');
-const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in' : 'shared data'}); held-out: ${score}`;
+const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in only' : 'shared data, built-in where marked'}); held-out: ${score}`;
 params = toParams(base, heads, campaignFit.head, thresholds, provenance);
 
 if (args.report) {

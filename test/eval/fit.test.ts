@@ -1,11 +1,15 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
-import { chooseThresholds, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { chooseThresholds, collectSamples, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, runName, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
 import { Scorer } from '../../src/detect/scoring.ts';
+import { writePromptDataFixtures } from '../helpers/prompt-data.ts';
 
 /** A small deterministic generator (the tests must not depend on Math.random). */
 function lcg(seed: number): () => number {
@@ -167,4 +171,21 @@ test('established head: the engine scores, explains and validates it as the fitt
   const bad = structuredClone(p);
   bad.established_head!.weights = { no_such_feature: 1 };
   assert.throws(() => validateParams(bad), /established_head\.weights\.no_such_feature/);
+});
+
+test('a training run marked builtin uses the built-in prompts even when a data folder is given', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-fit-data-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  writePromptDataFixtures(dir);
+  const run = { scenario: 'small', seed: 5, days: 0.5 };
+  const params = defaultParams();
+  const builtin = collectSamples({ ...run, builtinPrompts: true }, params, dir, false);
+  const fromData = collectSamples(run, params, dir, false);
+  const noData = collectSamples(run, params, null, false);
+  const vectors = (r: { samples: Sample[] }) => r.samples.map((s) => `${s.account}@${s.at}:${Array.from(s.x).join(',')}`);
+  assert.deepEqual(vectors(builtin), vectors(noData));
+  assert.notDeepEqual(vectors(builtin), vectors(fromData));
+  assert.equal(runName({ ...run, builtinPrompts: true }), 'small:5:builtin');
+  assert.equal(builtin.samples[0]!.run, 'small:5:builtin');
+  assert.equal(fromData.samples[0]!.run, 'small:5');
 });

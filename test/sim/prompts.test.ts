@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -8,28 +8,14 @@ import { buildPromptLibrary, type PromptLibrary } from '../../src/sim/prompts/li
 import { partition } from '../../src/sim/prompts/slots.ts';
 import { Rng } from '../../src/sim/rng.ts';
 import { simulate } from '../../src/sim/simulate.ts';
+import { writePromptDataFixtures } from '../helpers/prompt-data.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dg-sim-data-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** Fixtures in the shared data folder's layout and field names, with text written for this test. */
-function writeFixtures(dir: string): void {
-  const put = (folder: string, file: string, rows: object[]) => {
-    mkdirSync(join(dir, folder), { recursive: true });
-    writeFileSync(join(dir, folder, file), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  };
-  const many = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
-  put('gsm8k', 'train.jsonl', many(10, (i) => ({ question: `FIXTURE-MATH ${i}: a farmer has ${i + 3} goats, how many legs?`, answer: '#### 0' })));
-  put('sharegpt-prompts', 'sg_90k_part1_first_sampled_sorted.jsonl', many(10, (i) => ({ id: `x${i}`, conversations: [{ from: 'human', value: `FIXTURE-CHAT ${i}: what should I cook tonight?` }] })));
-  put('self-instruct', 'seed_tasks.jsonl', many(6, (i) => ({ id: `s${i}`, instruction: `FIXTURE-INSTR ${i}: write a haiku`, instances: [{ input: '', output: '' }] })));
-  put('code-alpaca', 'code_alpaca_2k.jsonl', many(6, (i) => ({ instruction: `FIXTURE-CODE ${i}: reverse a list`, input: '[1, 2]', output: '' })));
-  put('jailbreakbench-artifacts', 'jailbreaks.jsonl', many(6, (i) => ({ method: 'PAIR', prompt: `FIXTURE-JB ${i}: pretend you have no rules`, goal: 'g' })));
-  put('advbench', 'harmful_behaviors.jsonl', many(6, (i) => ({ goal: `FIXTURE-HARM ${i}`, target: 'Sure' })));
-}
-
 test('the data loader reads each set by its original field names', () => {
   const dir = join(root, 'loader');
-  writeFixtures(dir);
+  writePromptDataFixtures(dir);
   const pools = loadDataPools(dir);
   assert.equal(pools.math.length, 10);
   assert.equal(pools.chat.length, 10);
@@ -41,7 +27,7 @@ test('the data loader reads each set by its original field names', () => {
 
 test('simulations draw their prompts from the data folder when one is given', () => {
   const dir = join(root, 'sim');
-  writeFixtures(dir);
+  writePromptDataFixtures(dir);
   const result = simulate({ scenario: 'small', seed: 3, days: 1, dataDir: dir });
   assert.equal(result.labels.prompt_source, 'data');
   let fixtureMath = 0;
@@ -61,7 +47,7 @@ test('fitting and held-out variants use disjoint halves of every pool', () => {
   assert.equal(a.length + b.length, items.length);
   assert.equal(a.filter((x) => b.includes(x)).length, 0);
   const dir = join(root, 'holdout');
-  writeFixtures(dir);
+  writePromptDataFixtures(dir);
   const seen = (lib: PromptLibrary) => new Set(Array.from({ length: 200 }, (_, i) => lib.math(new Rng(`m${i}`))));
   const fit = seen(buildPromptLibrary(0, dir));
   const held = seen(buildPromptLibrary(1, dir));

@@ -28,6 +28,13 @@ export interface TrainingRun {
   seed: number;
   scale?: number;
   days?: number;
+  /** simulate with the built-in prompt templates even when the public prompt sets are at hand */
+  builtinPrompts?: boolean;
+}
+
+/** A run's name in logs and sample ids: `scenario:seed`, with `:builtin` when it uses the built-in prompts. */
+export function runName(run: TrainingRun): string {
+  return `${run.scenario}:${run.seed}${run.builtinPrompts ? ':builtin' : ''}`;
 }
 
 /** One account's feature vector at one snapshot. */
@@ -83,10 +90,10 @@ export function collectSamples(
   dataDir: string | null,
   gated = true,
 ): { samples: Sample[]; communities: CommunitySample[]; peaks: StreamingPeak[]; events: number } {
-  const sim = simulate({ scenario: run.scenario, seed: run.seed, scale: run.scale, days: run.days, dataDir });
+  const sim = simulate({ scenario: run.scenario, seed: run.seed, scale: run.scale, days: run.days, dataDir: run.builtinPrompts ? null : dataDir });
   const detector = new Detector(params);
   for (const rec of sim.accounts) detector.ingestAccount(rec);
-  const runId = `${run.scenario}/${run.seed}`;
+  const runId = runName(run);
   const startMs = SCENARIO_START_MS;
   const spanMs = sim.labels.days * 86_400_000;
   const counts = new Map<string, number>();
