@@ -97,15 +97,28 @@ describe('rate limits', () => {
   });
 
   test('tokens are reserved at admission, so parallel requests cannot overrun the token limit', async () => {
-    const t = await startTestGateway({ upstream: up.url, config: { tiers: { org: { account: { rpm: null, tpm: 10_000 }, key: { rpm: null, tpm: null } } } } });
+    // This upstream holds every answer until each of the ten requests is either at the upstream or refused, so
+    // all are in flight at once however slowly the machine runs them (a fixed pause does not ensure that).
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const held = await startUpstream(async (_req, body, res) => {
+      await released;
+      sendJson(res, 200, chatCompletionBody(body.model));
+    });
+    const t = await startTestGateway({ upstream: held.url, config: { tiers: { org: { account: { rpm: null, tpm: 10_000 }, key: { rpm: null, tpm: null } } } } });
     try {
       const key = t.keyFor('acct_tpm', 'org');
-      const results = await Promise.all(Array.from({ length: 10 }, () => post(t.gw.url, key, ask({ max_tokens: 3000 }))));
-      const statuses = results.map((r) => r.status);
+      let answered = 0;
+      const results = Array.from({ length: 10 }, () => post(t.gw.url, key, ask({ max_tokens: 3000 })).then((r) => (answered++, r)));
+      while (answered + held.received.length < 10) await new Promise((r) => setTimeout(r, 10));
+      release();
+      const statuses = (await Promise.all(results)).map((r) => r.status);
       assert.equal(statuses.filter((s) => s === 200).length, 3, statuses.join(','));
       assert.equal(statuses.filter((s) => s === 429).length, 7);
     } finally {
+      release();
       await t.close();
+      await held.close();
     }
   });
 
