@@ -64,7 +64,8 @@ export const C = {
   recentOffHours: 45 + TOPICS + HOURS,
   /** requests per hour of day (UTC) in the baseline: the hours the account was active on its first day */
   baseHour0: 46 + TOPICS + HOURS,
-  size: 46 + TOPICS + 2 * HOURS,
+  harmfulRequest: 46 + TOPICS + 2 * HOURS,
+  size: 47 + TOPICS + 2 * HOURS,
 } as const;
 
 /** What accounts.jsonl says about an account, reduced to what the context signals read. */

@@ -127,7 +127,7 @@ test('prepared text packs and unpacks, and a detector fed it decides as one that
     return p;
   });
   assert.equal(prepared[0]!.userHits & 1, 1, 'COT_FULL_TRACE matches the first text');
-  assert.equal(USER_PATTERNS.length, 6);
+  assert.equal(USER_PATTERNS.length, 7);
   const ints = packer.take();
   const back = newPreparedText(hasher.k);
   let at = 0;

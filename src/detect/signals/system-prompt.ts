@@ -11,6 +11,8 @@ export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
     String.raw`\bwhat (?:is|are|were) your (?:system prompt|(?:initial |original |hidden )?instructions)`,
     String.raw`\beverything (?:above|before) (?:this line|this message|here)\b`, String.raw`\bstart(?:ing)? (?:your (?:answer|response) )?with ["']?you are\b`,
     String.raw`\bverbatim\b.*\b(?:instructions|system prompt|above)\b`,
+    String.raw`\bwhat (?:instructions|rules|guidelines) were you given\b`, String.raw`\byour (?:hidden|secret|initial|original|system) (?:instructions|prompt|rules)\b`,
+    String.raw`\b(?:quote|list|summari[sz]e) (?:them|your instructions|your rules) (?:exactly|word for word|verbatim)\b`,
     '系统提示词?', '(?:покажи|выведи|повтори) (?:свой |свои |весь )?(?:системн|инструкци)', '(?:muestra|repite) (?:tu|el) (?:prompt del sistema|mensaje del sistema|instrucciones)',
     'システムプロンプト', '(?:zeige|wiederhole) (?:deinen |den )?system-?prompt', '(?:affiche|répète) (?:ton|le|votre) (?:prompt système|message système)', '시스템 프롬프트',
   ].join('|'),
