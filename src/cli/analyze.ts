@@ -2,6 +2,7 @@
 // optionally with its self-contained HTML view. Bad lines are counted and reported; --strict stops at the first.
 // Modules only some runs need (the progress bar, the config file loader, the HTML renderer) are imported when
 // needed: start-up time is part of every run.
+import './analyze-compile-budget.ts'; // first: sets V8 flags before the other modules load
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DetectorParamsError } from '../detect/errors.ts';

@@ -13,6 +13,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { DetectorInputError } from '../detect/errors.ts';
 import { defaultParams, validateParams } from '../detect/params.ts';
+import { PARAMS_READ } from '../detect/signals/index.ts';
 import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
 import type { AccountResult, CampaignResult } from '../detect/types.ts';
@@ -147,7 +148,7 @@ async function runPipelined(o: PipelinedOptions): Promise<ReportV1> {
           scans[2 * i + 1] = text.systemScan;
         }
         const ints = packer.take();
-        const wire = encodeEvents(chunk);
+        const wire = encodeEvents(chunk, PARAMS_READ);
         // copied, not transferred: the first detached ArrayBuffer of a thread invalidates a V8 protector and
         // sends every optimized function there that reads a typed array (token hashes, the literal gate,
         // MinHash…) back to be recompiled; copying ~0.5 MB per chunk costs less (docs/analyze.md)

@@ -1,39 +1,43 @@
 // Parsed events in a compact form, for handing a chunk to analyze's engine thread. Copying between threads
 // (structured clone) costs per item: an event object writes every property name and value. Here a chunk is a
 // table of distinct strings (account ids, models, user agents… repeat within a chunk), string references and
-// numbers in typed arrays (copied as blocks of memory), and the params as typed key / value entries (numbers,
-// strings, booleans and null inline; other values, rare, in a plain array); the engine rebuilds plain objects,
-// which is cheap. Messages are not carried: the engine reads the prepared text.
+// numbers in typed arrays (copied as blocks of memory), and the params the engine reads as one typed slot per
+// event and param name (numbers, strings, booleans and null inline; other values, rare, in a plain array); the
+// engine rebuilds plain objects, which is cheap. Messages are not carried (the engine reads the prepared
+// text), nor are the params no signal reads (tool schemas, response formats: most of the params' bytes).
 import type { LogEventV1 } from '../events/types.ts';
 
 /** String fields per event in `refs` (-1: null) */
 const STRS = 11;
-/** Number fields per event in `nums` (NaN: null): asn, status, input, output, reasoning, latency, params count */
-const NUMS = 7;
+/** Number fields per event in `nums` (NaN: null): asn, status, input, output, reasoning, latency */
+const NUMS = 6;
 const NO_MESSAGES: LogEventV1['messages'] = [];
-/** Codes of a params value in `paramInts` (a value >= 0 is a string reference) */
-const PARAM_NUMBER = -1;
-const PARAM_TRUE = -2;
-const PARAM_FALSE = -3;
-const PARAM_NULL = -4;
+/** Codes of a params value in `paramCodes` (a value >= 0 is a string reference) */
+const PARAM_ABSENT = -1;
+const PARAM_NUMBER = -2;
+const PARAM_TRUE = -3;
+const PARAM_FALSE = -4;
+const PARAM_NULL = -5;
 /** the next value of `paramOthers` (objects, arrays) */
-const PARAM_OTHER = -5;
+const PARAM_OTHER = -6;
 
 export interface EncodedEvents {
   count: number;
   strings: string[];
   refs: Int32Array;
   nums: Float64Array;
-  /** per params entry: key reference, value code (a string reference or PARAM_*) */
-  paramInts: Int32Array;
-  /** per params entry: the value when it is a number */
+  /** the params names carried, in slot order */
+  paramKeys: readonly string[];
+  /** per event, per name of paramKeys: the value's code (a string reference or PARAM_*) */
+  paramCodes: Int32Array;
+  /** per event, per name of paramKeys: the value when it is a number */
   paramNums: Float64Array;
   /** the values coded PARAM_OTHER, in order */
   paramOthers: unknown[];
 }
 
-/** Encodes `events` (as parsed and validated by events/parse.ts), messages left out. */
-export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
+/** Encodes `events` (as parsed and validated by events/parse.ts) with the params named in `paramKeys` only, messages left out. */
+export function encodeEvents(events: readonly LogEventV1[], paramKeys: readonly string[]): EncodedEvents {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const ref = (s: string | null | undefined): number => {
@@ -48,12 +52,12 @@ export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
   };
   const unique = (s: string): number => strings.push(s) - 1; // ts and request ids rarely repeat
   const num = (n: number | null | undefined): number => (n === null || n === undefined ? NaN : n);
+  const keys = paramKeys.length;
   const refs = new Int32Array(events.length * STRS);
   const nums = new Float64Array(events.length * NUMS);
-  let paramInts = new Int32Array(events.length * 16);
-  let paramNums = new Float64Array(events.length * 8);
+  const paramCodes = new Int32Array(events.length * keys);
+  const paramNums = new Float64Array(events.length * keys);
   const paramOthers: unknown[] = [];
-  let entries = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const c = e.client;
@@ -76,19 +80,17 @@ export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
     nums[n++] = num(r.input_tokens);
     nums[n++] = num(r.output_tokens);
     nums[n++] = num(r.reasoning_tokens);
-    nums[n++] = num(r.latency_ms);
-    let keys = 0;
-    for (const key in e.params) {
-      if (!Object.hasOwn(e.params, key)) continue;
-      if (entries === paramNums.length) {
-        paramInts = grown(paramInts, 2 * entries);
-        paramNums = grown(paramNums, entries);
-      }
-      const v = e.params[key];
+    nums[n] = num(r.latency_ms);
+    for (let k = 0, slot = i * keys; k < keys; k++, slot++) {
+      const key = paramKeys[k]!;
+      // JSON has no undefined: undefined is a name the request does not send (or one only the prototype has)
+      let v = e.params[key];
+      if (v !== undefined && !Object.hasOwn(e.params, key)) v = undefined;
       let code: number;
-      if (typeof v === 'number') {
+      if (v === undefined) code = PARAM_ABSENT;
+      else if (typeof v === 'number') {
         code = PARAM_NUMBER;
-        paramNums[entries] = v;
+        paramNums[slot] = v;
       } else if (typeof v === 'string') code = ref(v);
       else if (v === true) code = PARAM_TRUE;
       else if (v === false) code = PARAM_FALSE;
@@ -97,40 +99,29 @@ export function encodeEvents(events: readonly LogEventV1[]): EncodedEvents {
         code = PARAM_OTHER;
         paramOthers.push(v);
       }
-      paramInts[2 * entries] = ref(key);
-      paramInts[2 * entries + 1] = code;
-      entries++;
-      keys++;
+      paramCodes[slot] = code;
     }
-    nums[n] = keys;
   }
-  return { count: events.length, strings, refs, nums, paramInts: paramInts.slice(0, 2 * entries), paramNums: paramNums.slice(0, entries), paramOthers };
-}
-
-/** A copy of `a` with twice the room, the first `used` values kept. */
-function grown<T extends Int32Array | Float64Array>(a: T, used: number): T {
-  const next = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
-  next.set(a.subarray(0, used));
-  return next;
+  return { count: events.length, strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers };
 }
 
 /** Rebuilds the events of an encoded chunk in order (messages empty), calling `each` with every one. */
 export function decodeEvents(c: EncodedEvents, each: (ev: LogEventV1, i: number) => void): void {
-  const { strings, refs, nums, paramInts, paramNums, paramOthers } = c;
+  const { strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers } = c;
+  const keys = paramKeys.length;
   const str = (i: number): string | null => (i < 0 ? null : strings[i]!);
   const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
-  let p = 0;
   let other = 0;
   for (let i = 0; i < c.count; i++) {
     const s = i * STRS;
     const n = i * NUMS;
     const params: Record<string, unknown> = {};
-    const keys = nums[n + 6]!;
-    for (let k = 0; k < keys; k++, p++) {
-      const code = paramInts[2 * p + 1]!;
-      params[strings[paramInts[2 * p]!]!] =
+    for (let k = 0, slot = i * keys; k < keys; k++, slot++) {
+      const code = paramCodes[slot]!;
+      if (code === PARAM_ABSENT) continue;
+      params[paramKeys[k]!] =
         code >= 0 ? strings[code]
-        : code === PARAM_NUMBER ? paramNums[p]
+        : code === PARAM_NUMBER ? paramNums[slot]
         : code === PARAM_TRUE ? true
         : code === PARAM_FALSE ? false
         : code === PARAM_NULL ? null

@@ -1,11 +1,12 @@
 // The two-thread analyze pipeline must give the single-thread report, byte for byte (bar generated_at).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Detector } from '../../src/detect/detector.ts';
 import { defaultParams } from '../../src/detect/params.ts';
+import { PARAMS_READ } from '../../src/detect/signals/index.ts';
 import { MinHasher } from '../../src/detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, unpackText, USER_PATTERNS, ALL_USER_PATTERNS } from '../../src/detect/text/prepare.ts';
 import { parseEventLine } from '../../src/events/parse.ts';
@@ -73,27 +74,48 @@ test('engine heap bound grows with accounts, capped by machine memory, none when
   assert.equal(engineHeapLimitMb(10_000_000, 8 * 2 ** 30), 4_096);
 });
 
-test('events survive the wire format (messages left out)', () => {
+test('events survive the wire format (messages left out, params only those named)', () => {
   const lines = [
     { ts: '2026-10-01T00:00:00.123Z', request_id: 'r1', account_id: 'a1', org_id: 'o', key_id: null, client: { ip: '10.0.0.1', asn: 7, user_agent: 'ua', ja4: null }, endpoint: '/v1/chat/completions', model: 'm', params: { max_tokens: 1, logit_bias: { '12': -100 }, user: 'u', temperature: 0.7, stream: true, store: false, seed: null, stop: ['\n'], top_p: -0, model: 'm' }, messages: [{ role: 'user', content: 'x' }], response: { status: 200, input_tokens: 3, output_tokens: 1, reasoning_tokens: null, finish_reason: 'stop', latency_ms: 12 } },
-    { ts: '2026-10-01T00:00:01Z', request_id: 'r2', account_id: 'a2', client: { ip: '2001:db8::1' }, endpoint: '/v1/responses', model: 'm', params: {}, messages: [], response: { status: 429 } },
+    { ts: '2026-10-01T00:00:01Z', request_id: 'r2', account_id: 'a2', client: { ip: '2001:db8::1' }, endpoint: '/v1/responses', model: 'm', params: { tools: [{ type: 'function' }] }, messages: [], response: { status: 429 } },
   ].map((o) => {
     // JSON.stringify writes -0 as 0; the log line says -0
     const r = parseEventLine(JSON.stringify(o).replace('"top_p":0', '"top_p":-0'));
     assert.ok(r.ok);
     return r.event;
   });
-  const wire = encodeEvents(lines);
+  const named = ['model', 'top_p', 'stop', 'seed', 'store', 'stream', 'temperature', 'user', 'logit_bias', 'max_tokens', 'n'];
+  const wire = encodeEvents(lines, named);
   assert.equal(wire.strings.filter((x) => x === 'm').length, 1, 'repeated strings travel once');
   const back: LogEventV1[] = [];
   decodeEvents(structuredClone(wire), (ev, i) => {
     assert.equal(i, back.length);
     back.push(ev);
   });
-  assert.deepEqual(back, lines.map((ev) => ({ ...ev, messages: [] })));
-  // every kind of params value comes back as it was, keys in their order (deepEqual: -0 is not 0)
-  assert.deepEqual(Object.keys(back[0]!.params), Object.keys(lines[0]!.params));
+  const kept = (params: Record<string, unknown>) => Object.fromEntries(named.filter((k) => k in params).map((k) => [k, params[k]]));
+  assert.deepEqual(back, lines.map((ev) => ({ ...ev, params: kept(ev.params), messages: [] })));
+  // every kind of params value comes back as it was (deepEqual: -0 is not 0); names not asked for stay behind
   assert.ok(Object.is(back[0]!.params.top_p, -0));
+  assert.deepEqual(back[1]!.params, {});
+});
+
+test('the signals read no request param beyond PARAMS_READ (what the engine thread receives)', () => {
+  const log = simulated('mixed', 0.05);
+  const read = new Set<string>();
+  const detector = new Detector();
+  for (const line of readFileSync(log.events, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const r = parseEventLine(line);
+    assert.ok(r.ok);
+    const params = new Proxy(r.event.params, {
+      get: (target, key, receiver) => (read.add(String(key)), Reflect.get(target, key, receiver)),
+      has: (target, key) => (read.add(String(key)), Reflect.has(target, key)),
+      ownKeys: (target) => (read.add('(all names)'), Reflect.ownKeys(target)),
+    });
+    detector.ingest({ ...r.event, params });
+  }
+  assert.ok(read.size > 0);
+  assert.deepEqual([...read].filter((k) => !PARAMS_READ.includes(k)), []);
 });
 
 test('prepared text packs and unpacks, and a detector fed it decides as one that prepares itself', () => {

@@ -10,10 +10,16 @@ export const MIN_WORDS = 4;
 /** Characters looked at from each end of the prompt. */
 const SPAN = 160;
 
-function isEnd(c: number): boolean {
-  // . ! ? : newline, and the CJK full stop, question and exclamation marks
-  return c === 46 || c === 33 || c === 63 || c === 58 || c === 10 || c === 0x3002 || c === 0xff1f || c === 0xff01;
-}
+/** Kinds of UTF-16 code units, one table lookup per character instead of a chain of comparisons. */
+const WHITESPACE = 1;
+/** . ! ? : newline, and the CJK full stop, question and exclamation marks */
+const SENTENCE_END = 2;
+const KIND = (() => {
+  const t = new Uint8Array(0x10000);
+  for (const c of [32, 9, 13, 10]) t[c]! |= WHITESPACE;
+  for (const c of [46, 33, 63, 58, 10, 0x3002, 0xff1f, 0xff01]) t[c]! |= SENTENCE_END;
+  return t;
+})();
 
 /** FNV-1a of text[from, to) lower-cased, digits as '0', runs of whitespace as one space; 0 when too short. */
 function sentenceHash(text: string, from: number, to: number): number {
@@ -23,7 +29,7 @@ function sentenceHash(text: string, from: number, to: number): number {
   let lastSpace = true;
   for (let i = from; i < to; i++) {
     let c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 10) {
+    if ((KIND[c]! & WHITESPACE) !== 0) {
       inWord = false;
       if (lastSpace) continue;
       lastSpace = true;
@@ -34,8 +40,10 @@ function sentenceHash(text: string, from: number, to: number): number {
         inWord = true;
         words++;
       }
-      if (c >= 65 && c <= 90) c += 32;
-      else if (c >= 48 && c <= 57) c = 48;
+      if (c <= 90) {
+        if (c >= 65) c += 32;
+        else if (c >= 48 && c <= 57) c = 48;
+      }
     }
     h ^= c;
     h = Math.imul(h, 0x01000193);
@@ -59,7 +67,7 @@ export function boundaryPhrases(text: string, out: Int32Array): void {
   const headLimit = Math.min(end, start + SPAN);
   let firstEnd = -1;
   for (let i = start; i < headLimit; i++) {
-    if (isEnd(text.charCodeAt(i))) {
+    if ((KIND[text.charCodeAt(i)]! & SENTENCE_END) !== 0) {
       firstEnd = i + 1;
       break;
     }
@@ -69,7 +77,7 @@ export function boundaryPhrases(text: string, out: Int32Array): void {
   const tailLimit = Math.max(start, end - SPAN);
   let lastStart = -1;
   for (let i = end - 2; i >= tailLimit; i--) {
-    if (isEnd(text.charCodeAt(i))) {
+    if ((KIND[text.charCodeAt(i)]! & SENTENCE_END) !== 0) {
       lastStart = i + 1;
       break;
     }

@@ -32,6 +32,7 @@ function newness(m: AccountMeta, atMs: number): number {
 
 export const context: SignalFamily = {
   names: ['tier_unverified', 'account_new', 'use_case_app', 'use_case_data', 'end_user_diversity'],
+  params: ['user'],
   observe(view, acc) {
     const user = view.ev.params.user;
     if (typeof user === 'string' && user.length > 0) hllAdd(acc.users, hashString(user));

@@ -3,7 +3,7 @@
 // many max_tokens=1 requests that each return one token. Who shares it: calibration and classification apps
 // use logprobs, and a classifier may ask for one token; they do not also bias logits across the vocabulary.
 import { C } from '../account-state.ts';
-import { share, type SignalFamily } from './types.ts';
+import { MAX_TOKENS_PARAMS, maxTokensOf, share, type SignalFamily } from './types.ts';
 
 function positive(v: unknown): boolean {
   return typeof v === 'number' && v > 0;
@@ -11,6 +11,7 @@ function positive(v: unknown): boolean {
 
 export const extractionProbe: SignalFamily = {
   names: ['logprobs_share', 'logit_bias_share', 'max_tokens_1_share', 'single_token_output_share'],
+  params: ['logprobs', 'top_logprobs', 'logit_bias', ...MAX_TOKENS_PARAMS],
   observe(view, acc) {
     const p = view.ev.params;
     const c = acc.counters;
@@ -22,7 +23,7 @@ export const extractionProbe: SignalFamily = {
         break;
       }
     }
-    const maxTokens = p.max_tokens ?? p.max_completion_tokens ?? p.max_output_tokens;
+    const maxTokens = maxTokensOf(p);
     if (typeof maxTokens === 'number' && maxTokens <= 1) c[C.tinyMaxTokens]! += 1;
     const out = view.ev.response.output_tokens;
     if (typeof out === 'number' && out <= 1 && view.ev.response.status < 400) c[C.singleTokenOutput]! += 1;

@@ -20,6 +20,9 @@ export const SIGNALS: readonly SignalFamily[] = [
   context, behaviourShift,
 ];
 
+/** Every request param a signal reads (analyze's engine thread receives these and no others). */
+export const PARAMS_READ: readonly string[] = [...new Set(SIGNALS.flatMap((s) => s.params ?? []))];
+
 export const FEATURE_NAMES: readonly string[] = SIGNALS.flatMap((s) => s.names);
 
 /** Fills `out` (length FEATURE_NAMES.length) with the features of `src`. */

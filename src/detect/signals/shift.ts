@@ -33,6 +33,7 @@ const BASELINE_PRIOR_REQUESTS = 8;
 
 export const behaviourShift: SignalFamily = {
   names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift', 'hours_shift'],
+  params: ['n'],
   observe(view, acc, env) {
     const c = acc.counters;
     const tsMs = view.tsMs;

@@ -3,13 +3,14 @@
 // (n > 1) for sampling diversity. Who shares it: long-form writing and coding agents also buy long outputs;
 // RAG and translation apps send long inputs, so their output share is low.
 import { C } from '../account-state.ts';
-import { share, type SignalFamily } from './types.ts';
+import { MAX_TOKENS_PARAMS, maxTokensOf, share, type SignalFamily } from './types.ts';
 
 /** log2 of the largest max_tokens we scale to (131072). */
 const LOG_MAX_TOKENS_SCALE = 17;
 
 export const tokenShape: SignalFamily = {
   names: ['output_token_share', 'reasoning_token_share', 'max_tokens_log', 'multi_completion_share'],
+  params: [...MAX_TOKENS_PARAMS, 'n'],
   observe(view, acc) {
     const c = acc.counters;
     const r = view.ev.response;
@@ -23,7 +24,7 @@ export const tokenShape: SignalFamily = {
       c[C.reasTok]! += reasoning;
     }
     const p = view.ev.params;
-    const maxTokens = p.max_tokens ?? p.max_completion_tokens ?? p.max_output_tokens;
+    const maxTokens = maxTokensOf(p);
     if (typeof maxTokens === 'number' && maxTokens > 0) {
       c[C.maxTokN]! += 1;
       c[C.logMaxTok]! += Math.log2(maxTokens);

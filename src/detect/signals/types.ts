@@ -49,6 +49,8 @@ export interface FeatureSource {
 
 export interface SignalFamily {
   readonly names: readonly string[];
+  /** the request params (`ev.params` keys) observe() reads; analyze's engine thread receives only these */
+  readonly params?: readonly string[];
   observe(view: EventView, acc: AccountState, env: SignalEnv): void;
   /** Writes this family's features (in `names` order) at out[at..]; `shrink` is the shares' prior pseudo-count. */
   fill(src: FeatureSource, out: Float64Array, at: number, shrink: number): void;
@@ -75,6 +77,14 @@ export function userMatches(re: RegExp, view: EventView): boolean {
 /** Whether `re` matches the user message, or matched the system prompt (flag `bit`). */
 export function matches(re: RegExp, bit: number, view: EventView): boolean {
   return (view.systemFlags & bit) !== 0 || userMatches(re, view);
+}
+
+/** The request params that cap an answer's tokens, one name per API dialect, read in this order. */
+export const MAX_TOKENS_PARAMS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+
+/** The answer's token cap the request asked for (the first of MAX_TOKENS_PARAMS present), as sent. */
+export function maxTokensOf(params: Record<string, unknown>): unknown {
+  return params.max_tokens ?? params.max_completion_tokens ?? params.max_output_tokens;
 }
 
 /** A share shrunk toward 0 by `shrink` pseudo-observations, so a handful of events cannot make it 1. */
