@@ -44,12 +44,20 @@ const CH_RIGHT_SINGLE_QUOTE = 0x2019;
 const CH_LEFT_DOUBLE_QUOTE = 0x201c;
 const CH_RIGHT_DOUBLE_QUOTE = 0x201d;
 
+/** ASCII characters that change the scanner's state inside a token: code, quote and bracket marks, a block quote's ">". */
+const STATEFUL = new Uint8Array(128);
+for (const ch of '`"{}[]>') STATEFUL[ch.charCodeAt(0)] = 1;
+
 /** Characters that mark a token as code, a URL, an address or a path: nothing in it is changed. */
 const PROTECTING = new Uint8Array(128);
 for (const ch of '/\\@=<>|~^$%&#+') PROTECTING[ch.charCodeAt(0)] = 1;
 
 function isLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+/** The same test as `isLetter` in one comparison (folded to lower case, then an unsigned range check). */
+function isAsciiLetter(c: number): boolean {
+  return ((c | 0x20) - 97) >>> 0 < 26;
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -198,6 +206,11 @@ export class MarkScanner {
         i++;
         continue;
       }
+      const plainEnd = this.plainToken(text, i, end);
+      if (plainEnd >= 0) {
+        i = plainEnd;
+        continue;
+      }
       let e = i + 1;
       while (e < end) {
         const d = text.charCodeAt(e);
@@ -220,6 +233,63 @@ export class MarkScanner {
       i = e;
     }
     return out === null ? null : out + text.slice(copied, end);
+  }
+
+  /**
+   * The common token, walked once and without a call per word: ASCII letters and punctuation that changes
+   * no state (no code, quote, bracket or block-quote mark), no lexicon word in it, shorter than
+   * `MAX_HELD_CHARS`. Counts its words and moves the context past them, as `token` would (nothing else in it
+   * matters when none of its words can be a candidate), and returns its end; -1, with nothing done, when the
+   * token at `start` is not one (the caller gives it to `token`).
+   */
+  private plainToken(text: string, start: number, end: number): number {
+    const limit = Math.min(end, start + MAX_HELD_CHARS - 1);
+    let words = 0;
+    // the token's last two words: [bs, be) then [ps, pe)
+    let bs = 0;
+    let be = 0;
+    let ps = 0;
+    let pe = 0;
+    let i = start;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      if (isAsciiLetter(c)) {
+        const from = i;
+        i++;
+        while (i < limit && isAsciiLetter(text.charCodeAt(i))) i++;
+        if (lookupWord(text, from, i) !== undefined) return -1;
+        words++;
+        bs = ps;
+        be = pe;
+        ps = from;
+        pe = i;
+      } else if (c > 32) {
+        if (c >= 128 || STATEFUL[c] === 1) return -1;
+        i++;
+      } else if (c === 32 || (c >= 9 && c <= 13)) {
+        break;
+      } else i++;
+    }
+    // a token that may go on past the limit is left to `token` (which holds the length rule)
+    if (i === limit && limit < end) return -1;
+    this.lineStart = false;
+    this.words += words;
+    const context = this.context;
+    if (words >= 2) {
+      context.before = text;
+      context.bs = bs;
+      context.be = be;
+    } else if (words === 1) {
+      context.before = context.prev;
+      context.bs = context.ps;
+      context.be = context.pe;
+    }
+    if (words >= 1) {
+      context.prev = text;
+      context.ps = ps;
+      context.pe = pe;
+    }
+    return i;
   }
 
   private shiftContext(text: string, start: number, end: number): void {
