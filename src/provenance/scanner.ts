@@ -7,11 +7,12 @@
 // a quote so a stray quote mark cannot silence the rest of a response), JSON and anything else inside
 // {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
 // numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
-import { lookupWord as importedLookupWord, mayBeginWord, type LexiconEntry } from './lexicon.ts';
+import { lookupWord as importedLookupWord, mayBeginWord, mayBeLexiconWord as importedMayBeLexiconWord, type LexiconEntry } from './lexicon.ts';
 import { isWhitespace, MAX_HELD_CHARS } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
 const lookupWord = importedLookupWord;
+const mayBeLexiconWord = importedMayBeLexiconWord;
 
 /** Where the two words before a candidate are: before[bs, be) then prev[ps, pe); empty at a text's start. */
 export interface ContextWords {
@@ -198,19 +199,9 @@ export class MarkScanner {
   scanTokens(text: string, start: number, end: number, visit: CandidateVisitor): string | null {
     let out: string | null = null;
     let copied = start;
-    let i = start;
+    let i = this.plainTokens(text, start, end);
     while (i < end) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || isWhitespace(c)) {
-        if (c === 10) this.newline();
-        i++;
-        continue;
-      }
-      const plainEnd = this.plainToken(text, i, end);
-      if (plainEnd >= 0) {
-        i = plainEnd;
-        continue;
-      }
+      // a token that is not plain starts at i
       let e = i + 1;
       while (e < end) {
         const d = text.charCodeAt(e);
@@ -230,66 +221,91 @@ export class MarkScanner {
         for (; e - p >= MAX_HELD_CHARS; p += MAX_HELD_CHARS) this.token(text, p, p + MAX_HELD_CHARS, true, visit);
         if (p < e) this.token(text, p, e, true, visit);
       }
-      i = e;
+      i = this.plainTokens(text, e, end);
     }
     return out === null ? null : out + text.slice(copied, end);
   }
 
   /**
-   * The common token, walked once and without a call per word: ASCII letters and punctuation that changes
-   * no state (no code, quote, bracket or block-quote mark), no lexicon word in it, shorter than
-   * `MAX_HELD_CHARS`. Counts its words and moves the context past them, as `token` would (nothing else in it
-   * matters when none of its words can be a candidate), and returns its end; -1, with nothing done, when the
-   * token at `start` is not one (the caller gives it to `token`).
+   * Walks whitespace and plain tokens from `start` (at whitespace or a token's start) in one pass, without a
+   * call per token or word, and returns where the first token that is not plain starts (or `end`). A plain
+   * token is the common one: ASCII letters and punctuation that changes no state (no code, quote, bracket or
+   * block-quote mark), no lexicon word, shorter than `MAX_HELD_CHARS`. As none of its words can be a
+   * candidate, all `token` would do with it is count its words and move the context past them; that is done
+   * here, line breaks as `newline`.
    */
-  private plainToken(text: string, start: number, end: number): number {
-    const limit = Math.min(end, start + MAX_HELD_CHARS - 1);
+  private plainTokens(text: string, start: number, end: number): number {
     let words = 0;
-    // the token's last two words: [bs, be) then [ps, pe)
+    // the last two words so far: [bs, be) then [ps, pe)
     let bs = 0;
     let be = 0;
     let ps = 0;
     let pe = 0;
+    // the same as of the last whole token: what is kept when the next token turns out not to be plain
+    let keptWords = 0;
+    let keptBs = 0;
+    let keptBe = 0;
+    let keptPs = 0;
+    let keptPe = 0;
+    /** Start of the token being walked, or -1 between tokens. */
+    let tokenStart = -1;
     let i = start;
-    while (i < limit) {
-      const c = text.charCodeAt(i);
+    for (;;) {
+      const c = i < end ? text.charCodeAt(i) : 32;
       if (isAsciiLetter(c)) {
+        if (tokenStart < 0) tokenStart = i;
         const from = i;
-        i++;
-        while (i < limit && isAsciiLetter(text.charCodeAt(i))) i++;
-        if (lookupWord(text, from, i) !== undefined) return -1;
+        let last = c;
+        for (i++; i < end; i++) {
+          const d = text.charCodeAt(i);
+          if (!isAsciiLetter(d)) break;
+          last = d;
+        }
+        if (mayBeLexiconWord(c, last, i - from) && lookupWord(text, from, i) !== undefined) break;
         words++;
         bs = ps;
         be = pe;
         ps = from;
         pe = i;
-      } else if (c > 32) {
-        if (c >= 128 || STATEFUL[c] === 1) return -1;
+        continue;
+      }
+      if (c === 32 || isWhitespace(c)) {
+        if (tokenStart >= 0) {
+          if (i - tokenStart >= MAX_HELD_CHARS) break;
+          tokenStart = -1;
+          this.lineStart = false;
+          keptWords = words;
+          keptBs = bs;
+          keptBe = be;
+          keptPs = ps;
+          keptPe = pe;
+        }
+        if (i >= end) break;
+        if (c === 10) this.newline();
         i++;
-      } else if (c === 32 || (c >= 9 && c <= 13)) {
-        break;
-      } else i++;
+        continue;
+      }
+      if (tokenStart < 0) tokenStart = i;
+      if (c >= 128 || STATEFUL[c] === 1) break;
+      i++;
     }
-    // a token that may go on past the limit is left to `token` (which holds the length rule)
-    if (i === limit && limit < end) return -1;
-    this.lineStart = false;
-    this.words += words;
+    this.words += keptWords;
     const context = this.context;
-    if (words >= 2) {
+    if (keptWords >= 2) {
       context.before = text;
-      context.bs = bs;
-      context.be = be;
-    } else if (words === 1) {
+      context.bs = keptBs;
+      context.be = keptBe;
+    } else if (keptWords === 1) {
       context.before = context.prev;
       context.bs = context.ps;
       context.be = context.pe;
     }
-    if (words >= 1) {
+    if (keptWords >= 1) {
       context.prev = text;
-      context.ps = ps;
-      context.pe = pe;
+      context.ps = keptPs;
+      context.pe = keptPe;
     }
-    return i;
+    return tokenStart >= 0 ? tokenStart : end;
   }
 
   private shiftContext(text: string, start: number, end: number): void {
