@@ -53,11 +53,8 @@ for (const ch of '`"{}[]>') STATEFUL[ch.charCodeAt(0)] = 1;
 const PROTECTING = new Uint8Array(128);
 for (const ch of '/\\@=<>|~^$%&#+') PROTECTING[ch.charCodeAt(0)] = 1;
 
+/** An ASCII letter, in one comparison: folded to lower case, then an unsigned range check. */
 function isLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-}
-/** The same test as `isLetter` in one comparison (folded to lower case, then an unsigned range check). */
-function isAsciiLetter(c: number): boolean {
   return ((c | 0x20) - 97) >>> 0 < 26;
 }
 function isDigit(c: number): boolean {
@@ -252,13 +249,13 @@ export class MarkScanner {
     let i = start;
     for (;;) {
       const c = i < end ? text.charCodeAt(i) : 32;
-      if (isAsciiLetter(c)) {
+      if (isLetter(c)) {
         if (tokenStart < 0) tokenStart = i;
         const from = i;
         let last = c;
         for (i++; i < end; i++) {
           const d = text.charCodeAt(i);
-          if (!isAsciiLetter(d)) break;
+          if (!isLetter(d)) break;
           last = d;
         }
         if (mayBeLexiconWord(c, last, i - from) && lookupWord(text, from, i) !== undefined) break;
