@@ -1,7 +1,8 @@
 // Watermark micro-benchmark (issue 5: "watermarking adds ≤ 10 % CPU to the gateway's handling of a response").
 // CPU time per response of the code the gateway runs on an answer, without and with the watermark:
 //   - the watermark alone on a 500-word answer (batch, and streamed in ~4-word deltas);
-//   - JSON: the chat dialect reading the answer's usage (`rewriteJsonText`), and the same marking it;
+//   - JSON: the chat dialect reading the answer's usage (`rewriteJsonText`), and the same marking it, on that
+//     answer and on the gateway bench's own (bench/upstream.ts: 111 words, none of them in the lexicon);
 //   - SSE: each dialect's stream transform fed the upstream's bytes as the gateway feeds them (decoded in
 //     stream mode), without marks (usage read, chunks forwarded) and with them; for the chat dialect both the
 //     gateway bench's 20-chunk stream (bench/upstream.ts) and the 500-word answer in model-like deltas
@@ -16,12 +17,13 @@ import { messages as anthropicMessages } from '../src/gateway/dialects/anthropic
 import { chatCompletions } from '../src/gateway/dialects/openai/chat.ts';
 import { responses as openaiResponses } from '../src/gateway/dialects/openai/responses.ts';
 import type { Endpoint, ParsedRequest, TextRewriterFactory } from '../src/gateway/dialects/types.ts';
+import { markingFactory } from '../src/gateway/provenance-marks.ts';
 import { seedFromSecret } from '../src/provenance/keyed-hash.ts';
 import { StreamWatermarker } from '../src/provenance/stream-watermark.ts';
 import { watermarkText } from '../src/provenance/watermark.ts';
 import { mulberry32 } from '../src/provenance/validation/rng.ts';
 import { teacherSample } from '../src/provenance/validation/teacher.ts';
-import { SSE_CHUNKS } from './upstream.ts';
+import { JSON_RESPONSE, SSE_CHUNKS } from './upstream.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string' } }, strict: false });
 const rounds = Number(values.rounds ?? (values.quick ? 8 : 30));
@@ -45,10 +47,8 @@ for (let i = 0, n = 0; i < RESPONSE.length; n++) {
 }
 
 const seed = seedFromSecret('bench-key');
-const marks: TextRewriterFactory = () => {
-  const marker = new StreamWatermarker(seed);
-  return { push: (d) => marker.push(d), end: () => marker.end() };
-};
+// the gateway's own rewriters for a response watermarked without a canary
+const marks: TextRewriterFactory = markingFactory(seed, '');
 
 const sse = (event: string | null, data: unknown): Buffer => Buffer.from(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
 const chunk = (choices: unknown[], usage: unknown = null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', system_fingerprint: 'fp', choices, usage });
@@ -80,6 +80,9 @@ const RESPONSES_STREAM: Buffer[] = [
 ];
 const BODY = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: RESPONSE }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 650, total_tokens: 670 } });
 
+/** The gateway bench's JSON answer (bench/upstream.ts: 111 words, none of them in the lexicon), as the gateway decodes it. */
+const BENCH_BODY = JSON_RESPONSE.toString('utf8');
+
 const request = { model: 'm', stream: true, hideUsageChunk: false } as unknown as ParsedRequest;
 let sink = 0;
 /** The gateway's streaming loop: decode each network chunk in stream mode, push it through the transform. */
@@ -93,6 +96,7 @@ function stream(endpoint: Endpoint, chunks: readonly Buffer[], text: TextRewrite
 /** [without marks, with marks] per line of the report */
 const pairs: [string, () => void, () => void][] = [
   ['json answer (chat)', () => (sink += chatCompletions.rewriteJsonText!(BODY, 'full')!.json.length), () => (sink += chatCompletions.rewriteJsonText!(BODY, 'full', marks)!.json.length)],
+  ['json, gateway bench answer', () => (sink += chatCompletions.rewriteJsonText!(BENCH_BODY, 'full')!.json.length), () => (sink += chatCompletions.rewriteJsonText!(BENCH_BODY, 'full', marks)!.json.length)],
   ['sse chat, gateway bench stream', () => stream(chatCompletions, SSE_CHUNKS, undefined), () => stream(chatCompletions, SSE_CHUNKS, marks)],
   ['sse chat, 500 words', () => stream(chatCompletions, CHAT_STREAM, undefined), () => stream(chatCompletions, CHAT_STREAM, marks)],
   ['sse anthropic, 500 words', () => stream(anthropicMessages, ANTHROPIC_STREAM, undefined), () => stream(anthropicMessages, ANTHROPIC_STREAM, marks)],

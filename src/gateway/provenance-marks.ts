@@ -6,7 +6,8 @@ import { canarySuffix, createCanary, CANARY_KINDS, loadCanaries, recordCanary, t
 import { ensureCampaignKey, keyFor, loadOrCreateKeys, type KeysFile } from '../provenance/keys.ts';
 import type { WatermarkSeed } from '../provenance/keyed-hash.ts';
 import { StreamWatermarker } from '../provenance/stream-watermark.ts';
-import type { TextRewriterFactory } from './dialects/types.ts';
+import { watermarkRange } from '../provenance/watermark.ts';
+import type { TextRewriter, TextRewriterFactory } from './dialects/types.ts';
 
 export interface MarkingContext {
   /** The detector flagged the account (or an action is in force on it). */
@@ -18,6 +19,9 @@ export interface MarkingContext {
 export class ProvenanceMarks {
   private keys: KeysFile;
   private readonly seeds = new Map<string, WatermarkSeed>();
+  /** Rewriter factories by campaign ('' for none): watermark (and the campaign's canary, if any), canary only. */
+  private readonly watermarkFactories = new Map<string, TextRewriterFactory>();
+  private readonly canaryFactories = new Map<string, TextRewriterFactory>();
   private readonly canaries = new Map<string, Canary>();
   private readonly watermarkCampaigns: Set<string>;
   private readonly canaryCampaigns: Set<string>;
@@ -46,16 +50,15 @@ export class ProvenanceMarks {
       (campaign !== null && this.watermarkCampaigns.has(campaign));
     const canary = campaign !== null && this.canaryCampaigns.has(campaign) ? this.canaryFor(campaign) : null;
     if (!watermark && !canary) return undefined;
-    const seed = watermark ? this.seedFor(campaign) : null;
-    const suffix = canary ? canarySuffix(canary) : '';
-    return () => {
-      const marker = seed ? new StreamWatermarker(seed) : null;
-      return {
-        push: (delta) => (marker ? marker.push(delta) : delta),
-        end: () => (marker ? marker.end() : '') + suffix,
-        keepsCharacters: true,
-      };
-    };
+    // one factory per campaign and kind of marking, made once: a response's marks depend on nothing else
+    const made = watermark ? this.watermarkFactories : this.canaryFactories;
+    const id = campaign ?? '';
+    let factory = made.get(id);
+    if (!factory) {
+      factory = markingFactory(watermark ? this.seedFor(campaign) : null, canary ? canarySuffix(canary) : '');
+      made.set(id, factory);
+    }
+    return factory;
   }
 
   /** The campaign's own key when the account is in one (created on first use), else the provider's. */
@@ -83,4 +86,38 @@ export class ProvenanceMarks {
     }
     return canary;
   }
+}
+
+/** One response's marks as it streams: the watermark (when keyed) on every delta, the canary after the text. */
+class MarkingRewriter implements TextRewriter {
+  readonly keepsCharacters = true;
+  private readonly marker: StreamWatermarker | null;
+
+  constructor(
+    seed: WatermarkSeed | null,
+    private readonly suffix: string,
+  ) {
+    this.marker = seed ? new StreamWatermarker(seed) : null;
+  }
+
+  push(delta: string): string {
+    return this.marker ? this.marker.push(delta) : delta;
+  }
+
+  end(): string {
+    return (this.marker ? this.marker.end() : '') + this.suffix;
+  }
+}
+
+/**
+ * The rewriters marking with `seed` (none: no watermark) and appending `suffix` (a canary, or ''); a whole text
+ * (a JSON answer) is marked in one call without a rewriter.
+ */
+export function markingFactory(seed: WatermarkSeed | null, suffix: string): TextRewriterFactory {
+  const factory: TextRewriterFactory = () => new MarkingRewriter(seed, suffix);
+  factory.whole = (text, start, end) => {
+    const marked = seed ? watermarkRange(text, start, end, seed) : null;
+    return suffix === '' ? marked : (marked ?? text.slice(start, end)) + suffix;
+  };
+  return factory;
 }

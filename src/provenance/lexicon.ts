@@ -178,13 +178,21 @@ for (const entry of LEXICON.values()) {
 const LENGTHS_BY_ENDS = new Uint32Array(26 * 26);
 for (const word of LEXICON.keys()) LENGTHS_BY_ENDS[(word.charCodeAt(0) - 97) * 26 + word.charCodeAt(word.length - 1) - 97] |= 1 << Math.min(word.length, 31);
 
+/**
+ * Whether a word of `length` letters from `first` to `last` (char codes of ASCII letters, any case) may be a
+ * lexicon word: `lookupWord`'s first test alone, for a caller that has the letters at hand.
+ */
+export function mayBeLexiconWord(first: number, last: number, length: number): boolean {
+  if (length < LEXICON_MIN_LENGTH || length > LEXICON_MAX_LENGTH) return false;
+  const f = (first | 0x20) - 97;
+  const l = (last | 0x20) - 97;
+  return f >= 0 && f <= 25 && l >= 0 && l <= 25 && ((LENGTHS_BY_ENDS[f * 26 + l] >>> length) & 1) === 1;
+}
+
 /** The lexicon entry for the ASCII word text[start, end) in any letter case, if it has one. */
 export function lookupWord(text: string, start: number, end: number): LexiconEntry | undefined {
   const length = end - start;
-  if (length < LEXICON_MIN_LENGTH || length > LEXICON_MAX_LENGTH) return undefined;
-  const first = (text.charCodeAt(start) | 0x20) - 97;
-  const last = (text.charCodeAt(end - 1) | 0x20) - 97;
-  if (first < 0 || first > 25 || last < 0 || last > 25 || ((LENGTHS_BY_ENDS[first * 26 + last] >>> length) & 1) === 0) return undefined;
+  if (!mayBeLexiconWord(text.charCodeAt(start), text.charCodeAt(end - 1), length)) return undefined;
   const bucket = byHash.get(foldedHash(text, start, end, LOOKUP_BASIS));
   if (bucket === undefined) return undefined;
   for (const entry of bucket) {

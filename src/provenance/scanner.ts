@@ -7,11 +7,12 @@
 // a quote so a stray quote mark cannot silence the rest of a response), JSON and anything else inside
 // {…} or […], block quotes (lines starting with ">"), URLs, e-mail addresses, paths, domain names,
 // numbers, and words joined to others by a hyphen, apostrophe, underscore or digit.
-import { lookupWord as importedLookupWord, mayBeginWord, type LexiconEntry } from './lexicon.ts';
+import { lookupWord as importedLookupWord, mayBeginWord, mayBeLexiconWord as importedMayBeLexiconWord, type LexiconEntry } from './lexicon.ts';
 import { isWhitespace, MAX_HELD_CHARS } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
 const lookupWord = importedLookupWord;
+const mayBeLexiconWord = importedMayBeLexiconWord;
 
 /** Where the two words before a candidate are: before[bs, be) then prev[ps, pe); empty at a text's start. */
 export interface ContextWords {
@@ -44,12 +45,17 @@ const CH_RIGHT_SINGLE_QUOTE = 0x2019;
 const CH_LEFT_DOUBLE_QUOTE = 0x201c;
 const CH_RIGHT_DOUBLE_QUOTE = 0x201d;
 
+/** ASCII characters that change the scanner's state inside a token: code, quote and bracket marks, a block quote's ">". */
+const STATEFUL = new Uint8Array(128);
+for (const ch of '`"{}[]>') STATEFUL[ch.charCodeAt(0)] = 1;
+
 /** Characters that mark a token as code, a URL, an address or a path: nothing in it is changed. */
 const PROTECTING = new Uint8Array(128);
 for (const ch of '/\\@=<>|~^$%&#+') PROTECTING[ch.charCodeAt(0)] = 1;
 
+/** An ASCII letter, in one comparison: folded to lower case, then an unsigned range check. */
 function isLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return ((c | 0x20) - 97) >>> 0 < 26;
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -190,14 +196,9 @@ export class MarkScanner {
   scanTokens(text: string, start: number, end: number, visit: CandidateVisitor): string | null {
     let out: string | null = null;
     let copied = start;
-    let i = start;
+    let i = this.plainTokens(text, start, end);
     while (i < end) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || isWhitespace(c)) {
-        if (c === 10) this.newline();
-        i++;
-        continue;
-      }
+      // a token that is not plain starts at i
       let e = i + 1;
       while (e < end) {
         const d = text.charCodeAt(e);
@@ -217,9 +218,91 @@ export class MarkScanner {
         for (; e - p >= MAX_HELD_CHARS; p += MAX_HELD_CHARS) this.token(text, p, p + MAX_HELD_CHARS, true, visit);
         if (p < e) this.token(text, p, e, true, visit);
       }
-      i = e;
+      i = this.plainTokens(text, e, end);
     }
     return out === null ? null : out + text.slice(copied, end);
+  }
+
+  /**
+   * Walks whitespace and plain tokens from `start` (at whitespace or a token's start) in one pass, without a
+   * call per token or word, and returns where the first token that is not plain starts (or `end`). A plain
+   * token is the common one: ASCII letters and punctuation that changes no state (no code, quote, bracket or
+   * block-quote mark), no lexicon word, shorter than `MAX_HELD_CHARS`. As none of its words can be a
+   * candidate, all `token` would do with it is count its words and move the context past them; that is done
+   * here, line breaks as `newline`.
+   */
+  private plainTokens(text: string, start: number, end: number): number {
+    let words = 0;
+    // the last two words so far: [bs, be) then [ps, pe)
+    let bs = 0;
+    let be = 0;
+    let ps = 0;
+    let pe = 0;
+    // the same as of the last whole token: what is kept when the next token turns out not to be plain
+    let keptWords = 0;
+    let keptBs = 0;
+    let keptBe = 0;
+    let keptPs = 0;
+    let keptPe = 0;
+    /** Start of the token being walked, or -1 between tokens. */
+    let tokenStart = -1;
+    let i = start;
+    for (;;) {
+      const c = i < end ? text.charCodeAt(i) : 32;
+      if (isLetter(c)) {
+        if (tokenStart < 0) tokenStart = i;
+        const from = i;
+        let last = c;
+        for (i++; i < end; i++) {
+          const d = text.charCodeAt(i);
+          if (!isLetter(d)) break;
+          last = d;
+        }
+        if (mayBeLexiconWord(c, last, i - from) && lookupWord(text, from, i) !== undefined) break;
+        words++;
+        bs = ps;
+        be = pe;
+        ps = from;
+        pe = i;
+        continue;
+      }
+      if (c === 32 || isWhitespace(c)) {
+        if (tokenStart >= 0) {
+          if (i - tokenStart >= MAX_HELD_CHARS) break;
+          tokenStart = -1;
+          this.lineStart = false;
+          keptWords = words;
+          keptBs = bs;
+          keptBe = be;
+          keptPs = ps;
+          keptPe = pe;
+        }
+        if (i >= end) break;
+        if (c === 10) this.newline();
+        i++;
+        continue;
+      }
+      if (tokenStart < 0) tokenStart = i;
+      if (c >= 128 || STATEFUL[c] === 1) break;
+      i++;
+    }
+    this.words += keptWords;
+    const context = this.context;
+    if (keptWords >= 2) {
+      context.before = text;
+      context.bs = keptBs;
+      context.be = keptBe;
+    } else if (keptWords === 1) {
+      context.before = context.prev;
+      context.bs = context.ps;
+      context.be = context.pe;
+    }
+    if (keptWords >= 1) {
+      context.prev = text;
+      context.ps = keptPs;
+      context.pe = keptPe;
+    }
+    return tokenStart >= 0 ? tokenStart : end;
   }
 
   private shiftContext(text: string, start: number, end: number): void {

@@ -11,7 +11,7 @@
 import { pairMember, type LexiconEntry } from './lexicon.ts';
 import { keyedMember as importedKeyedMember, type WatermarkSeed } from './keyed-hash.ts';
 import { holdsNoCandidate, MarkScanner, type CandidateVisitor } from './scanner.ts';
-import { TokenSegmenter, type TokenSink } from './segmenter.ts';
+import type { TokenSink } from './segmenter.ts';
 
 // module-local binding: hot-path calls should not go through a live import binding
 const keyedMember = importedKeyedMember;
@@ -93,10 +93,17 @@ export class WatermarkSink implements TokenSink {
   }
 }
 
+/**
+ * Watermarks the whole text text[start, end) in one call, without a stream's segmenter (nothing is held back
+ * when the whole text is at hand) or a slice of the text; null when no word changes. The same result as
+ * streaming that text through `StreamWatermarker` in any chunks.
+ */
+export function watermarkRange(text: string, start: number, end: number, seed: WatermarkSeed, options?: WatermarkOptions): string | null {
+  return new WatermarkSink(seed, options).tokens(text, start, end);
+}
+
 /** Watermarks a whole text; the same result as streaming it through `StreamWatermarker` in any chunks. */
 export function watermarkText(text: string, seed: WatermarkSeed, options?: WatermarkOptions): { text: string; stats: WatermarkStats } {
   const sink = new WatermarkSink(seed, options);
-  const segmenter = new TokenSegmenter(sink);
-  const out = segmenter.push(text) + segmenter.end();
-  return { text: out, stats: sink.stats() };
+  return { text: sink.tokens(text, 0, text.length) ?? text, stats: sink.stats() };
 }

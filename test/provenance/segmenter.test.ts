@@ -30,6 +30,8 @@ const PIECES = [
   ...SAMPLE.split(/(\s+)/),
   '```', '`', '"', '“', '”', '{', '}', '[', ']', '> ', '\n', '\n\n', '\t', '\u00a0', '\u2003', '\u3000',
   'https://example.com/big', 'e.g.', "don't", 'big-often', 'often_big', 'large3', 'an', 'a', 'An', 'OFTEN', 'Large',
+  // tokens of several words joined by punctuation that changes no state, with and without lexicon words
+  'one,two;three', '(the', 'end).', 'so:often', 'Wait...what?', 'big!large', '\u0001x', 'naïve', 'x'.repeat(MAX_HELD_CHARS - 2) + '.',
   'x'.repeat(MAX_HELD_CHARS - 1), 'y'.repeat(MAX_HELD_CHARS), `often${'z'.repeat(2 * MAX_HELD_CHARS + 7)}`, '`'.repeat(MAX_HELD_CHARS + 2),
 ];
 

@@ -62,10 +62,20 @@ export interface TextRewriter {
    */
   readonly keepsCharacters?: boolean;
 }
-export type TextRewriterFactory = () => TextRewriter;
+export interface TextRewriterFactory {
+  /** A fresh rewriter for one output. */
+  (): TextRewriter;
+  /**
+   * Optional: what a fresh rewriter makes of the whole text text[start, end), or null when that is the text
+   * unchanged; the same result as `push` then `end`, without a stream's state or a slice of the text (a JSON
+   * answer's text is marked where it stands in the answer).
+   */
+  whole?(text: string, start: number, end: number): string | null;
+}
 
 /** Rewrites a whole text with a fresh rewriter (the JSON case). */
 export function rewriteWhole(text: string, factory: TextRewriterFactory): string {
+  if (factory.whole) return factory.whole(text, 0, text.length) ?? text;
   const r = factory();
   return r.push(text) + r.end();
 }

@@ -152,17 +152,23 @@ function rewriteJsonText(json: string, visibility: ReasoningVisibility, text?: T
   let copied = 0;
   for (let i = 0; i < contents.length; i += 2) {
     const [start, end] = [contents[i], contents[i + 1]];
-    // most answers are one paragraph or more without quotes or backslashes: their text is the literal's
+    // most answers are one paragraph or more without quotes or backslashes: their text is the literal's,
+    // marked where it stands
     const plain = !hasEscape(json, start, end);
-    const original = decodeJsonString(json, start, end, plain);
-    const marked = rewriteWhole(original, text!);
-    if (marked === original) continue;
+    const marked = plain && text!.whole ? text!.whole(json, start + 1, end - 1) : markDecoded(decodeJsonString(json, start, end, plain), text!);
+    if (marked === null) continue;
     // a canary appended at the end may hold characters to escape
     out += json.slice(copied, start + 1) + jsonStringContent(marked);
     copied = end - 1;
   }
   // nothing changed: the same string, so the caller sends the upstream's bytes
   return { usage, json: copied === 0 ? json : out + json.slice(copied) };
+}
+
+/** The rewritten `original`, or null when it is unchanged. */
+function markDecoded(original: string, text: TextRewriterFactory): string | null {
+  const marked = rewriteWhole(original, text);
+  return marked === original ? null : marked;
 }
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
