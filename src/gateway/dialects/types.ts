@@ -46,6 +46,14 @@ export interface StreamTransform {
   readonly usage: UsageRecord;
 }
 
+/** Reads usage from a streamed response that is forwarded unchanged, from its bytes as they arrive. */
+export interface StreamUsageReader {
+  push(chunk: Buffer): void;
+  /** The stream ended. */
+  end(): void;
+  readonly usage: UsageRecord;
+}
+
 /**
  * Rewrites the visible answer text of one output (a choice, a content block): fed each text delta in order,
  * it returns what to send now; `end` returns what it held back. Provenance marks use it (watermark, canaries).
@@ -88,6 +96,11 @@ export interface Endpoint {
   rewriteJsonText?(json: string, reasoning: ReasoningVisibility, text?: TextRewriterFactory): { usage: UsageRecord; json: string } | null;
   /** Creates a transform for one streamed response. */
   createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest, text?: TextRewriterFactory): StreamTransform;
+  /**
+   * For a streamed response that goes out unchanged: reads its usage from the bytes, a cheaper way than the
+   * transform's (which decodes every chunk). Absent: the transform reads it.
+   */
+  createStreamUsageReader?(): StreamUsageReader;
   /** The conversation as log format v1 messages (system prompt as a system message). */
   toLogMessages?(body: Record<string, unknown>): ChatMessage[];
 }
