@@ -564,14 +564,14 @@ function headerValue(v: string | string[] | undefined): string | null {
 }
 
 /**
- * How a stream goes to the caller: byte for byte when nothing in it changes for this caller (full reasoning, the
- * usage chunk asked for, no marks), reading usage from the bytes when the endpoint can; else through its transform.
+ * How a stream goes to the caller: its events byte for byte when none changes for this caller (full reasoning,
+ * no marks), usage read from the bytes, when the endpoint can; else through its transform.
  */
 function streamRelay(res: ServerResponse, endpoint: Endpoint, visibility: ReasoningVisibility, parsed: ParsedRequest, marks: TextRewriterFactory | undefined): StreamRelay {
-  const passThrough = visibility === 'full' && !parsed.hideUsageChunk && marks === undefined;
-  const reader = passThrough ? endpoint.createStreamUsageReader?.() : undefined;
+  const unchanged = visibility === 'full' && marks === undefined;
+  const reader = unchanged ? endpoint.createStreamUsageReader?.(parsed) : undefined;
   if (reader) return new ForwardingRelay(res, reader);
-  return new TransformingRelay(res, endpoint.createStreamTransform!(visibility, parsed, marks), passThrough);
+  return new TransformingRelay(res, endpoint.createStreamTransform!(visibility, parsed, marks), unchanged && !parsed.hideUsageChunk);
 }
 
 function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {

@@ -6,25 +6,43 @@
 // would in the decoded text. Only the events around what the subclass looks for are decoded and parsed.
 import { parseEvent } from './sse.ts';
 
+/** Nothing to send yet. */
+const NOTHING = '';
+
 export abstract class SseEventPicker {
   /** The latin1 text of an event whose end has not arrived yet (its search waits for the end). */
   private carry = '';
 
-  /** Feeds the next bytes of the stream. */
-  push(chunk: Buffer): void {
+  /**
+   * @param dropsEvents `read` may drop events: the bytes of an unfinished event are then held back until it
+   * ends (they cannot be taken back once sent); otherwise every byte goes out as it arrives.
+   */
+  constructor(private readonly dropsEvents: boolean) {}
+
+  /**
+   * Reads the next bytes of the stream and returns what to send now: `chunk` itself (always, unless events
+   * can be dropped), or the bytes as latin1 text (one character per byte).
+   */
+  push(chunk: Buffer): Buffer | string {
     const read = chunk.toString('latin1');
     const carried = this.carry.length;
     const text = carried === 0 ? read : this.carry + read;
     const end = completedEnd(text, carried);
     this.carry = end === text.length ? '' : text.slice(end);
-    if (end > 0) this.pick(text, end);
+    const kept = end > 0 ? this.pick(text, end) : NOTHING;
+    if (!this.dropsEvents) return chunk;
+    // the common case: the read held whole events only, and all of them go out
+    if (kept === null) return carried === 0 && end === text.length ? chunk : text.slice(0, end);
+    return kept;
   }
 
-  /** The stream ended: an event left without its blank line is read too. */
-  end(): void {
+  /** The stream ended: reads an event left without its blank line, and returns what is left to send. */
+  end(): string {
     const rest = this.carry;
     this.carry = '';
-    if (rest.trim().length > 0) this.pick(rest, rest.length);
+    if (rest.trim().length === 0) return NOTHING;
+    const kept = this.pick(rest, rest.length);
+    return this.dropsEvents ? (kept ?? rest) : NOTHING;
   }
 
   /**
@@ -33,19 +51,27 @@ export abstract class SseEventPicker {
    */
   protected abstract nextCandidate(text: string, from: number): number;
 
-  /** One event that held a candidate, decoded. */
-  protected abstract read(event: string | null, data: string | null): void;
+  /** One event that held a candidate, decoded; returns true to drop it (only when events can be dropped). */
+  protected abstract read(event: string | null, data: string | null): boolean;
 
-  /** Reads each whole event of text[0, end) that holds a candidate, once. */
-  private pick(text: string, end: number): void {
+  /**
+   * Reads each whole event of text[0, end) that holds a candidate, once. Returns null when all of them are
+   * kept, else the text of those kept.
+   */
+  private pick(text: string, end: number): string | null {
     let from = 0;
+    let kept: string | null = null;
+    let copied = 0;
     for (;;) {
       const at = this.nextCandidate(text, from);
-      if (at < 0 || at >= end) return;
+      if (at < 0 || at >= end) return kept === null ? null : kept + text.slice(copied, end);
       const start = eventStart(text, at);
       const stop = eventStop(text, at, end);
       const ev = parseEvent(Buffer.from(text.slice(start, stop), 'latin1').toString('utf8'));
-      this.read(ev.event, ev.data);
+      if (this.read(ev.event, ev.data)) {
+        kept = (kept ?? '') + text.slice(copied, start);
+        copied = stop;
+      }
       from = stop;
     }
   }

@@ -12,7 +12,7 @@ export interface StreamRelay {
   readonly usage: UsageRecord;
 }
 
-/** A stream that goes out byte for byte; usage is read from the bytes without decoding most of them. */
+/** A stream whose events go out byte for byte (some may be left out); usage is read without decoding most of them. */
 export class ForwardingRelay implements StreamRelay {
   constructor(
     private readonly res: ServerResponse,
@@ -24,13 +24,13 @@ export class ForwardingRelay implements StreamRelay {
   }
 
   forward(chunk: Buffer): boolean {
-    this.reader.push(chunk);
-    return this.res.write(chunk);
+    const out = this.reader.push(chunk);
+    if (typeof out !== 'string') return this.res.write(out);
+    return out.length === 0 || this.res.write(out, 'latin1');
   }
 
   finish(): void {
-    this.reader.end();
-    this.res.end();
+    this.res.end(this.reader.end(), 'latin1');
   }
 }
 

@@ -24,22 +24,35 @@ function openAiStream(texts: string[]): string {
   ].join('');
 }
 
-function readUsage(bytes: Buffer, cuts: number[]): UsageRecord {
-  const reader = chatCompletions.createStreamUsageReader!();
+/** Feeds `bytes` cut at `cuts` to a reader; returns what it read and the bytes it said to send. */
+function relay(bytes: Buffer, cuts: number[], hideUsageChunk = false): { usage: UsageRecord; sent: Buffer } {
+  const reader = chatCompletions.createStreamUsageReader!({ hideUsageChunk } as ParsedRequest);
+  const sent: Buffer[] = [];
+  const send = (out: Buffer | string) => sent.push(typeof out === 'string' ? Buffer.from(out, 'latin1') : out);
   let at = 0;
   for (const cut of [...cuts, bytes.length]) {
-    reader.push(bytes.subarray(at, cut));
+    send(reader.push(bytes.subarray(at, cut)));
     at = cut;
   }
-  reader.end();
-  return { ...reader.usage };
+  send(reader.end());
+  return { usage: { ...reader.usage }, sent: Buffer.concat(sent) };
+}
+
+function readUsage(bytes: Buffer, cuts: number[]): UsageRecord {
+  const { usage, sent } = relay(bytes, cuts);
+  assert.ok(sent.equals(bytes), 'every byte goes out as it came');
+  return usage;
+}
+
+/** What the transform reads from the stream, and the text it sends. */
+function transformed(text: string, hideUsageChunk = false): { usage: UsageRecord; sent: string } {
+  const transform = chatCompletions.createStreamTransform!('full', { hideUsageChunk } as ParsedRequest, undefined);
+  const sent = transform.push(text) + transform.end();
+  return { usage: { ...transform.usage }, sent };
 }
 
 function transformUsage(text: string): UsageRecord {
-  const transform = chatCompletions.createStreamTransform!('full', { hideUsageChunk: false } as ParsedRequest, undefined);
-  transform.push(text);
-  transform.end();
-  return { ...transform.usage };
+  return transformed(text).usage;
 }
 
 describe('stream usage reader (streams forwarded unchanged)', () => {
@@ -108,5 +121,22 @@ describe('stream usage reader (streams forwarded unchanged)', () => {
   test('a stream without usage or finish reason leaves them unknown', () => {
     const stream = event([{ index: 0, delta: { content: 'cut short' }, finish_reason: null }]);
     assert.deepEqual(readUsage(Buffer.from(stream), [5]), { inputTokens: null, outputTokens: null, reasoningTokens: null, finishReason: null });
+  });
+
+  test('the usage chunk the caller did not ask for is left out, as the transform does, however the reads cut it', () => {
+    const text = openAiStream(['Grüße ', '東京']);
+    const bytes = Buffer.from(text);
+    const expected = transformed(text, true);
+    assert.equal(expected.sent, text.replace(event([], USAGE), ''));
+    assert.deepEqual(expected.usage, READ_USAGE);
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const { usage, sent } = relay(bytes, cut === 0 ? [] : [cut], true);
+      assert.deepEqual(usage, READ_USAGE, `cut at ${cut}`);
+      assert.equal(sent.toString('utf8'), expected.sent, `cut at ${cut}`);
+    }
+    // a usage chunk that also carries a choice stays, and an unfinished last event goes out at the end
+    const withChoice = event([{ index: 0, delta: {}, finish_reason: 'stop' }], USAGE);
+    assert.equal(relay(Buffer.from(withChoice + 'data: [DONE]'), [9], true).sent.toString(), withChoice + 'data: [DONE]');
+    assert.equal(relay(Buffer.from(event([], USAGE).trimEnd()), [], true).sent.length, 0);
   });
 });

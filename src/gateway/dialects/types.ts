@@ -46,11 +46,15 @@ export interface StreamTransform {
   readonly usage: UsageRecord;
 }
 
-/** Reads usage from a streamed response that is forwarded unchanged, from its bytes as they arrive. */
+/**
+ * Reads usage from a streamed response whose events go out unchanged (some may be left out), from its bytes as
+ * they arrive.
+ */
 export interface StreamUsageReader {
-  push(chunk: Buffer): void;
-  /** The stream ended. */
-  end(): void;
+  /** Reads the next bytes; returns what to send now: the same Buffer, or bytes as latin1 text. */
+  push(chunk: Buffer): Buffer | string;
+  /** The stream ended: returns what is left to send (latin1 text). */
+  end(): string;
   readonly usage: UsageRecord;
 }
 
@@ -97,10 +101,10 @@ export interface Endpoint {
   /** Creates a transform for one streamed response. */
   createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest, text?: TextRewriterFactory): StreamTransform;
   /**
-   * For a streamed response that goes out unchanged: reads its usage from the bytes, a cheaper way than the
-   * transform's (which decodes every chunk). Absent: the transform reads it.
+   * For a streamed response whose events go out unchanged (full reasoning, no marks): reads its usage from the
+   * bytes, a cheaper way than the transform's, which decodes every chunk. Absent: the transform reads it.
    */
-  createStreamUsageReader?(): StreamUsageReader;
+  createStreamUsageReader?(request: ParsedRequest): StreamUsageReader;
   /** The conversation as log format v1 messages (system prompt as a system message). */
   toLogMessages?(body: Record<string, unknown>): ChatMessage[];
 }

@@ -373,12 +373,16 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
 }
 
 /**
- * Reads usage and finish reason from a stream that goes out as the upstream sent it: only the chunks that may
- * hold either (a usage object, a finish reason while none is known) are decoded and parsed, the same way the
- * transform reads them.
+ * Reads usage and finish reason from a stream that goes out as the upstream sent it, but for the usage chunk
+ * when the caller did not ask for it: only the chunks that may hold usage or (while none is known) a finish
+ * reason are decoded and parsed, the same way the transform reads them.
  */
 class ChatStreamUsage extends SseEventPicker implements StreamUsageReader {
   readonly usage = emptyUsage();
+
+  constructor(private readonly hideUsageChunk: boolean) {
+    super(hideUsageChunk);
+  }
 
   protected nextCandidate(text: string, from: number): number {
     const usage = usageObjectAt(text, from);
@@ -387,9 +391,12 @@ class ChatStreamUsage extends SseEventPicker implements StreamUsageReader {
     return finish < 0 || (usage >= 0 && usage < finish) ? usage : finish;
   }
 
-  protected read(_event: string | null, data: string | null): void {
+  protected read(_event: string | null, data: string | null): boolean {
     const chunk = data === null ? null : parseChunk(data);
-    if (chunk !== null) readChunkOutcome(chunk, this.usage);
+    if (chunk === null) return false;
+    const choices = readChunkOutcome(chunk, this.usage);
+    // the usage chunk the gateway asked for on the caller's behalf (as the transform decides)
+    return this.hideUsageChunk && choices.length === 0 && usageObjectAt(data!, 0) >= 0;
   }
 }
 
@@ -406,6 +413,6 @@ export const chatCompletions: Endpoint = {
   transformJson,
   rewriteJsonText,
   createStreamTransform: (visibility, request, text) => new ChatStreamTransform(visibility, request.hideUsageChunk === true, text),
-  createStreamUsageReader: () => new ChatStreamUsage(),
+  createStreamUsageReader: (request) => new ChatStreamUsage(request.hideUsageChunk === true),
   toLogMessages,
 };
