@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chatCompletions } from '../../src/gateway/dialects/openai/chat.ts';
 import type { ParsedRequest, UsageRecord } from '../../src/gateway/dialects/types.ts';
+import { startTestGateway } from '../helpers/gateway.ts';
+import { startUpstream } from '../helpers/upstreams.ts';
 
 const USAGE = { prompt_tokens: 58, completion_tokens: 152, total_tokens: 210, completion_tokens_details: { reasoning_tokens: 12 } };
 const READ_USAGE: UsageRecord = { inputTokens: 58, outputTokens: 140, reasoningTokens: 12, finishReason: 'stop' };
@@ -139,4 +141,49 @@ describe('stream usage reader (streams forwarded unchanged)', () => {
     assert.equal(relay(Buffer.from(withChoice + 'data: [DONE]'), [9], true).sent.toString(), withChoice + 'data: [DONE]');
     assert.equal(relay(Buffer.from(event([], USAGE).trimEnd()), [], true).sent.length, 0);
   });
+});
+
+describe('gateway relaying a stream unchanged', () => {
+  /** An upstream that writes the stream in the given pieces, each in an event-loop turn of its own. */
+  async function upstreamWriting(pieces: Buffer[]) {
+    return startUpstream((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let next = 0;
+      const write = () => {
+        if (next === pieces.length) return void res.end();
+        res.write(pieces[next++]);
+        setImmediate(write);
+      };
+      write();
+    });
+  }
+
+  for (const [name, cut] of [
+    ['in one write', (b: Buffer) => [b]],
+    ['cut inside events and characters', (b: Buffer) => [b.subarray(0, 97), b.subarray(97, 301), b.subarray(301, b.length - 40), b.subarray(b.length - 40)]],
+  ] as const) {
+    test(`sends the upstream's bytes and records usage and finish reason, the stream ${name}`, async () => {
+      const stream = Buffer.from(openAiStream(['Grüße ', 'aus ', '東京.']));
+      const up = await upstreamWriting(cut(stream));
+      const t = await startTestGateway({ upstream: up.url });
+      try {
+        const call = (includeUsage: boolean) =>
+          fetch(`${t.gw.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${t.keyFor('acct_su', 'org')}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'm', stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: 'hi' }] }),
+          }).then(async (r) => Buffer.from(await r.arrayBuffer()));
+        assert.ok((await call(true)).equals(stream));
+        // a caller that did not ask for usage does not get the usage chunk the gateway asked for
+        assert.equal((await call(false)).toString('utf8'), stream.toString('utf8').replace(event([], USAGE), ''));
+        const events = await t.stopAndReadEvents();
+        assert.equal(events.length, 2);
+        for (const ev of events) {
+          assert.deepEqual([ev.response.status, ev.response.input_tokens, ev.response.output_tokens, ev.response.reasoning_tokens, ev.response.finish_reason], [200, 58, 140, 12, 'stop']);
+        }
+      } finally {
+        await up.close();
+      }
+    });
+  }
 });
