@@ -28,3 +28,24 @@ export function scalarEnd(text: string, at: number): number {
   }
   return i;
 }
+
+/**
+ * Index of the next key `"name"` at or after `from` whose value opens with the character `opening` (an object's
+ * brace, a string's quote), or -1. `nameQuote` is the name and its closing quote (`usage"`): a needle opening
+ * with a quote would stop the search at every string of the text, which makes indexOf several times slower.
+ * Inside a string every quote is escaped, so `name"` there cannot match; a match is a key, or a string ending
+ * in `\"name`, which (as the caller parses what it finds) costs a parse and no wrong answer. A key written with
+ * escapes is not found.
+ */
+export function findKeyWithValue(text: string, nameQuote: string, opening: number, from: number): number {
+  let at = text.indexOf(nameQuote, from + 1);
+  while (at > 0) {
+    const next = at + nameQuote.length;
+    if (text.charCodeAt(at - 1) === QUOTE) {
+      const colon = skipSpace(text, next);
+      if (text.charCodeAt(colon) === COLON && text.charCodeAt(skipSpace(text, colon + 1)) === opening) return at - 1;
+    }
+    at = text.indexOf(nameQuote, next);
+  }
+  return -1;
+}

@@ -27,6 +27,7 @@ import { openai } from './dialects/openai/index.ts';
 import type { Dialect, DialectName, Endpoint, ParsedRequest, ReasoningVisibility, TextRewriterFactory, UsageRecord } from './dialects/types.ts';
 import { emptyUsage } from './dialects/types.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { ForwardingRelay, type StreamRelay, TransformingRelay } from './stream-relay.ts';
 import { isUpstreamFailure, type Upstream, UpstreamCancel, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
 
 export const DIALECTS: readonly Dialect[] = [openai, anthropic];
@@ -311,9 +312,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       headers['x-request-id'] = exchange.requestId;
       if (deps.replayMode) headers['x-distillguard-action'] = exchange.action;
       if (answer.stream) {
-        const transform = endpoint.createStreamTransform!(visibility, parsed!, marks);
-        const passThrough = visibility === 'full' && !parsed!.hideUsageChunk && marks === undefined;
-        await streamResponse(res, answer.stream, transform, passThrough, visibility !== 'full', headers, dialect, exchange);
+        await streamResponse(res, answer.stream, streamRelay(res, endpoint, visibility, parsed!, marks), visibility !== 'full', headers, dialect, exchange);
       } else if (answer.statusCode >= 400) {
         relayUpstreamError(dialect, answer.statusCode, answer.bytes.toString('utf8'), res, headers, exchange);
       } else {
@@ -339,8 +338,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   async function streamResponse(
     res: ServerResponse,
     body: Readable,
-    transform: ReturnType<NonNullable<Endpoint['createStreamTransform']>>,
-    passThrough: boolean,
+    relay: StreamRelay,
     holdsBack: boolean,
     headers: Record<string, string>,
     dialect: Dialect,
@@ -354,26 +352,13 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     // The headers ride with the first chunk sent (a write of their own costs as much as a chunk's). A stream
     // whose reasoning is hidden or summarised may send nothing for a long while: its caller gets them at once.
     if (holdsBack) res.flushHeaders();
-    // Decodes across chunk boundaries, so a character split between two chunks stays whole.
-    const decoder = new TextDecoder();
-    /** the bytes so far ended between characters, so the next chunk's text is its bytes' alone */
-    let wholeCharacters = true;
     try {
       // 'data' events rather than `for await`: the async iterator costs a promise and a tick per chunk.
       await new Promise<void>((resolve, reject) => {
         const resume = () => body.resume();
         body.on('data', (chunk: Buffer) => {
           try {
-            // Pass-through streams go out byte for byte as they arrive; the transform only reads usage.
-            const text = decoder.decode(chunk, { stream: true });
-            const rewritten = transform.push(text);
-            // A chunk the transform left as it was goes out as its bytes too (not encoded again), when it holds
-            // whole characters only: an ASCII byte last, and the previous chunk's last byte too.
-            const endsWhole = chunk[chunk.length - 1] < 0x80;
-            const unchanged = rewritten === text && wholeCharacters && endsWhole;
-            wholeCharacters = endsWhole;
-            const ok = passThrough || unchanged ? res.write(chunk) : rewritten.length === 0 || res.write(rewritten);
-            if (!ok && !res.destroyed) {
+            if (!relay.forward(chunk) && !res.destroyed) {
               body.pause();
               res.once('drain', resume);
             }
@@ -390,8 +375,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           if (!body.readableEnded) reject(Object.assign(new Error('upstream body closed early'), { name: res.destroyed ? 'AbortError' : 'Error' }));
         });
       });
-      const tail = transform.push(decoder.decode()) + transform.end();
-      res.end(passThrough ? undefined : tail);
+      relay.finish();
     } catch (err) {
       if ((err as { name?: string }).name === 'AbortError' || res.destroyed) throw new DgError(ERRORS.CLIENT_CLOSED);
       // The stream already began with 200: the failure is told in-stream, in the caller's dialect.
@@ -399,7 +383,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       res.end(dialect.streamErrorEvent(failure));
       deps.log.warn({ err, code: failure.code, requestId: exchange.requestId }, 'stream failed');
     } finally {
-      exchange.usage = transform.usage;
+      exchange.usage = relay.usage;
     }
   }
 
@@ -577,6 +561,17 @@ function keyIdOf(secret: string | null): string | null {
 function headerValue(v: string | string[] | undefined): string | null {
   if (v === undefined) return null;
   return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * How a stream goes to the caller: its events byte for byte when none changes for this caller (full reasoning,
+ * no marks), usage read from the bytes, when the endpoint can; else through its transform.
+ */
+function streamRelay(res: ServerResponse, endpoint: Endpoint, visibility: ReasoningVisibility, parsed: ParsedRequest, marks: TextRewriterFactory | undefined): StreamRelay {
+  const unchanged = visibility === 'full' && marks === undefined;
+  const reader = unchanged ? endpoint.createStreamUsageReader?.(parsed) : undefined;
+  if (reader) return new ForwardingRelay(res, reader);
+  return new TransformingRelay(res, endpoint.createStreamTransform!(visibility, parsed, marks), unchanged && !parsed.hideUsageChunk);
 }
 
 function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {

@@ -47,6 +47,18 @@ export interface StreamTransform {
 }
 
 /**
+ * Reads usage from a streamed response whose events go out unchanged (some may be left out), from its bytes as
+ * they arrive.
+ */
+export interface StreamUsageReader {
+  /** Reads the next bytes; returns what to send now: the same Buffer, or bytes as latin1 text. */
+  push(chunk: Buffer): Buffer | string;
+  /** The stream ended: returns what is left to send (latin1 text). */
+  end(): string;
+  readonly usage: UsageRecord;
+}
+
+/**
  * Rewrites the visible answer text of one output (a choice, a content block): fed each text delta in order,
  * it returns what to send now; `end` returns what it held back. Provenance marks use it (watermark, canaries).
  * What it makes of a whole text does not depend on how the text was cut into deltas: a JSON answer is marked
@@ -98,6 +110,11 @@ export interface Endpoint {
   rewriteJsonText?(json: string, reasoning: ReasoningVisibility, text?: TextRewriterFactory): { usage: UsageRecord; json: string } | null;
   /** Creates a transform for one streamed response. */
   createStreamTransform?(reasoning: ReasoningVisibility, request: ParsedRequest, text?: TextRewriterFactory): StreamTransform;
+  /**
+   * For a streamed response whose events go out unchanged (full reasoning, no marks): reads its usage from the
+   * bytes, a cheaper way than the transform's, which decodes every chunk. Absent: the transform reads it.
+   */
+  createStreamUsageReader?(request: ParsedRequest): StreamUsageReader;
   /** The conversation as log format v1 messages (system prompt as a system message). */
   toLogMessages?(body: Record<string, unknown>): ChatMessage[];
 }

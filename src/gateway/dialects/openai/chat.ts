@@ -1,13 +1,14 @@
 // POST /v1/chat/completions: request checks, reasoning visibility, usage, JSON and SSE.
 import type { ChatMessage } from '../../../events/types.ts';
-import { QUOTE } from '../../json-scan.ts';
+import { findKeyWithValue, OPEN_OBJECT, QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
 import { hasEscape } from '../../string-frame.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { SseEventPicker } from '../../sse-picker.ts';
 import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, StreamUsageReader, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
@@ -171,8 +172,39 @@ function markDecoded(original: string, text: TextRewriterFactory): string | null
   return marked === original ? null : marked;
 }
 
-const USAGE_OBJECT = /"usage"\s*:\s*\{/;
-const FINISH_REASON = /"finish_reason"\s*:\s*"/;
+/** Searched for in streamed chunks (see findKeyWithValue): `usage` with an object, `finish_reason` with a string. */
+const USAGE_KEY = 'usage"';
+const FINISH_REASON_KEY = 'finish_reason"';
+
+/** Where a chunk's text may hold a usage object (its key's index), or -1. */
+function usageObjectAt(text: string, from: number): number {
+  return findKeyWithValue(text, USAGE_KEY, OPEN_OBJECT, from);
+}
+
+/** Where a chunk's text may hold a finish reason (its key's index), or -1. */
+function finishReasonAt(text: string, from: number): number {
+  return findKeyWithValue(text, FINISH_REASON_KEY, QUOTE, from);
+}
+
+/** A chunk's JSON, or null when it is none (such a chunk is forwarded and read no further). */
+function parseChunk(data: string): Body | null {
+  try {
+    const obj = JSON.parse(data) as unknown;
+    return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Body) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads a streamed chunk's usage and, while none is known, a finish reason; returns its choices. */
+function readChunkOutcome(chunk: Body, into: UsageRecord): Body[] {
+  readChatUsage(chunk.usage, into);
+  const choices = Array.isArray(chunk.choices) ? (chunk.choices as Body[]) : [];
+  for (const c of choices) {
+    if (into.finishReason === null && typeof c.finish_reason === 'string') into.finishReason = c.finish_reason;
+  }
+  return choices;
+}
 
 /** Whether text[start, end) is the literal null (compared in place: startsWith costs more). */
 function isNull(text: string, start: number, end: number): boolean {
@@ -212,22 +244,14 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
       const marked = this.markInPlace(data, raw);
       if (marked !== null) return marked;
     }
-    const hasUsage = USAGE_OBJECT.test(data);
-    const hasFinish = FINISH_REASON.test(data);
+    const hasUsage = usageObjectAt(data, 0) >= 0;
+    const hasFinish = finishReasonAt(data, 0) >= 0;
     const touchesText = this.text !== undefined && (hasFinish || data.includes('"content"'));
     // Most chunks need nothing: forward their bytes as they came.
     if (!touchesReasoning && !touchesText && !hasUsage && !hasFinish) return raw;
-    let obj: Body;
-    try {
-      obj = JSON.parse(data) as Body;
-    } catch {
-      return raw;
-    }
-    if (hasUsage) readChatUsage(obj.usage, this.usage);
-    const choices = Array.isArray(obj.choices) ? (obj.choices as Body[]) : [];
-    for (const c of choices) {
-      if (this.usage.finishReason === null && typeof c.finish_reason === 'string') this.usage.finishReason = c.finish_reason;
-    }
+    const obj = parseChunk(data);
+    if (obj === null) return raw;
+    const choices = readChunkOutcome(obj, this.usage);
     if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
     if (touchesText) this.rewriteText(choices);
     if (!touchesReasoning) return touchesText ? formatEvent(JSON.stringify(obj)) : raw;
@@ -354,6 +378,34 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
   }
 }
 
+/**
+ * Reads usage and finish reason from a stream that goes out as the upstream sent it, but for the usage chunk
+ * when the caller did not ask for it: only the chunks that may hold usage or (while none is known) a finish
+ * reason are decoded and parsed, the same way the transform reads them.
+ */
+class ChatStreamUsage extends SseEventPicker implements StreamUsageReader {
+  readonly usage = emptyUsage();
+
+  constructor(private readonly hideUsageChunk: boolean) {
+    super(hideUsageChunk);
+  }
+
+  protected nextCandidate(text: string, from: number): number {
+    const usage = usageObjectAt(text, from);
+    if (this.usage.finishReason !== null) return usage;
+    const finish = finishReasonAt(text, from);
+    return finish < 0 || (usage >= 0 && usage < finish) ? usage : finish;
+  }
+
+  protected read(_event: string | null, data: string | null): boolean {
+    const chunk = data === null ? null : parseChunk(data);
+    if (chunk === null) return false;
+    const choices = readChunkOutcome(chunk, this.usage);
+    // the usage chunk the gateway asked for on the caller's behalf (as the transform decides)
+    return this.hideUsageChunk && choices.length === 0 && usageObjectAt(data!, 0) >= 0;
+  }
+}
+
 function toLogMessages(body: Body): ChatMessage[] {
   const messages = Array.isArray(body.messages) ? (body.messages as Body[]) : [];
   return messages.map((m) => ({ role: String(m.role), content: contentText(m.content) }));
@@ -367,5 +419,6 @@ export const chatCompletions: Endpoint = {
   transformJson,
   rewriteJsonText,
   createStreamTransform: (visibility, request, text) => new ChatStreamTransform(visibility, request.hideUsageChunk === true, text),
+  createStreamUsageReader: (request) => new ChatStreamUsage(request.hideUsageChunk === true),
   toLogMessages,
 };
