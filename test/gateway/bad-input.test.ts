@@ -1,7 +1,6 @@
 // Every kind of bad input gets the right status and the error body of the caller's dialect,
 // and still becomes an event.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { sendJson, startUpstream, type TestUpstream } from '../helpers/upstreams.ts';
@@ -45,13 +44,11 @@ const CASES: Case[] = [
   { name: 'upstream error in another shape is wrapped', dialect: 'anthropic', target: 'erroring', body: msg(), status: 503, code: 'DG_ERR_UPSTREAM_ERROR' },
 ];
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+/**
+ * An upstream address that refuses connections: port 1 on loopback, outside the ephemeral range, so no test
+ * server running beside this one can be given it (a port freed by closing a server could be, and was).
+ */
+const REFUSING_UPSTREAM = 'http://127.0.0.1:1';
 
 function headersFor(dialect: Dialect, key: string | null, contentType = 'application/json'): Record<string, string> {
   const h: Record<string, string> = { 'content-type': contentType };
@@ -80,7 +77,7 @@ describe('bad input answers in the caller dialect', () => {
     const base = { server: { body_limit_bytes: 64 * 1024, upstream_headers_timeout_ms: 300 }, models: ['demo-small'] };
     const targets: Record<string, string | null> = {
       main: null,
-      refused: `http://127.0.0.1:${await freePort()}`,
+      refused: REFUSING_UPSTREAM,
       slow: slow.url,
       erroring: erroring.url,
     };
