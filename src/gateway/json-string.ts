@@ -29,6 +29,17 @@ export function decodeJsonString(text: string, start: number, end: number, plain
   return plain ? text.slice(start + 1, end - 1) : (JSON.parse(text.slice(start, end)) as string);
 }
 
+/** Whether the string literal text[start, end) holds an escape (a backslash). */
+export function hasEscape(text: string, start: number, end: number): boolean {
+  const b = text.indexOf('\\', start + 1);
+  return b >= 0 && b < end;
+}
+
+/** The value of the string literal text[start, end) (quotes included), parsed only when it holds an escape. */
+export function readJsonString(text: string, start: number, end: number): string {
+  return decodeJsonString(text, start, end, !hasEscape(text, start, end));
+}
+
 /** Characters JSON.stringify escapes: quote, backslash, controls; surrogates too (lone ones are escaped). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 

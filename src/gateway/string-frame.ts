@@ -30,9 +30,3 @@ export class StringFrame {
     return end;
   }
 }
-
-/** Whether the string literal text[start, end) holds an escape (a backslash). */
-export function hasEscape(text: string, start: number, end: number): boolean {
-  const b = text.indexOf('\\', start + 1);
-  return b >= 0 && b < end;
-}

@@ -2,9 +2,9 @@
 import type { ChatMessage } from '../../../events/types.ts';
 import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
-import { decodeJsonString, jsonStringContent } from '../../json-string.ts';
+import { jsonStringContent, readJsonString } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
-import { hasEscape, StringFrame } from '../../string-frame.ts';
+import { StringFrame } from '../../string-frame.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -223,7 +223,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
     }
     const rewriter = this.rewriters.get(index);
     if (!rewriter || this.hiddenBlocks.has(index) || this.thinkingBuffers.has(index) || (this.indexMap.get(index) ?? index) !== index) return null;
-    const original = decodeJsonString(data, start, end, !hasEscape(data, start, end));
+    const original = readJsonString(data, start, end);
     const text = rewriter.push(original);
     if (text === original) return raw;
     // the literal's quotes stay where they are

@@ -2,8 +2,7 @@
 import type { ChatMessage } from '../../../events/types.ts';
 import { findKeyWithValue, OPEN_OBJECT, QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
-import { decodeJsonString, encodeJsonString, jsonStringContent } from '../../json-string.ts';
-import { hasEscape } from '../../string-frame.ts';
+import { decodeJsonString, encodeJsonString, hasEscape, jsonStringContent } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
 import { SseEventPicker } from '../../sse-picker.ts';
 import { ChatChunkReader } from './chat-chunk.ts';

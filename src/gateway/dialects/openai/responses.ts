@@ -1,9 +1,8 @@
 // POST /v1/responses: request checks, reasoning items, usage, JSON and SSE (typed events).
 import type { ChatMessage } from '../../../events/types.ts';
 import { COLON, COMMA, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
-import { decodeJsonString, jsonStringContent, jsonStringEnd } from '../../json-string.ts';
+import { jsonStringContent, jsonStringEnd, readJsonString } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
-import { hasEscape } from '../../string-frame.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
@@ -239,7 +238,7 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
 
   /** A text delta marked by editing its JSON text: the rest of the event goes out as the upstream wrote it. */
   private markDeltaInPlace(delta: TextDeltaSpans, data: string, raw: string): string {
-    const original = decodeJsonString(data, delta.start, delta.end, !hasEscape(data, delta.start, delta.end));
+    const original = readJsonString(data, delta.start, delta.end);
     const part = this.partFor(delta.partKey);
     const marked = part.rewriter.push(original);
     part.original += original;
@@ -334,7 +333,7 @@ class TextDeltaReader {
  * key from the parsed event; null when it is none of these (a malformed event goes the parsing way).
  */
 function scalarText(text: string, start: number, end: number): string | null {
-  if (text.charCodeAt(start) === QUOTE) return decodeJsonString(text, start, end, !hasEscape(text, start, end)); // ended by jsonStringEnd
+  if (text.charCodeAt(start) === QUOTE) return readJsonString(text, start, end); // ended by jsonStringEnd
   const literal = text.slice(start, end);
   if (literal === 'true' || literal === 'false' || literal === 'null') return literal;
   return JSON_NUMBER.test(literal) ? String(Number(literal)) : null;
