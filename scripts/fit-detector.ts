@@ -13,7 +13,7 @@ import { summaryTable } from '../src/cli/eval.ts';
 import { defaultParams } from '../src/detect/params.ts';
 import type { DetectorParams } from '../src/detect/types.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../src/detect/scoring.ts';
-import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, runName, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
+import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, promptDataDir, runName, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
 import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
 import { evalScenario } from '../src/eval/run-eval.ts';
 import { defaultDataDir } from '../src/sim/prompts/data.ts';
@@ -60,7 +60,8 @@ const base = defaultParams();
 const train = runs(args.train!);
 const holdout = runs(args.holdout!);
 const trainNames = new Set(train.map((r) => `${r.scenario}:${r.seed}`));
-const runDataDir = (run: TrainingRun) => (run.builtinPrompts ? null : dataDir);
+const evalRun = (run: TrainingRun, p: DetectorParams) =>
+  evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir: promptDataDir(run, dataDir) }, p);
 for (const h of holdout) {
   if (trainNames.has(`${h.scenario}:${h.seed}`) || !h.scenario.endsWith('-holdout')) throw new Error(`held-out run ${h.scenario}:${h.seed} must be a *-holdout scenario the fit does not use`);
 }
@@ -120,7 +121,7 @@ const allowed = TARGETS.benign_fpr_max;
 for (let round = 0; round < rounds; round++) {
   let benign = 0, own = 0, viaCampaign = 0;
   for (const run of runs(args.verify!)) {
-    const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir: runDataDir(run) }, params);
+    const r = evalRun(run, params);
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
       benign++;
@@ -140,7 +141,7 @@ for (let round = 0; round < rounds; round++) {
 // 6. held-out score
 const held: { run: TrainingRun; events: number; metrics: EvalMetrics }[] = [];
 for (const run of holdout) {
-  const r = evalScenario({ scenario: run.scenario, seed: run.seed, scale: run.scale, dataDir: runDataDir(run) }, params);
+  const r = evalRun(run, params);
   held.push({ run, events: r.events, metrics: r.metrics });
   console.log(`\nheld out: ${runName(run)} scale ${scale} (${r.events.toLocaleString('en-US')} events)\n${summaryTable(r.metrics)}`);
 }

@@ -32,6 +32,11 @@ export interface TrainingRun {
   builtinPrompts?: boolean;
 }
 
+/** The prompt sets a run simulates with: the public ones at `dataDir`, or none (built-in templates). */
+export function promptDataDir(run: TrainingRun, dataDir: string | null): string | null {
+  return run.builtinPrompts ? null : dataDir;
+}
+
 /** A run's name in logs and sample ids: `scenario:seed`, with `:builtin` when it uses the built-in prompts. */
 export function runName(run: TrainingRun): string {
   return `${run.scenario}:${run.seed}${run.builtinPrompts ? ':builtin' : ''}`;
@@ -90,7 +95,7 @@ export function collectSamples(
   dataDir: string | null,
   gated = true,
 ): { samples: Sample[]; communities: CommunitySample[]; peaks: StreamingPeak[]; events: number } {
-  const sim = simulate({ scenario: run.scenario, seed: run.seed, scale: run.scale, days: run.days, dataDir: run.builtinPrompts ? null : dataDir });
+  const sim = simulate({ scenario: run.scenario, seed: run.seed, scale: run.scale, days: run.days, dataDir: promptDataDir(run, dataDir) });
   const detector = new Detector(params);
   for (const rec of sim.accounts) detector.ingestAccount(rec);
   const runId = runName(run);
