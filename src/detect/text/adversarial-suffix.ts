@@ -4,6 +4,8 @@
 
 const TAIL = 160;
 const HEAD = 50;
+/** Shorter texts are not looked at: too little prose and suffix to tell them from a line of code. */
+const MIN_LENGTH = TAIL / 2;
 /** Share of the head that must be letters and spaces: the prompt opens as a sentence. */
 const PROSE_HEAD = 0.9;
 const MIN_SYMBOLS = 7;
@@ -16,13 +18,12 @@ function isLetterOrSpace(c: number): boolean {
 
 /** Whether `text` (a user turn, or its scan window) ends in an adversarial suffix. */
 export function hasAdversarialSuffix(text: string): boolean {
-  if (text.length < TAIL / 2) return false;
+  if (text.length < MIN_LENGTH) return false;
   const from = Math.max(0, text.length - TAIL);
   if (text.indexOf('\n', from) >= 0) return false;
-  const headEnd = Math.min(HEAD, text.length);
   let prose = 0;
-  for (let i = 0; i < headEnd; i++) if (isLetterOrSpace(text.charCodeAt(i))) prose++;
-  if (prose < PROSE_HEAD * headEnd) return false;
+  for (let i = 0; i < HEAD; i++) if (isLetterOrSpace(text.charCodeAt(i))) prose++;
+  if (prose < PROSE_HEAD * HEAD) return false;
   let symbols = 0;
   let balance = 0;
   for (let i = from; i < text.length; i++) {
