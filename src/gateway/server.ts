@@ -5,7 +5,6 @@
 // the event is queued for writing after the response ends.
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -29,6 +28,7 @@ import { emptyUsage } from './dialects/types.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { ForwardingRelay, type StreamRelay, TransformingRelay } from './stream-relay.ts';
 import { isUpstreamFailure, type Upstream, UpstreamCancel, upstreamErrorAnswer, upstreamFailure } from './upstream.ts';
+import type { UpstreamBody } from './upstream-body.ts';
 
 export const DIALECTS: readonly Dialect[] = [openai, anthropic];
 
@@ -337,7 +337,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
 
   async function streamResponse(
     res: ServerResponse,
-    body: Readable,
+    body: UpstreamBody,
     relay: StreamRelay,
     holdsBack: boolean,
     headers: Record<string, string>,
@@ -353,26 +353,25 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     // whose reasoning is hidden or summarised may send nothing for a long while: its caller gets them at once.
     if (holdsBack) res.flushHeaders();
     try {
-      // 'data' events rather than `for await`: the async iterator costs a promise and a tick per chunk.
       await new Promise<void>((resolve, reject) => {
         const resume = () => body.resume();
-        body.on('data', (chunk: Buffer) => {
-          try {
-            if (!relay.forward(chunk) && !res.destroyed) {
-              body.pause();
-              res.once('drain', resume);
+        body.pipeTo({
+          chunk(chunk) {
+            try {
+              if (relay.forward(chunk) || res.destroyed) return true;
+            } catch (err) {
+              body.abort(err as Error);
+              return true;
             }
-          } catch (err) {
-            body.destroy();
+            res.once('drain', resume);
+            return false;
+          },
+          end: resolve,
+          // a caller gone while the upstream waits for it to read: the cancel aborts the body (an AbortError)
+          error(err) {
+            res.off('drain', resume);
             reject(err);
-          }
-        });
-        body.once('end', resolve);
-        body.once('error', reject);
-        // A caller gone while the upstream is paused for backpressure: the cancel destroys the body (an error).
-        body.once('close', () => {
-          res.off('drain', resume);
-          if (!body.readableEnded) reject(Object.assign(new Error('upstream body closed early'), { name: res.destroyed ? 'AbortError' : 'Error' }));
+          },
         });
       });
       relay.finish();

@@ -4,10 +4,11 @@
 // Requests go through the pool's `dispatch` with a handler of our own rather than `pool.request`: most answers
 // are JSON read whole, and `request` wraps every answer in a stream (plus an async resource, a parsed header
 // object and a consume-to-ArrayBuffer step) that costs the gateway's busiest thread more than the reading itself.
-// Here a JSON answer is its received chunks joined once; only an event stream becomes a Readable.
-import { Readable } from 'node:stream';
+// Here a JSON answer is its received chunks joined once; an event stream's chunks go to its consumer as they
+// come (upstream-body.ts).
 import { Pool, errors } from 'undici';
 import { DgError, ERRORS } from '../errors.ts';
+import { UpstreamBody } from './upstream-body.ts';
 
 export interface UpstreamOptions {
   connections: number;
@@ -28,7 +29,7 @@ export interface UpstreamRequest {
 /** An upstream answer: read whole (`bytes`), or, for a 2xx event stream to a streamable request, as a stream. */
 export type UpstreamAnswer =
   | { statusCode: number; bytes: Buffer; stream: null }
-  | { statusCode: number; bytes: null; stream: Readable };
+  | { statusCode: number; bytes: null; stream: UpstreamBody };
 
 export class Upstream {
   readonly origin: string;
@@ -99,7 +100,7 @@ class AnswerHandler {
   private statusCode = 0;
   private chunks: Buffer[] = [];
   private bytes = 0;
-  private stream: UpstreamStream | null = null;
+  private stream: UpstreamBody | null = null;
   private done = false;
 
   constructor(
@@ -110,7 +111,7 @@ class AnswerHandler {
   ) {
     cancel.onCancel = () => {
       const err = new errors.RequestAbortedError();
-      if (this.stream) this.stream.destroy(err);
+      if (this.stream) this.stream.abort(err);
       else this.abortRequest?.(err);
     };
   }
@@ -128,7 +129,7 @@ class AnswerHandler {
     if (statusCode < 200) return true;
     this.statusCode = statusCode;
     if (this.streamable && statusCode < 400 && isEventStreamAnswer(rawHeaders)) {
-      this.stream = new UpstreamStream(resume, (err) => {
+      this.stream = new UpstreamBody(resume, (err) => {
         if (!this.done) this.abortRequest?.(err);
       });
       this.resolve({ statusCode, bytes: null, stream: this.stream });
@@ -145,11 +146,12 @@ class AnswerHandler {
 
   onComplete(): void {
     this.done = true;
-    this.cancel.onCancel = null;
+    // a stream's last chunks may still wait for its caller to read them: a caller that leaves stops the body
     if (this.stream) {
-      this.stream.push(null);
+      this.stream.end();
       return;
     }
+    this.cancel.onCancel = null;
     const bytes = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.resolve({ statusCode: this.statusCode, bytes, stream: null });
@@ -158,30 +160,8 @@ class AnswerHandler {
   onError(err: Error): void {
     this.done = true;
     this.cancel.onCancel = null;
-    if (this.stream) {
-      if (!this.stream.destroyed) this.stream.destroy(err);
-    } else {
-      this.reject(err);
-    }
-  }
-}
-
-/** An event stream's body as it arrives; reading pauses the upstream socket (backpressure), destroying it aborts. */
-class UpstreamStream extends Readable {
-  constructor(
-    private readonly resumeUpstream: () => void,
-    private readonly abortUpstream: (err: Error) => void,
-  ) {
-    super({ highWaterMark: 64 * 1024 });
-  }
-
-  override _read(): void {
-    this.resumeUpstream();
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    if (!this.readableEnded) this.abortUpstream(err ?? new errors.RequestAbortedError());
-    callback(err);
+    if (this.stream) this.stream.fail(err);
+    else this.reject(err);
   }
 }
 
