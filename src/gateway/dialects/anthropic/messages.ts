@@ -4,9 +4,10 @@ import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { jsonStringContent, readJsonString } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { SseEventPicker } from '../../sse-picker.ts';
 import { StringFrame } from '../../string-frame.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, StreamUsageReader, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
@@ -114,10 +115,53 @@ function transformJson(body: Body, visibility: ReasoningVisibility, text?: TextR
   return usage;
 }
 
-class MessagesStreamTransform extends SseEventRewriter implements StreamTransform {
+/**
+ * What a stream says of its usage: input tokens in message_start, output tokens and stop reason in
+ * message_delta, and thinking tokens estimated from the thinking deltas' text (settled at the end).
+ */
+class MessagesUsageReading {
   readonly usage = emptyUsage();
   private totalOutput: number | null = null;
   private thinkingChars = 0;
+
+  /** Reads one event; `data` is its data field. */
+  read(event: string | null, data: string): void {
+    if (event === 'message_start' || event === 'message_delta') this.readUsage(data);
+    else if (event === 'content_block_delta' && data.includes('"thinking_delta"')) this.countThinking(data);
+  }
+
+  /** The stream ended: output tokens are the total less the thinking. */
+  settle(): void {
+    settleOutput(this.usage, this.totalOutput, this.thinkingChars);
+  }
+
+  /** A thinking delta read by the transform's own parse. */
+  addThinking(chars: number): void {
+    this.thinkingChars += chars;
+  }
+
+  private readUsage(data: string): void {
+    const obj = safeParse(data);
+    if (!obj) return;
+    const message = obj.message as Body | undefined;
+    const u = (message?.usage ?? obj.usage) as Body | undefined;
+    if (u) {
+      if (u.input_tokens !== undefined) this.usage.inputTokens = toNumberOrNull(u.input_tokens) ?? this.usage.inputTokens;
+      if (u.output_tokens !== undefined) this.totalOutput = toNumberOrNull(u.output_tokens);
+    }
+    const delta = obj.delta as Body | undefined;
+    if (delta && delta.stop_reason !== undefined) this.usage.finishReason = mapStopReason(delta.stop_reason);
+  }
+
+  private countThinking(data: string): void {
+    const delta = safeParse(data)?.delta as Body | undefined;
+    if (delta && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
+  }
+}
+
+class MessagesStreamTransform extends SseEventRewriter implements StreamTransform {
+  private readonly reading = new MessagesUsageReading();
+  readonly usage = this.reading.usage;
   /** Upstream block index → index the caller sees (hidden blocks shift the ones after them). */
   private readonly indexMap = new Map<number, number>();
   private readonly hiddenBlocks = new Set<number>();
@@ -137,7 +181,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
   }
 
   protected override finish(): void {
-    settleOutput(this.usage, this.totalOutput, this.thinkingChars);
+    this.reading.settle();
   }
 
   protected rewrite(event: string | null, data: string | null, raw: string): string {
@@ -146,13 +190,13 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
     switch (event) {
       case 'message_start':
       case 'message_delta':
-        this.readUsage(data);
+        this.reading.read(event, data);
         return raw;
       case 'content_block_start':
         return full && !this.text ? raw : this.blockStart(data);
       case 'content_block_delta':
         if (full && !(this.text && data.includes('"text_delta"'))) {
-          if (data.includes('"thinking_delta"')) this.countThinking(data);
+          this.reading.read(event, data);
           return raw;
         }
         if (full) {
@@ -165,24 +209,6 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
       default:
         return raw;
     }
-  }
-
-  private readUsage(data: string): void {
-    const obj = safeParse(data);
-    if (!obj) return;
-    const message = obj.message as Body | undefined;
-    const u = (message?.usage ?? obj.usage) as Body | undefined;
-    if (u) {
-      if (u.input_tokens !== undefined) this.usage.inputTokens = toNumberOrNull(u.input_tokens) ?? this.usage.inputTokens;
-      if (u.output_tokens !== undefined) this.totalOutput = toNumberOrNull(u.output_tokens);
-    }
-    const delta = obj.delta as Body | undefined;
-    if (delta && delta.stop_reason !== undefined) this.usage.finishReason = mapStopReason(delta.stop_reason);
-  }
-
-  private countThinking(data: string): void {
-    const delta = safeParse(data)?.delta as Body | undefined;
-    if (delta && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
   }
 
   private blockStart(data: string): string {
@@ -234,7 +260,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
     const obj = safeParse(data);
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_delta');
     const delta = obj.delta as Body | undefined;
-    if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
+    if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') this.reading.addThinking(delta.thinking.length);
     if (this.hiddenBlocks.has(obj.index)) return '';
     const buffer = this.thinkingBuffers.get(obj.index);
     if (buffer) {
@@ -270,6 +296,76 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
       if (tail) out += formatEvent(JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: tail } }), 'content_block_delta');
     }
     return out + formatEvent(JSON.stringify(obj), 'content_block_stop');
+  }
+}
+
+/** Searched for in the stream's bytes: the events that carry usage, by name, and thinking deltas, by type. */
+const MESSAGE_EVENT = 'message_';
+const THINKING_DELTA = 'thinking_delta"';
+
+/** Where a `message_start` or `message_delta` may be named (the event line or its type), or -1. */
+function usageEventAt(text: string, from: number): number {
+  for (let at = text.indexOf(MESSAGE_EVENT, from); at >= 0; at = text.indexOf(MESSAGE_EVENT, at + 1)) {
+    const name = at + MESSAGE_EVENT.length;
+    if (text.startsWith('start', name) || text.startsWith('delta', name)) return at;
+  }
+  return -1;
+}
+
+/** Where the string `"thinking_delta"` may be (as `data.includes('"thinking_delta"')` finds it), or -1. */
+function thinkingDeltaAt(text: string, from: number): number {
+  for (let at = text.indexOf(THINKING_DELTA, from); at >= 0; at = text.indexOf(THINKING_DELTA, at + 1)) {
+    if (at > 0 && text.charCodeAt(at - 1) === QUOTE) return at - 1;
+  }
+  return -1;
+}
+
+/**
+ * Reads usage from a stream that goes out as the upstream sent it (full thinking, no marks): only the events
+ * that may be message_start, message_delta or a thinking delta are decoded and parsed, and read as the
+ * transform reads them. A name found inside a text costs a parse, not a wrong answer: the event is read by its
+ * `event:` field.
+ */
+class MessagesStreamUsage extends SseEventPicker implements StreamUsageReader {
+  private readonly reading = new MessagesUsageReading();
+  readonly usage = this.reading.usage;
+  /**
+   * The text searched last, from where, and where in it the next of each kind is (-1: none left): a read holding
+   * many events is asked once per candidate, and each search goes on from its own last match only.
+   */
+  private searched = '';
+  private searchedFrom = -1;
+  private nextUsageEvent = -1;
+  private nextThinking = -1;
+
+  constructor() {
+    super(false);
+  }
+
+  override end(): string {
+    const rest = super.end();
+    this.reading.settle();
+    return rest;
+  }
+
+  protected nextCandidate(text: string, from: number): number {
+    // a new pass (of this text or another) starts again; the same pass goes on
+    if (from <= this.searchedFrom || text !== this.searched) {
+      this.searched = text;
+      this.nextUsageEvent = usageEventAt(text, from);
+      this.nextThinking = thinkingDeltaAt(text, from);
+    } else {
+      if (this.nextUsageEvent >= 0 && this.nextUsageEvent < from) this.nextUsageEvent = usageEventAt(text, from);
+      if (this.nextThinking >= 0 && this.nextThinking < from) this.nextThinking = thinkingDeltaAt(text, from);
+    }
+    this.searchedFrom = from;
+    const [a, b] = [this.nextUsageEvent, this.nextThinking];
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  }
+
+  protected read(event: string | null, data: string | null): boolean {
+    if (data !== null) this.reading.read(event, data);
+    return false;
   }
 }
 
@@ -321,5 +417,6 @@ export const messages: Endpoint = {
   parse,
   transformJson,
   createStreamTransform: (visibility, _request, text) => new MessagesStreamTransform(visibility, text),
+  createStreamUsageReader: () => new MessagesStreamUsage(),
   toLogMessages,
 };

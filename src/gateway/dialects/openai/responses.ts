@@ -1,9 +1,10 @@
 // POST /v1/responses: request checks, reasoning items, usage, JSON and SSE (typed events).
 import type { ChatMessage } from '../../../events/types.ts';
-import { COLON, COMMA, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
+import { COLON, COMMA, findKeyWithValue, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
 import { jsonStringContent, jsonStringEnd, readJsonString } from '../../json-string.ts';
 import { formatEvent, SseEventRewriter } from '../../sse.ts';
-import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
+import { SseEventPicker } from '../../sse-picker.ts';
+import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, StreamUsageReader, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
 import {
   type Body,
@@ -255,6 +256,39 @@ class ResponsesStreamTransform extends SseEventRewriter implements StreamTransfo
   }
 }
 
+/** Searched for in the stream's bytes (see findKeyWithValue): a `response` key with an object value. */
+const RESPONSE_KEY = 'response"';
+
+/**
+ * Reads usage and finish reason from a stream that goes out as the upstream sent it (full reasoning, no marks):
+ * of the events, only those with a `response` object (created, in progress and the terminal one) are decoded,
+ * and only a terminal one is parsed and read, as the transform reads it.
+ */
+class ResponsesStreamUsage extends SseEventPicker implements StreamUsageReader {
+  readonly usage = emptyUsage();
+
+  constructor() {
+    super(false);
+  }
+
+  protected nextCandidate(text: string, from: number): number {
+    return findKeyWithValue(text, RESPONSE_KEY, OPEN_OBJECT, from);
+  }
+
+  protected read(event: string | null, data: string | null): boolean {
+    if (data === null || !TERMINAL_EVENTS.has(event ?? '')) return false;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(data);
+    } catch {
+      return false;
+    }
+    const response = obj && typeof obj === 'object' ? (obj as Body).response : undefined;
+    if (response && typeof response === 'object') readResponseUsage(response as Body, this.usage);
+    return false;
+  }
+}
+
 function partKeyOf(event: Body): string {
   return `${String(event.item_id)}:${String(event.content_index)}`;
 }
@@ -371,5 +405,6 @@ export const responses: Endpoint = {
   parse,
   transformJson,
   createStreamTransform: (visibility, _request, text) => new ResponsesStreamTransform(visibility, text),
+  createStreamUsageReader: () => new ResponsesStreamUsage(),
   toLogMessages,
 };
