@@ -366,7 +366,17 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
             res.once('drain', resume);
             return false;
           },
-          end: resolve,
+          // Ended at once, not after the promise's turn: the upstream's last chunk and its end usually come in
+          // one read, and the answer's end then goes out in the same write as its last chunk (res.write holds
+          // its chunk until the next tick), one system call fewer per stream.
+          end() {
+            try {
+              relay.finish();
+              resolve();
+            } catch (err) {
+              reject(err);
+            }
+          },
           // a caller gone while the upstream waits for it to read: the cancel aborts the body (an AbortError)
           error(err) {
             res.off('drain', resume);
@@ -374,7 +384,6 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
           },
         });
       });
-      relay.finish();
     } catch (err) {
       if ((err as { name?: string }).name === 'AbortError' || res.destroyed) throw new DgError(ERRORS.CLIENT_CLOSED);
       // The stream already began with 200: the failure is told in-stream, in the caller's dialect.
