@@ -8,7 +8,7 @@ import { messages } from '../../src/gateway/dialects/anthropic/messages.ts';
 import { responses } from '../../src/gateway/dialects/openai/responses.ts';
 import type { Endpoint, ParsedRequest, UsageRecord } from '../../src/gateway/dialects/types.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { startUpstream } from '../helpers/upstreams.ts';
+import { startSseUpstream } from '../helpers/upstreams.ts';
 
 const REQUEST = {} as ParsedRequest;
 
@@ -139,16 +139,7 @@ describe('gateway relaying Anthropic and Responses streams unchanged', () => {
     test(`${name}: sends the upstream's bytes and records usage, the stream cut inside events and characters`, async () => {
       const bytes = Buffer.from(stream);
       const pieces = [bytes.subarray(0, 97), bytes.subarray(97, 301), bytes.subarray(301, bytes.length - 40), bytes.subarray(bytes.length - 40)];
-      const up = await startUpstream((_req, _body, res) => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        let next = 0;
-        const write = () => {
-          if (next === pieces.length) return void res.end();
-          res.write(pieces[next++]);
-          setImmediate(write);
-        };
-        write();
-      });
+      const up = await startSseUpstream(pieces);
       const t = await startTestGateway({ upstream: up.url });
       try {
         const answer = await fetch(`${t.gw.url}${path}`, {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { chatCompletions } from '../../src/gateway/dialects/openai/chat.ts';
 import type { ParsedRequest, UsageRecord } from '../../src/gateway/dialects/types.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
-import { startUpstream } from '../helpers/upstreams.ts';
+import { startSseUpstream } from '../helpers/upstreams.ts';
 
 const USAGE = { prompt_tokens: 58, completion_tokens: 152, total_tokens: 210, completion_tokens_details: { reasoning_tokens: 12 } };
 const READ_USAGE: UsageRecord = { inputTokens: 58, outputTokens: 140, reasoningTokens: 12, finishReason: 'stop' };
@@ -144,27 +144,13 @@ describe('stream usage reader (streams forwarded unchanged)', () => {
 });
 
 describe('gateway relaying a stream unchanged', () => {
-  /** An upstream that writes the stream in the given pieces, each in an event-loop turn of its own. */
-  async function upstreamWriting(pieces: Buffer[]) {
-    return startUpstream((_req, _body, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      let next = 0;
-      const write = () => {
-        if (next === pieces.length) return void res.end();
-        res.write(pieces[next++]);
-        setImmediate(write);
-      };
-      write();
-    });
-  }
-
   for (const [name, cut] of [
     ['in one write', (b: Buffer) => [b]],
     ['cut inside events and characters', (b: Buffer) => [b.subarray(0, 97), b.subarray(97, 301), b.subarray(301, b.length - 40), b.subarray(b.length - 40)]],
   ] as const) {
     test(`sends the upstream's bytes and records usage and finish reason, the stream ${name}`, async () => {
       const stream = Buffer.from(openAiStream(['Grüße ', 'aus ', '東京.']));
-      const up = await upstreamWriting(cut(stream));
+      const up = await startSseUpstream(cut(stream));
       const t = await startTestGateway({ upstream: up.url });
       try {
         const call = (includeUsage: boolean) =>

@@ -24,6 +24,17 @@ function harness() {
   return { body, sink, log, refuse: (v: boolean) => (accept = !v) };
 }
 
+/** A body whose upstream sent `a`, `b` and its end before a relay came that asks to wait at once. */
+function completeAndWaiting() {
+  const h = harness();
+  h.body.push(Buffer.from('a'));
+  h.body.push(Buffer.from('b'));
+  h.body.end();
+  h.refuse(true);
+  h.body.pipeTo(h.sink);
+  return h;
+}
+
 test('chunks that came before the relay go first, in order, then the upstream is read on', () => {
   const { body, sink, log } = harness();
   assert.equal(body.push(Buffer.from('a')), true);
@@ -67,12 +78,7 @@ test('the upstream pauses while the relay asks to wait, and nothing is lost or r
 });
 
 test('an end while the relay waits comes after the last chunk', () => {
-  const { body, sink, log, refuse } = harness();
-  body.push(Buffer.from('a'));
-  body.push(Buffer.from('b'));
-  body.end();
-  refuse(true);
-  body.pipeTo(sink);
+  const { body, log, refuse } = completeAndWaiting();
   refuse(false);
   body.resume();
   assert.deepEqual(log, ['chunk:a', 'chunk:b', 'end']);
@@ -107,12 +113,7 @@ test('an abort stops the upstream while it is read, and only the relay once it h
   assert.deepEqual(reading.log, ['resume-upstream', 'chunk:a', 'error:caller left', 'abort-upstream:caller left']);
 
   // complete upstream, last chunks waiting for a caller that leaves
-  const { body, sink, log, refuse } = harness();
-  body.push(Buffer.from('a'));
-  body.push(Buffer.from('b'));
-  body.end();
-  refuse(true);
-  body.pipeTo(sink);
+  const { body, log } = completeAndWaiting();
   body.abort(new Error('caller left'));
   body.resume();
   assert.deepEqual(log, ['chunk:a', 'error:caller left']);

@@ -28,6 +28,20 @@ export async function startUpstream(handler: (req: IncomingMessage, body: any, r
   };
 }
 
+/** An upstream that answers an event stream written in the given pieces, each in an event-loop turn of its own. */
+export function startSseUpstream(pieces: Buffer[]): Promise<TestUpstream> {
+  return startUpstream((_req, _body, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let next = 0;
+    const write = () => {
+      if (next === pieces.length) return void res.end();
+      res.write(pieces[next++]);
+      setImmediate(write);
+    };
+    write();
+  });
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
