@@ -1,17 +1,15 @@
 // `distillguard analyze`: runs the streaming detector over a request log (log format v1) and writes report v1,
 // optionally with its self-contained HTML view. Bad lines are counted and reported; --strict stops at the first.
 // Modules only some runs need (the progress bar, the config file loader, the HTML renderer) are imported when
-// needed: start-up time is part of every run.
+// needed: start-up time is part of every run. With two threads the engine thread is started before the
+// detector's modules are loaded here, so that both threads load theirs at the same time.
 import './analyze-compile-budget.ts'; // first: sets V8 flags before the other modules load
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DetectorParamsError } from '../detect/errors.ts';
-import { defaultParams } from '../detect/params.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
-import { analyzeLog, InputLineError } from '../report/analyze-log.ts';
-import { analyzeLogPipelined, pipelineUseful } from '../report/analyze-pipeline.ts';
-import { writeReport } from '../report/report-v1.ts';
+import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
 
 interface AnalyzeFlags {
   events: string;
@@ -44,12 +42,24 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
   const started = process.hrtime.bigint();
   const bar = process.stderr.isTTY ? new (await import('cli-progress')).SingleBar({ format: 'analyze [{bar}] {percentage}% | {events} events | {eta}s left', stream: process.stderr, hideCursor: true }) : null;
   let barStarted = false;
+  let engine: EngineLink | undefined;
+  // the class is only known once its module is loaded (the catch below needs it)
+  let InputLineError: (typeof import('../report/analyze-log.ts'))['InputLineError'] | undefined;
   try {
-    const params = flags.config ? (await import('../report/detector-config.ts')).loadDetectorParams(flags.config) : defaultParams();
     const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
     if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
-    const run = threads === 2 ? analyzeLogPipelined : analyzeLog;
+    if (threads === 2) engine = startEngineThread({ accountsPath: flags.accounts });
+    const [{ analyzeLog, InputLineError: lineError }, { analyzeLogPipelined }, { defaultParams }, { writeReport }] = await Promise.all([
+      import('../report/analyze-log.ts'),
+      import('../report/analyze-pipeline.ts'),
+      import('../detect/params.ts'),
+      import('../report/report-v1.ts'),
+    ]);
+    InputLineError = lineError;
+    const params = flags.config ? (await import('../report/detector-config.ts')).loadDetectorParams(flags.config) : defaultParams();
+    const run = engine ? analyzeLogPipelined : analyzeLog;
     const { report } = await run({
+      engine,
       eventsPath: flags.events,
       accountsPath: flags.accounts,
       params,
@@ -79,7 +89,9 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     return 0;
   } catch (err) {
     if (barStarted) bar!.stop();
-    if (err instanceof InputLineError) {
+    // a run that failed before the pipeline took the engine thread over (e.g. a bad config) stops it here
+    await engine?.close();
+    if (InputLineError && err instanceof InputLineError) {
       console.error(`distillguard analyze: ${flags.strict ? 'stopped (--strict) at ' : ''}${err.message}`);
       return 1;
     }

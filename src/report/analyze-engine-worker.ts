@@ -2,18 +2,17 @@
 // events the reader thread parsed and prepared, in file order, and returns the results at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.ts';
-import { gateUserPatterns, newPreparedText, unpackText } from '../detect/text/prepare.ts';
-import type { DetectorParams } from '../detect/types.ts';
+import { gateUserPatterns, newPreparedText, unpackText, type PreparedText } from '../detect/text/prepare.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import { decodeEvents, type EncodedEvents } from './event-wire.ts';
-import type { EngineReply, EngineRequest } from './analyze-pipeline.ts';
+import type { EngineReply, EngineRequest } from './engine-thread.ts';
 
 const port = parentPort!;
-const data = workerData as { params: DetectorParams; progress: SharedArrayBuffer };
-const detector = new Detector(data.params);
 /** chunks of events finished (read by the reader thread without a message) */
-const progress = new Int32Array(data.progress);
-const text = newPreparedText(detector.hasher.k);
+const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress);
+// made by the first message: the thread starts before the reader has read the configuration
+let detector: Detector;
+let text: PreparedText;
 
 function reply(m: EngineReply): void {
   port.postMessage(m);
@@ -33,7 +32,10 @@ function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array):
 
 port.on('message', (m: EngineRequest) => {
   try {
-    if (m.type === 'accounts') {
+    if (m.type === 'params') {
+      detector = new Detector(m.params);
+      text = newPreparedText(detector.hasher.k);
+    } else if (m.type === 'accounts') {
       for (const rec of m.records as AccountRecordV1[]) detector.ingestAccount(rec);
     } else if (m.type === 'events') {
       ingestEvents(m.events, m.scans, m.ints);

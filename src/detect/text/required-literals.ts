@@ -8,10 +8,19 @@
 /** A literal set larger than this stops growing (its run is cut and a new one starts). */
 const MAX_SET = 64;
 
+/** Code units case-mapped per call when building FOLD (one call per block rather than one per code unit). */
+const FOLD_BLOCK = 256;
+
 /**
  * Case classes of UTF-16 code units: two units are in one class when one is the other's single-unit upper or
  * lower case mapping, closed transitively. Coarser than any case-insensitive regex semantics (Unicode or
  * not), so "equal after folding" includes every pair an `i` regex treats as equal.
+ *
+ * Built at start-up on both of analyze's threads, so it does little per code unit (most map to themselves,
+ * and this code runs before it is optimized) and maps a block of 256 code units per call: mapping
+ * never deletes a unit, so a mapped block of the same length maps each unit to one unit in place; a block
+ * where some unit maps to several (ß → SS) is mapped unit by unit. Blocks never pair surrogates (high and low
+ * ones lie in different blocks). test/detect/text/literal-gate.test.ts compares it with the unit-by-unit table.
  */
 export const FOLD: Uint16Array = (() => {
   const parent = new Uint32Array(0x10000);
@@ -25,14 +34,28 @@ export const FOLD: Uint16Array = (() => {
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  for (let c = 0; c < 0x10000; c++) {
-    const s = String.fromCharCode(c);
-    for (const mapped of [s.toUpperCase(), s.toLowerCase()]) {
-      if (mapped.length === 1) union(c, mapped.charCodeAt(0));
+  const units = new Uint16Array(FOLD_BLOCK);
+  const mappings = [(s: string) => s.toUpperCase(), (s: string) => s.toLowerCase()];
+  for (let base = 0; base < 0x10000; base += FOLD_BLOCK) {
+    for (let i = 0; i < FOLD_BLOCK; i++) units[i] = base + i;
+    const block = String.fromCharCode.apply(null, units as unknown as number[]);
+    for (const map of mappings) {
+      const mapped = map(block);
+      if (mapped.length === FOLD_BLOCK) {
+        for (let i = 0; i < FOLD_BLOCK; i++) {
+          const m = mapped.charCodeAt(i);
+          if (m !== base + i) union(base + i, m);
+        }
+      } else {
+        for (let c = base; c < base + FOLD_BLOCK; c++) {
+          const one = map(String.fromCharCode(c));
+          if (one.length === 1) union(c, one.charCodeAt(0));
+        }
+      }
     }
   }
   const fold = new Uint16Array(0x10000);
-  for (let c = 0; c < fold.length; c++) fold[c] = find(c);
+  for (let c = 0; c < fold.length; c++) fold[c] = parent[c] === c ? c : find(c);
   return fold;
 })();
 
@@ -75,9 +98,13 @@ export function requiredLiterals(re: RegExp): string[] | null {
 
 function asRequired(exact: string[] | null): string[] | null {
   if (exact === null || exact.length === 0 || exact.includes('')) return null;
-  // a literal that contains another one of the set adds nothing: the shorter occurs wherever it does
+  // a literal that contains another one of the set adds nothing: the shorter occurs wherever it does. Only
+  // the literals kept so far need comparing (one left out contains a kept one), and without copying them per
+  // literal: sets of a thousand literals are filtered at start-up on both of analyze's threads.
   const sorted = [...new Set(exact)].sort((a, b) => a.length - b.length);
-  return sorted.filter((s, i) => !sorted.slice(0, i).some((t) => s.includes(t)));
+  const kept: string[] = [];
+  for (const s of sorted) if (!kept.some((t) => s.includes(t))) kept.push(s);
+  return kept;
 }
 
 /** The more selective of two requirements: the longer shortest literal, then fewer literals. */

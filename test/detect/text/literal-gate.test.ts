@@ -53,6 +53,26 @@ test('every content pattern has required literals (so the gate can rule it out)'
   }
 });
 
+test('case classes built a block at a time equal those built code unit by code unit', () => {
+  const parent = Array.from({ length: 0x10000 }, (_, c) => c);
+  const find = (c: number): number => (parent[c] === c ? c : (parent[c] = find(parent[c]!)));
+  for (let c = 0; c < 0x10000; c++) {
+    const s = String.fromCharCode(c);
+    for (const mapped of [s.toUpperCase(), s.toLowerCase()]) {
+      if (mapped.length !== 1) continue;
+      const [a, b] = [find(c), find(mapped.charCodeAt(0))];
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+  }
+  let differ = 0;
+  for (let c = 0; c < 0x10000; c++) if (FOLD[c] !== find(c)) differ++;
+  assert.equal(differ, 0);
+  // the blocks that map unit by unit (ß → SS, İ → i̇) and the context-dependent sigma fold as expected
+  assert.equal(FOLD[0xdf], 0xdf);
+  assert.equal(FOLD['Σ'.charCodeAt(0)], FOLD['ς'.charCodeAt(0)]);
+  assert.equal(FOLD['k'.charCodeAt(0)], FOLD[0x212a]); // Kelvin sign
+});
+
 test('required literals: what the analysis understands and what it refuses', () => {
   const fold = (s: string) => Array.from(s, (c) => String.fromCharCode(FOLD[c.charCodeAt(0)]!)).join('');
   assert.deepEqual(requiredLiterals(/abc/i), [fold('abc')]);
