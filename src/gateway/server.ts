@@ -576,10 +576,9 @@ function headerValue(v: string | string[] | undefined): string | null {
  * no marks), usage read from the bytes, when the endpoint can; else through its transform.
  */
 function streamRelay(res: ServerResponse, endpoint: Endpoint, visibility: ReasoningVisibility, parsed: ParsedRequest, marks: TextRewriterFactory | undefined): StreamRelay {
-  const unchanged = visibility === 'full' && marks === undefined;
-  const reader = unchanged ? endpoint.createStreamUsageReader?.(parsed) : undefined;
+  const reader = visibility === 'full' && marks === undefined ? endpoint.createStreamUsageReader?.(parsed) : undefined;
   if (reader) return new ForwardingRelay(res, reader);
-  return new TransformingRelay(res, endpoint.createStreamTransform!(visibility, parsed, marks), unchanged && !parsed.hideUsageChunk);
+  return new TransformingRelay(res, endpoint.createStreamTransform!(visibility, parsed, marks));
 }
 
 function upstreamHeaders(dialect: Dialect, incoming: Record<string, string | string[] | undefined>, apiKey: string | undefined, hasBody: boolean, replayMode: boolean): Record<string, string> {

@@ -73,6 +73,16 @@ export function parseEvent(raw: string): SseEvent {
   return { event, data, raw };
 }
 
+/** An event's data as a JSON object, or null when it is not one (such an event is forwarded and read no further). */
+export function parseEventObject(data: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(data) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Serialises one event. */
 export function formatEvent(data: string, event: string | null = null): string {
   return event === null ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;

@@ -34,10 +34,7 @@ export class ForwardingRelay implements StreamRelay {
   }
 }
 
-/**
- * A stream read through the dialect's transform. With `passThrough` the transform only reads (usage) and the
- * bytes go out as they came; otherwise what it returns goes out.
- */
+/** A stream read and rewritten by the dialect's transform: what it returns goes out. */
 export class TransformingRelay implements StreamRelay {
   /** Decodes across chunk boundaries, so a character split between two chunks stays whole. */
   private readonly decoder = new TextDecoder();
@@ -47,7 +44,6 @@ export class TransformingRelay implements StreamRelay {
   constructor(
     private readonly res: ServerResponse,
     private readonly transform: StreamTransform,
-    private readonly passThrough: boolean,
   ) {}
 
   get usage(): UsageRecord {
@@ -62,12 +58,11 @@ export class TransformingRelay implements StreamRelay {
     const endsWhole = chunk[chunk.length - 1] < 0x80;
     const unchanged = rewritten === text && this.wholeCharacters && endsWhole;
     this.wholeCharacters = endsWhole;
-    if (this.passThrough || unchanged) return this.res.write(chunk);
+    if (unchanged) return this.res.write(chunk);
     return rewritten.length === 0 || this.res.write(rewritten);
   }
 
   finish(): void {
-    const tail = this.transform.push(this.decoder.decode()) + this.transform.end();
-    this.res.end(this.passThrough ? undefined : tail);
+    this.res.end(this.transform.push(this.decoder.decode()) + this.transform.end());
   }
 }

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../../events/types.ts';
 import { QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { jsonStringContent, readJsonString } from '../../json-string.ts';
-import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { formatEvent, parseEventObject, SseEventRewriter } from '../../sse.ts';
 import { SseEventPicker } from '../../sse-picker.ts';
 import { StringFrame } from '../../string-frame.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
@@ -141,7 +141,7 @@ class MessagesUsageReading {
   }
 
   private readUsage(data: string): void {
-    const obj = safeParse(data);
+    const obj = parseEventObject(data);
     if (!obj) return;
     const message = obj.message as Body | undefined;
     const u = (message?.usage ?? obj.usage) as Body | undefined;
@@ -154,7 +154,7 @@ class MessagesUsageReading {
   }
 
   private countThinking(data: string): void {
-    const delta = safeParse(data)?.delta as Body | undefined;
+    const delta = parseEventObject(data)?.delta as Body | undefined;
     if (delta && typeof delta.thinking === 'string') this.thinkingChars += delta.thinking.length;
   }
 }
@@ -212,7 +212,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
   }
 
   private blockStart(data: string): string {
-    const obj = safeParse(data);
+    const obj = parseEventObject(data);
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_start');
     const block = obj.content_block as Body | undefined;
     const type = block?.type;
@@ -257,7 +257,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
   }
 
   private blockDelta(data: string): string {
-    const obj = safeParse(data);
+    const obj = parseEventObject(data);
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_delta');
     const delta = obj.delta as Body | undefined;
     if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') this.reading.addThinking(delta.thinking.length);
@@ -275,7 +275,7 @@ class MessagesStreamTransform extends SseEventRewriter implements StreamTransfor
   }
 
   private blockStop(data: string): string {
-    const obj = safeParse(data);
+    const obj = parseEventObject(data);
     if (!obj || typeof obj.index !== 'number') return formatEvent(data, 'content_block_stop');
     if (this.hiddenBlocks.has(obj.index)) return '';
     const upstreamIndex = obj.index;
@@ -392,14 +392,6 @@ function findTextDelta(data: string): { start: number; end: number; index: numbe
   return wellFormed && textDelta && start >= 0 && index >= 0 ? { start, end, index } : null;
 }
 
-function safeParse(data: string): Body | null {
-  try {
-    const v = JSON.parse(data) as unknown;
-    return v && typeof v === 'object' ? (v as Body) : null;
-  } catch {
-    return null;
-  }
-}
 
 function toLogMessages(body: Body): ChatMessage[] {
   const out: ChatMessage[] = [];

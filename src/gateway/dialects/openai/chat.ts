@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../../events/types.ts';
 import { findKeyWithValue, OPEN_OBJECT, QUOTE } from '../../json-scan.ts';
 import { skimJson } from '../../json-skim.ts';
 import { decodeJsonString, encodeJsonString, hasEscape, jsonStringContent } from '../../json-string.ts';
-import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { formatEvent, parseEventObject, SseEventRewriter } from '../../sse.ts';
 import { SseEventPicker } from '../../sse-picker.ts';
 import { ChatChunkReader } from './chat-chunk.ts';
 import { ReasoningBuffer, summariseReasoning } from '../../transforms/reasoning-summary.ts';
@@ -185,16 +185,6 @@ function finishReasonAt(text: string, from: number): number {
   return findKeyWithValue(text, FINISH_REASON_KEY, QUOTE, from);
 }
 
-/** A chunk's JSON, or null when it is none (such a chunk is forwarded and read no further). */
-function parseChunk(data: string): Body | null {
-  try {
-    const obj = JSON.parse(data) as unknown;
-    return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Body) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Reads a streamed chunk's usage and, while none is known, a finish reason; returns its choices. */
 function readChunkOutcome(chunk: Body, into: UsageRecord): Body[] {
   readChatUsage(chunk.usage, into);
@@ -248,7 +238,7 @@ class ChatStreamTransform extends SseEventRewriter implements StreamTransform {
     const touchesText = this.text !== undefined && (hasFinish || data.includes('"content"'));
     // Most chunks need nothing: forward their bytes as they came.
     if (!touchesReasoning && !touchesText && !hasUsage && !hasFinish) return raw;
-    const obj = parseChunk(data);
+    const obj = parseEventObject(data);
     if (obj === null) return raw;
     const choices = readChunkOutcome(obj, this.usage);
     if (hasUsage && this.hideUsageChunk && choices.length === 0) return '';
@@ -397,7 +387,7 @@ class ChatStreamUsage extends SseEventPicker implements StreamUsageReader {
   }
 
   protected read(_event: string | null, data: string | null): boolean {
-    const chunk = data === null ? null : parseChunk(data);
+    const chunk = data === null ? null : parseEventObject(data);
     if (chunk === null) return false;
     const choices = readChunkOutcome(chunk, this.usage);
     // the usage chunk the gateway asked for on the caller's behalf (as the transform decides)

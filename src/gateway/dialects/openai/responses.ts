@@ -2,7 +2,7 @@
 import type { ChatMessage } from '../../../events/types.ts';
 import { COLON, COMMA, findKeyWithValue, OPEN_OBJECT, QUOTE, scalarEnd, skipSpace } from '../../json-scan.ts';
 import { jsonStringContent, jsonStringEnd, readJsonString } from '../../json-string.ts';
-import { formatEvent, SseEventRewriter } from '../../sse.ts';
+import { formatEvent, parseEventObject, SseEventRewriter } from '../../sse.ts';
 import { SseEventPicker } from '../../sse-picker.ts';
 import type { Endpoint, ParsedRequest, ReasoningVisibility, StreamTransform, StreamUsageReader, TextRewriter, TextRewriterFactory, UsageRecord } from '../types.ts';
 import { emptyUsage, rewriteWhole } from '../types.ts';
@@ -277,13 +277,7 @@ class ResponsesStreamUsage extends SseEventPicker implements StreamUsageReader {
 
   protected read(event: string | null, data: string | null): boolean {
     if (data === null || !TERMINAL_EVENTS.has(event ?? '')) return false;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(data);
-    } catch {
-      return false;
-    }
-    const response = obj && typeof obj === 'object' ? (obj as Body).response : undefined;
+    const response = parseEventObject(data)?.response;
     if (response && typeof response === 'object') readResponseUsage(response as Body, this.usage);
     return false;
   }
