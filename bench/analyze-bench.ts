@@ -324,8 +324,8 @@ async function memoryAtScale(log: ReturnType<typeof ensureLog>, s: Settings): Pr
 
 /** Runs (c) in a child process with analyze's engine heap bound for this many accounts. */
 async function memoryAtScaleBounded(s: Settings): Promise<ScaleResult> {
-  const pipeline = (await import(pathToFileURL(join(DIST, 'report/analyze-pipeline.js')).href)) as typeof import('../src/report/analyze-pipeline.ts');
-  const limit = pipeline.engineHeapLimitMb(s.scaleAccounts);
+  const engineThread = (await import(pathToFileURL(join(DIST, 'report/engine-thread.js')).href)) as typeof import('../src/report/engine-thread.ts');
+  const limit = engineThread.engineHeapLimitMb(s.scaleAccounts);
   const outFile = join(os.tmpdir(), `analyze-bench-scale-${process.pid}.json`);
   const args = [
     ...process.execArgv,

@@ -18,8 +18,6 @@ import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-
 import { encodeEvents } from './event-wire.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
-export { engineHeapLimitMb } from './engine-thread.ts';
-
 export interface PipelinedOptions extends Omit<AnalyzeLogOptions, 'onIngested'> {
   /** old-generation bound of the engine thread in MB (default: engineHeapLimitMb of the account records) */
   heapLimitMb?: number;

@@ -12,7 +12,8 @@ import { newPreparedText, prepareText, testUserPatterns, TextPacker, unpackText,
 import { parseEventLine } from '../../src/events/parse.ts';
 import type { LogEventV1 } from '../../src/events/types.ts';
 import { analyzeLog } from '../../src/report/analyze-log.ts';
-import { analyzeLogPipelined, engineHeapLimitMb } from '../../src/report/analyze-pipeline.ts';
+import { analyzeLogPipelined } from '../../src/report/analyze-pipeline.ts';
+import { engineHeapLimitMb } from '../../src/report/engine-thread.ts';
 import { decodeEvents, encodeEvents } from '../../src/report/event-wire.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { writeSimulation } from '../../src/sim/writer.ts';
