@@ -13,6 +13,10 @@ export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
     String.raw`\bverbatim\b.*\b(?:instructions|system prompt|above)\b`,
     String.raw`\bwhat (?:instructions|rules|guidelines) were you given\b`, String.raw`\byour (?:hidden|secret|initial|original|system) (?:instructions|prompt|rules)\b`,
     String.raw`\b(?:quote|list|summari[sz]e) (?:them|your instructions|your rules) (?:exactly|word for word|verbatim)\b`,
+    // dumping the context, echoing the configuration, or getting the instructions back in another language
+    String.raw`\b(?:everything|all|the text|what(?:'s| is)) (?:in|of) your context(?: window)?\b`, String.raw`\b(?:before|above) my first message\b`,
+    String.raw`\b(?:echo|print|dump|output|reveal|repeat) (?:\w+ ){0,4}(?:system (?:message|prompt)|configuration you are running)\b`,
+    String.raw`\btranslate your (?:initial |original |system |hidden )?(?:instructions|prompt|rules)\b`,
     '系统提示词?', '(?:покажи|выведи|повтори) (?:свой |свои |весь )?(?:системн|инструкци)', '(?:muestra|repite) (?:tu|el) (?:prompt del sistema|mensaje del sistema|instrucciones)',
     'システムプロンプト', '(?:zeige|wiederhole) (?:deinen |den )?system-?prompt', '(?:affiche|répète) (?:ton|le|votre) (?:prompt système|message système)', '시스템 프롬프트',
   ].join('|'),

@@ -80,7 +80,7 @@ class Unsupported extends Error {}
 
 /**
  * The literals (case-folded with FOLD) one of which every match of `re` contains, or null when the analysis
- * finds none or meets syntax it does not handle (lookarounds, back references, counted repeats, …).
+ * finds none or meets syntax it does not handle (lookarounds, back references, …).
  */
 export function requiredLiterals(re: RegExp): string[] | null {
   if (re.sticky || re.global) return null; // test() would depend on lastIndex
@@ -174,13 +174,28 @@ class Parser {
   private quantified(): Info {
     const atom = this.atom();
     const q = this.src[this.at];
-    if (q === '{') throw new Unsupported();
+    if (q === '{') return this.counted(atom);
     if (q !== '?' && q !== '*' && q !== '+') return atom;
     this.at++;
     if (this.src[this.at] === '?') this.at++; // lazy: same strings
     if (q === '+') return { exact: null, required: atom.required ?? asRequired(atom.exact) };
     if (q === '*' || atom.exact === null) return ANYTHING;
     return { exact: [...new Set([...atom.exact, ''])], required: null };
+  }
+
+  /**
+   * `{m}`, `{m,}`, `{m,n}`: at least one repeat requires what the atom requires (like `+`); none allowed
+   * requires nothing (like `*`). Coarser than the exact strings, never wrong.
+   */
+  private counted(atom: Info): Info {
+    const close = this.src.indexOf('}', this.at);
+    const body = close < 0 ? '' : this.src.slice(this.at + 1, close);
+    const m = /^(\d+)(?:,(\d*))?$/.exec(body);
+    if (m === null) throw new Unsupported();
+    this.at = close + 1;
+    if (this.src[this.at] === '?') this.at++; // lazy: same strings
+    if (Number(m[1]) === 0) return ANYTHING;
+    return { exact: null, required: atom.required ?? asRequired(atom.exact) };
   }
 
   private atom(): Info {

@@ -1,5 +1,6 @@
 // Jailbreakers: a small group (or one person) cycling jailbreak framings, plain harmful requests,
 // prompt injections and system-prompt extraction, at human pace, through consumer ISPs and VPN hosting.
+// Members differ in what they are after: refused content, or a deployment's hidden instructions.
 import type { ChatMessage, VerificationTier } from '../../events/types.ts';
 import { arrivals, createdBefore, homeAddress, newAccount, pickNetwork, tzOf } from '../common.ts';
 import { STACKS } from '../net.ts';
@@ -10,6 +11,11 @@ import type { Population, SimAccount, TimedEvent, World } from '../world.ts';
 import { attackAccount, campaignPopulation, newCampaign } from './shared.ts';
 
 export const NAME = 'jailbreaker';
+
+const KINDS = ['jailbreak', 'harmful', 'system', 'injection', 'chat'] as const;
+/** weights over KINDS */
+const HARM_SEEKER = [45, 20, 15, 10, 10];
+const PROMPT_THIEF = [15, 0, 40, 35, 10];
 
 export function spawn(world: World, rng: Rng, size: number): Population {
   const c = newCampaign(rng, 'jailbreak', NAME, world.start);
@@ -26,10 +32,13 @@ export function spawn(world: World, rng: Rng, size: number): Population {
       stack: anthropic ? r.pick([STACKS.anthropicPython, STACKS.curl]) : r.pick([STACKS.browser, STACKS.openaiPython, STACKS.curl]), address: home, payment: r.chance(0.5) ? null : undefined,
     });
     const sessions = r.range(0.5, 2);
+    // Two styles: most are after refused content (framings around harmful goals, and the goals asked outright);
+    // about a third are prompt thieves, after deployments' hidden instructions (extraction and injection).
+    const kinds = r.chance(0.35) ? PROMPT_THIEF : HARM_SEEKER;
     function* events(): Generator<TimedEvent> {
       for (const t of arrivals(world, r, world.start, { tzOffsetH: tzOf(net), hours: HUMAN_HOURS, sessionsPerDay: sessions, requestsPerSession: 7,
         gapMedianS: 40, gapSigma: 0.9, weekendFactor: 1.2 })) {
-        const kind = r.weighted(['jailbreak', 'harmful', 'system', 'injection', 'chat'], [45, 20, 15, 10, 10]);
+        const kind = r.weighted(KINDS, kinds);
         let messages: ChatMessage[];
         if (kind === 'system') messages = [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: world.prompts.systemPromptExtraction(r) }];
         else if (kind === 'injection') messages = [{ role: 'user', content: world.prompts.injection(r) }];

@@ -19,7 +19,8 @@ const MAX_PROMPT_CHARS = 6000;
 
 type Row = Record<string, unknown>;
 
-function readJsonl(path: string): Row[] {
+/** The rows of a JSONL file ([] when it is missing). */
+export function readJsonl(path: string): Row[] {
   if (!existsSync(path)) return [];
   const rows: Row[] = [];
   const lines = readFileSync(path, 'utf8').split('\n');

@@ -84,8 +84,12 @@ test('required literals: what the analysis understands and what it refuses', () 
   // an alternative with no literal leaves the whole pattern ungated
   assert.equal(requiredLiterals(/abc|\d+/), null);
   assert.equal(requiredLiterals(/a*/), null);
+  // counted repeats: none allowed requires nothing, one or more requires what one repeat does
+  assert.deepEqual(requiredLiterals(/x(?:\w+ ){0,3}vulnerability/), [fold('vulnerability')]);
+  assert.deepEqual(requiredLiterals(/(?:abc){2,}/), [fold('abc')]);
+  assert.deepEqual(requiredLiterals(/(?:abcd){1,4}?x/), [fold('abcd')]);
   // syntax the analysis does not handle, and flags that make test() stateful or fold differently
-  for (const re of [/(?=abc)abc/, /(a)\1/, /ab{2}c/, /[a-z]bc/, /[^a]bc/, /\u0041bc/, /abc/g, /abc/y, /abc/u]) {
+  for (const re of [/(?=abc)abc/, /(a)\1/, /ab{x}c/, /[a-z]bc/, /[^a]bc/, /\u0041bc/, /abc/g, /abc/y, /abc/u]) {
     assert.equal(requiredLiterals(re), null, String(re));
   }
 });
