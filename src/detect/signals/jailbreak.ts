@@ -74,7 +74,7 @@ export const HARMFUL_REQUEST = new RegExp(
     String.raw`\b(?:fake|forged|false) (?:\w+ )?(?:ids?|identit(?:y|ies)|passports?|driver'?s licen[cs]es?|documents?|reviews)\b`,
     String.raw`\bforg(?:e|es|ing|ery) (?:a |an |the )?(?:signatures?|documents?|checks?|cheques?|passports?|ids?|currency|money)\b`,
     String.raw`\bphishing (?:e-?mails?|websites?|sites?|pages?|kits?|schemes?|campaigns?|attacks?|scam)\b`, String.raw`\b(?:write|create|craft|design|send|conduct|launch|draft)\w* (?:a |an )?(?:convincing |realistic )?(?:spear-?)?phishing\b`,
-    String.raw`\b(?:phone|romance|lottery|investment|crypto|mail|tech support|ponzi|pyramid) (?:scams?|schemes?)\b`, String.raw`\bscam\w* (?:\w+ ){0,2}(?:people|someone|victims|the elderly|users|customers)\b`,
+    String.raw`\b(?:phone|romance|lottery|investment|crypto|mail|tech support|ponzi|pyramid) (?:scams?|schemes?)\b`, String.raw`\bscam(?:s|ming)? (?:people|someone|victims|the elderly|users|customers)\b`,
     String.raw`\b(?:insider trading|tax evasion)\b`, String.raw`\b(?:cheat on|evade) (?:taxes|a test|an exam|the police|law enforcement)\b`, String.raw`\bavoid paying taxes\b`,
     String.raw`\bmanipulat\w* (?:stock prices|(?:the )?(?:financial|stock) markets?|elections?)\b`, String.raw`\b(?:tamper|rig|interfer)\w* (?:with )?(?:voting machines|an election|elections|the election|ballots)\b`,
     String.raw`\billegally\b`, String.raw`\billegal(?:ly)? (?:drugs|firearms|guns|weapons|obtain|acquire|purchase|buy)\b`,
@@ -96,13 +96,14 @@ export const HARMFUL_REQUEST = new RegExp(
     String.raw`\bterror(?:ist|ism) (?:organi[sz]ations?|plots?|cells?)\b`, String.raw`\bacts? of (?:terrorism|violence)\b`, String.raw`\b(?:mass shootings?|maximum casualties)\b`,
     String.raw`\b(?:sabotag|disrupt)\w* (?:\w+ ){0,3}(?:transportation|power grid|water supply|railway|airport)\b`,
     // drugs
-    String.raw`\b(?:synthesi[sz]|cook|manufactur|produc|mak|grow)\w* (?:\w+ ){0,2}(?:meth(?:amphetamine)?|crack cocaine|cocaine|heroin|fentanyl|lsd|mdma|controlled substances?|illegal drugs)\b`,
+    String.raw`\b(?:synthesi[sz]|cook|manufactur|produc|mak|grow)\w* (?:\w+ ){0,2}(?:methamphetamine|crystal meth|crack cocaine|cocaine|heroin|fentanyl|controlled substances?|illegal drugs)\b`,
     String.raw`\bsynthesi[sz]ed at home\b`, String.raw`\bmake (?:a |an |some )?(?:homemade |chemical |biological )?(?:poison|nerve agent|meth)\b`,
     // hate, harassment and deception
     String.raw`\b(?:racist|sexist|hateful|homophobic|antisemitic|transphobic|bigoted) (?:jokes?|content|speech|remarks?|messages?|posts?|comments?|rhetoric)\b`,
     String.raw`\bcyberbull\w*\b`, String.raw`\bbull(?:y|ying) (?:someone|others|people|them|a )`, String.raw`\b(?:threatening|harassing|defamatory) (?:letters?|messages?|e-?mails?|posts?|articles?)\b`,
     String.raw`\bdefam\w*\b`, String.raw`\bfalse accusations?\b`,
-    String.raw`\b(?:spread|creat|writ|generat|distribut|publish)\w* (?:\w+ ){0,3}(?:misinformation|disinformation|propaganda|fake news|false (?:\w+ )?information|conspiracy theor\w+)\b`,
+    String.raw`\b(?:spread|creat|writ|generat|distribut|publish)\w* (?:\w+ ){0,3}(?:misinformation|disinformation|propaganda|fake news|conspiracy theor\w+)\b`,
+    String.raw`\bspread(?:s|ing)? (?:false|fake|misleading) (?:\w+ )?(?:information|claims|rumou?rs)\b`,
     String.raw`\b(?:fake news|disinformation|propaganda) (?:article|campaign|about|story|website)\b`,
     // privacy and minors
     String.raw`\b(?:home|residential) address (?:of|for)\b`, String.raw`\bspy(?:ing)? on\b`, String.raw`\btrack (?:someone|a person|people|my (?:ex|wife|husband|girlfriend|boyfriend|partner))\b`,
@@ -138,7 +139,8 @@ export const jailbreak: SignalFamily = {
   names: ['jailbreak_share', 'injection_share', 'content_filter_share', 'jailbreak_attempts', 'harmful_request_share'],
   observe(view, acc) {
     const harmful = userMatches(HARMFUL_REQUEST, view);
-    if (matches(JAILBREAK, SYS_JAILBREAK, view) || hasAdversarialSuffix(view.userScan) || (harmful && userMatches(FRAMING, view))) acc.counters[C.jailbreak]! += 1;
+    // the framing is tested only on the rare harmful asks, not gated and tested on every text
+    if (matches(JAILBREAK, SYS_JAILBREAK, view) || hasAdversarialSuffix(view.userScan) || (harmful && FRAMING.test(view.userScan))) acc.counters[C.jailbreak]! += 1;
     if (harmful) acc.counters[C.harmfulRequest]! += 1;
     if (userMatches(INJECTION, view)) acc.counters[C.injection]! += 1;
     if (view.ev.response.finish_reason === 'content_filter') acc.counters[C.contentFilter]! += 1;

@@ -6,7 +6,7 @@
 import type { LogEventV1 } from '../../events/types.ts';
 import { COT_FULL_TRACE, COT_MILD } from '../signals/cot-coercion.ts';
 import { GRADER } from '../signals/grader.ts';
-import { FRAMING, HARMFUL_REQUEST, INJECTION, JAILBREAK } from '../signals/jailbreak.ts';
+import { HARMFUL_REQUEST, INJECTION, JAILBREAK } from '../signals/jailbreak.ts';
 import { SYSTEM_PROMPT_EXTRACTION } from '../signals/system-prompt.ts';
 import type { MinHasher } from '../sketches/minhash.ts';
 import type { DetectorParams } from '../types.ts';
@@ -22,10 +22,10 @@ const USER_TAIL = 500;
 const SYSTEM_HEAD = 600;
 
 /** The content patterns signals test on the user turn (EventView.patterns): bit i of userHits is pattern i. */
-export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION, HARMFUL_REQUEST, FRAMING];
+export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION, HARMFUL_REQUEST];
 /** the pattern bits of userKnown (all set: every pattern's result is known) */
 export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
-/** Which USER_PATTERNS can match a text at all: one pass over it instead of eight regexes that rarely match. */
+/** Which USER_PATTERNS can match a text at all: one pass over it instead of seven regexes that rarely match. */
 const USER_GATE = new LiteralGate(USER_PATTERNS);
 /** A bit of userKnown beside the patterns': the literal gate has run on userScan. */
 export const GATED = 1 << 30;
