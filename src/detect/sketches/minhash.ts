@@ -68,6 +68,30 @@ export class MinHasher {
     return equal / this.k;
   }
 
+  /**
+   * The fewest equal slots for which `similarity` is at least `threshold` (k + 1 when no count is): the
+   * same comparison of equal / k with threshold, made for each count, so `hasEqualSlots` with it decides
+   * exactly as `similarity(...) >= threshold` would.
+   */
+  minEqualSlots(threshold: number): number {
+    let m = Math.max(0, Math.min(this.k + 1, Math.ceil(threshold * this.k)));
+    while (m > 0 && (m - 1) / this.k >= threshold) m--;
+    while (m <= this.k && m / this.k < threshold) m++;
+    return m;
+  }
+
+  /**
+   * Whether at least `min` slots of the signatures at `ao` and `bo` are equal. Stops at the mismatch that
+   * makes `min` unreachable: a near-duplicate test against a ring of unrelated signatures mostly ends after a
+   * few slots instead of k.
+   */
+  hasEqualSlots(a: Int32Array, ao: number, b: Int32Array, bo: number, min: number): boolean {
+    let allowed = this.k - min; // mismatches that still leave `min` equal slots
+    if (allowed < 0) return false;
+    for (let i = 0; i < this.k; i++) if (a[ao + i] !== b[bo + i] && --allowed < 0) return false;
+    return true;
+  }
+
   /** One LSH key per band, written into `out` (length bands); the band index is part of the key. */
   bandKeys(sig: Int32Array, out: Int32Array): void {
     for (let b = 0; b < this.bands; b++) {
