@@ -22,7 +22,7 @@ import { JAILBREAK } from './signals/jailbreak.ts';
 import { SYS_COT_FULL, SYS_COT_MILD, SYS_GRADER, SYS_JAILBREAK, type EventView, type FeatureSource, type SignalEnv } from './signals/types.ts';
 import { combine32, hashString } from './sketches/hash.ts';
 import { boundaryPhrases } from './linkage/phrases.ts';
-import { MAX_TOKENS, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
+import { newPreparedText, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
   isFlagged,
@@ -59,6 +59,8 @@ export class Detector {
   latestTs = '';
 
   private readonly view: EventView;
+  /** the text work of events ingested without it (done here, the same way a reader thread does it) */
+  private readonly inlineText: PreparedText;
   private readonly bandKeys: Int32Array;
   private readonly phrases = new Int32Array(2);
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
@@ -74,6 +76,7 @@ export class Detector {
     this.index = new EvidenceIndex(this.params.linkage.max_value_members);
     this.bandKeys = new Int32Array(this.params.minhash.bands);
     this.halfLifeMs = this.params.decay_half_life_hours * MS_PER_HOUR;
+    this.inlineText = newPreparedText(this.params.minhash.k);
     this.view = {
       ev: undefined as unknown as LogEventV1,
       tsMs: 0,
@@ -83,8 +86,8 @@ export class Detector {
       patterns: USER_PATTERNS,
       userKnown: 0,
       userHits: 0,
-      tokens: new Int32Array(MAX_TOKENS),
       tokenCount: 0,
+      topic: -1,
       signature: new Int32Array(this.params.minhash.k),
       hasSignature: false,
     };
@@ -251,19 +254,18 @@ export class Detector {
     view.ev = ev;
     view.tsMs = tsMs;
     if (text === undefined) {
-      prepareText(ev, this.params, this.hasher, view);
-    } else {
-      view.userScan = text.userScan;
-      view.systemScan = text.systemScan;
-      view.userKnown = text.userKnown;
-      view.userHits = text.userHits;
-      const n = text.tokenCount;
-      view.tokenCount = n;
-      for (let i = 0; i < n; i++) view.tokens[i] = text.tokens[i]!;
-      view.hasSignature = text.hasSignature;
-      // like the inline path, a text without a signature leaves the previous one in place
-      if (text.hasSignature) view.signature.set(text.signature);
+      text = this.inlineText;
+      prepareText(ev, this.params, this.hasher, text);
     }
+    view.userScan = text.userScan;
+    view.systemScan = text.systemScan;
+    view.userKnown = text.userKnown;
+    view.userHits = text.userHits;
+    view.tokenCount = text.tokenCount;
+    view.topic = text.topic;
+    view.hasSignature = text.hasSignature;
+    // a text without a signature leaves the previous one in place (prepareText leaves it untouched too)
+    if (text.hasSignature) view.signature.set(text.signature);
     view.systemFlags = this.systemFlagsOf(acc, view.systemScan);
     return view;
   }
