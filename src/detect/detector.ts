@@ -9,7 +9,7 @@ import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
 import { findCommunities } from './linkage/communities.ts';
 import { EvidenceIndex } from './linkage/evidence-index.ts';
-import { addressBlock, bucket, VALUES_PER_KIND } from './linkage/values.ts';
+import { addressBlock, bucket } from './linkage/values.ts';
 import { defaultParams, validateParams } from './params.ts';
 import { Scorer, round, type Score } from './scoring.ts';
 import { decayAll, decayFactor } from './sketches/decayed-counter.ts';
@@ -282,13 +282,18 @@ export class Detector {
       if (keys[slot] === key && counts[slot]! > 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
+        if (c === lp.template_min_repeats) this.addTemplate(acc, key);
       } else {
         keys[slot] = key;
         counts[slot] = 1;
-        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
+        if (lp.template_min_repeats <= 1) this.addTemplate(acc, key);
       }
     }
+  }
+
+  private addTemplate(acc: AccountState, key: number): void {
+    const limit = this.params.linkage.templates_per_account;
+    if (EvidenceIndex.hasRoom(acc, 'template', limit)) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, limit);
   }
 
   /** Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts). */
@@ -309,7 +314,7 @@ export class Detector {
       if (slot >= 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
+        if (c === lp.template_min_repeats && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
       } else {
         const free = counts[s2]! < counts[s1]! ? s2 : s1;
         keys[free] = key;
@@ -331,16 +336,16 @@ export class Detector {
     if (ip !== acc.lastIp) {
       acc.lastIp = ip;
       // residential proxies rotate per request: stop building keys once the account's budget is spent
-      if ((acc.valuesPerKind.get('client_network') ?? 0) < VALUES_PER_KIND.client_network) this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
+      if (EvidenceIndex.hasRoom(acc, 'client_network')) this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
     }
     const ja4 = ev.client.ja4 ?? '';
     const ua = ev.client.user_agent ?? '';
-    if (ja4.length + ua.length > 0 && (acc.valuesPerKind.get('client_fingerprint') ?? 0) < VALUES_PER_KIND.client_fingerprint) {
+    // compared in parts: most requests repeat the account's last fingerprint, and joining them first would
+    // build (and flatten) a string per request
+    if (ja4.length + ua.length > 0 && !isClientTag(acc.lastClientTag, ja4, ua) && EvidenceIndex.hasRoom(acc, 'client_fingerprint')) {
       const tag = `${ja4}|${ua}`;
-      if (tag !== acc.lastClientTag) {
-        acc.lastClientTag = tag;
-        this.index.add(acc, 'client_fingerprint', `tls:${tag}`);
-      }
+      acc.lastClientTag = tag;
+      this.index.add(acc, 'client_fingerprint', `tls:${tag}`);
     }
   }
 
@@ -433,6 +438,11 @@ export class Detector {
     const touched = new Set<number>([...before.keys(), ...this.campaignOf.keys()]);
     for (const idx of [...touched].sort((a, b) => a - b)) this.applyVerdict(this.accounts[idx]!, ts, decisions);
   }
+}
+
+/** Whether `tag` is `${ja4}|${ua}` (AccountState.lastClientTag), without building the latter. */
+function isClientTag(tag: string, ja4: string, ua: string): boolean {
+  return tag.length === ja4.length + 1 + ua.length && tag.charCodeAt(ja4.length) === 124 && tag.startsWith(ja4) && tag.endsWith(ua);
 }
 
 function logit(p: number): number {
