@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.ts';
 import { gateUserPatterns, newPreparedText, unpackText, type PreparedText } from '../detect/text/prepare.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { decodeEvents, type EncodedEvents } from './event-wire.ts';
+import { EventDecoder, type EncodedEvents } from './event-wire.ts';
 import type { EngineReply, EngineRequest } from './engine-thread.ts';
 
 const port = parentPort!;
@@ -19,15 +19,17 @@ function reply(m: EngineReply): void {
 }
 
 function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array): void {
+  const decoder = new EventDecoder(events);
   let at = 0;
-  decodeEvents(events, (ev, i) => {
+  for (let i = 0; i < decoder.count; i++) {
+    const ev = decoder.event(i);
     text.userScan = scans[2 * i]!;
     text.systemScan = scans[2 * i + 1]!;
     at = unpackText(ints, at, text);
     // the reader thread leaves the gate to this one when it is the busier of the two
     gateUserPatterns(text);
     detector.ingest(ev, text);
-  });
+  }
 }
 
 port.on('message', (m: EngineRequest) => {

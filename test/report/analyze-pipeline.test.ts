@@ -14,7 +14,7 @@ import type { LogEventV1 } from '../../src/events/types.ts';
 import { analyzeLog } from '../../src/report/analyze-log.ts';
 import { analyzeLogPipelined } from '../../src/report/analyze-pipeline.ts';
 import { engineHeapLimitMb } from '../../src/report/engine-thread.ts';
-import { decodeEvents, encodeEvents } from '../../src/report/event-wire.ts';
+import { encodeEvents, EventDecoder } from '../../src/report/event-wire.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import { writeSimulation } from '../../src/sim/writer.ts';
 
@@ -88,11 +88,9 @@ test('events survive the wire format (messages left out, params only those named
   const named = ['model', 'top_p', 'stop', 'seed', 'store', 'stream', 'temperature', 'user', 'logit_bias', 'max_tokens', 'n'];
   const wire = encodeEvents(lines, named);
   assert.equal(wire.strings.filter((x) => x === 'm').length, 1, 'repeated strings travel once');
+  const decoder = new EventDecoder(structuredClone(wire));
   const back: LogEventV1[] = [];
-  decodeEvents(structuredClone(wire), (ev, i) => {
-    assert.equal(i, back.length);
-    back.push(ev);
-  });
+  for (let i = 0; i < decoder.count; i++) back.push(decoder.event(i));
   const kept = (params: Record<string, unknown>) => Object.fromEntries(named.filter((k) => k in params).map((k) => [k, params[k]]));
   assert.deepEqual(back, lines.map((ev) => ({ ...ev, params: kept(ev.params), messages: [] })));
   // every kind of params value comes back as it was (deepEqual: -0 is not 0); names not asked for stay behind
