@@ -81,15 +81,21 @@ export class MinHasher {
   }
 
   /**
-   * Whether at least `min` slots of the signatures at `ao` and `bo` are equal. Stops at the mismatch that
-   * makes `min` unreachable: a near-duplicate test against a ring of unrelated signatures mostly ends after a
-   * few slots instead of k.
+   * Whether at least `min` slots of the signatures at `ao` and `bo` are equal. Stops as soon as the answer is
+   * known: at the mismatch that makes `min` unreachable (a ring of unrelated prompts) or at the `min`-th equal
+   * slot (a template's repeats), instead of comparing all k slots.
    */
   hasEqualSlots(a: Int32Array, ao: number, b: Int32Array, bo: number, min: number): boolean {
     let allowed = this.k - min; // mismatches that still leave `min` equal slots
     if (allowed < 0) return false;
-    for (let i = 0; i < this.k; i++) if (a[ao + i] !== b[bo + i] && --allowed < 0) return false;
-    return true;
+    let needed = min;
+    if (needed <= 0) return true;
+    for (let i = 0; i < this.k; i++) {
+      if (a[ao + i] === b[bo + i]) {
+        if (--needed === 0) return true;
+      } else if (--allowed < 0) return false;
+    }
+    return true; // not reached: needed + allowed = k
   }
 
   /** One LSH key per band, written into `out` (length bands); the band index is part of the key. */
