@@ -8,7 +8,7 @@ import { Detector } from '../../src/detect/detector.ts';
 import { defaultParams } from '../../src/detect/params.ts';
 import { PARAMS_READ } from '../../src/detect/signals/index.ts';
 import { MinHasher } from '../../src/detect/sketches/minhash.ts';
-import { newPreparedText, prepareText, testUserPatterns, TextPacker, unpackText, USER_PATTERNS, ALL_USER_PATTERNS } from '../../src/detect/text/prepare.ts';
+import { newPreparedText, prepareText, testUserPatterns, TextPacker, TextUnpacker, USER_PATTERNS, ALL_USER_PATTERNS } from '../../src/detect/text/prepare.ts';
 import { parseEventLine } from '../../src/events/parse.ts';
 import type { LogEventV1 } from '../../src/events/types.ts';
 import { analyzeLog } from '../../src/report/analyze-log.ts';
@@ -151,15 +151,17 @@ test('prepared text packs and unpacks, and a detector fed it decides as one that
   assert.equal(prepared[0]!.userHits & 1, 1, 'COT_FULL_TRACE matches the first text');
   assert.equal(USER_PATTERNS.length, 7);
   assert.equal(prepared[4]!.topic, 0, 'the last text is about code (its first topical word)');
-  const ints = packer.take();
+  const packed = packer.take();
+  assert.equal(packed.systemScans.length, 1, 'a system prompt repeated in the chunk crosses once');
+  const unpacker = new TextUnpacker(structuredClone(packed));
   const back = newPreparedText(hasher.k);
-  let at = 0;
   const inline = new Detector(params);
   const fed = new Detector(params);
   for (let i = 0; i < events.length; i++) {
-    at = unpackText(ints, at, back);
-    back.userScan = prepared[i]!.userScan;
-    back.systemScan = prepared[i]!.systemScan;
+    assert.ok(!unpacker.done);
+    unpacker.next(back);
+    assert.equal(back.userScan, prepared[i]!.userScan);
+    assert.equal(back.systemScan, prepared[i]!.systemScan);
     assert.equal(back.tokenCount, prepared[i]!.tokenCount);
     assert.equal(back.topic, prepared[i]!.topic);
     assert.equal(back.hasSignature, prepared[i]!.hasSignature);
@@ -168,7 +170,7 @@ test('prepared text packs and unpacks, and a detector fed it decides as one that
     assert.equal(back.userHits, prepared[i]!.userHits);
     assert.deepEqual(fed.ingest({ ...events[i]!, messages: [] }, back), inline.ingest(events[i]!));
   }
-  assert.equal(at, ints.length);
+  assert.ok(unpacker.done);
   assert.deepEqual(fed.results(), inline.results());
   assert.deepEqual(fed.features(), inline.features());
 });

@@ -97,32 +97,52 @@ export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): v
   out.userKnown |= todo;
 }
 
-/**
- * The numeric part of prepared texts, packed one after another into one Int32Array (one block to copy per chunk):
- * userKnown, userHits, tokenCount, topic, hasSignature, then the k signature slots when hasSignature. The tokens
- * themselves stay behind: the signature and the topic are all the engine reads of them.
- */
+/** Prepared texts as they cross to analyze's engine thread (TextPacker, TextUnpacker). */
+export interface PackedTexts {
+  /**
+   * per text, one after another (one block to copy): userKnown, userHits, tokenCount, topic, its system head's
+   * index in systemScans, hasSignature, then the k signature slots when hasSignature. The tokens themselves stay
+   * behind: the signature and the topic are all the engine reads of them.
+   */
+  ints: Int32Array;
+  /** each text's userScan */
+  userScans: string[];
+  /** the distinct systemScans: apps send one system prompt with every request, so it crosses once per chunk */
+  systemScans: string[];
+}
+
+/** Packs prepared texts, a chunk at a time. */
 export class TextPacker {
   private buf: Int32Array;
   private len = 0;
+  private userScans: string[] = [];
+  private systemScans: string[] = [];
+  private systemIndex = new Map<string, number>();
 
   constructor(initial = 1 << 16) {
     this.buf = new Int32Array(initial);
   }
 
   push(p: PreparedText): void {
-    const need = this.len + 5 + (p.hasSignature ? p.signature.length : 0);
+    const need = this.len + 6 + (p.hasSignature ? p.signature.length : 0);
     if (need > this.buf.length) {
       const next = new Int32Array(Math.max(need, this.buf.length * 2));
       next.set(this.buf.subarray(0, this.len));
       this.buf = next;
     }
+    let system = this.systemIndex.get(p.systemScan);
+    if (system === undefined) {
+      system = this.systemScans.push(p.systemScan) - 1;
+      this.systemIndex.set(p.systemScan, system);
+    }
+    this.userScans.push(p.userScan);
     const b = this.buf;
     let at = this.len;
     b[at++] = p.userKnown;
     b[at++] = p.userHits;
     b[at++] = p.tokenCount;
     b[at++] = p.topic;
+    b[at++] = system;
     b[at++] = p.hasSignature ? 1 : 0;
     if (p.hasSignature) {
       b.set(p.signature, at);
@@ -131,28 +151,45 @@ export class TextPacker {
     this.len = at;
   }
 
-  /** The packed values so far (a copy: the packer reuses its buffer); the packer starts over. */
-  take(): Int32Array {
-    const out = this.buf.slice(0, this.len);
+  /** The texts packed so far (the numbers copied: the packer reuses its buffer); the packer starts over. */
+  take(): PackedTexts {
+    const out: PackedTexts = { ints: this.buf.slice(0, this.len), userScans: this.userScans, systemScans: this.systemScans };
     this.len = 0;
+    this.userScans = [];
+    this.systemScans = [];
+    this.systemIndex = new Map();
     return out;
   }
 }
 
-/**
- * Reads one packed text at `at` into `out` (numbers only; the strings travel separately, and `out.tokens` is left
- * as it was); returns the next offset.
- */
-export function unpackText(b: Int32Array, at: number, out: PreparedText): number {
-  out.userKnown = b[at++]!;
-  out.userHits = b[at++]!;
-  out.tokenCount = b[at++]!;
-  out.topic = b[at++]!;
-  out.hasSignature = b[at++]! === 1;
-  if (out.hasSignature) {
-    const sig = out.signature;
-    for (let i = 0; i < sig.length; i++) sig[i] = b[at + i]!;
-    at += sig.length;
+/** Reads packed texts back, in order. */
+export class TextUnpacker {
+  private at = 0;
+  private i = 0;
+
+  constructor(private readonly packed: PackedTexts) {}
+
+  /** Whether every text has been read. */
+  get done(): boolean {
+    return this.at === this.packed.ints.length;
   }
-  return at;
+
+  /** Reads the next text into `out` (`out.tokens` is left as it was). */
+  next(out: PreparedText): void {
+    const b = this.packed.ints;
+    let at = this.at;
+    out.userScan = this.packed.userScans[this.i++]!;
+    out.userKnown = b[at++]!;
+    out.userHits = b[at++]!;
+    out.tokenCount = b[at++]!;
+    out.topic = b[at++]!;
+    out.systemScan = this.packed.systemScans[b[at++]!]!;
+    out.hasSignature = b[at++]! === 1;
+    if (out.hasSignature) {
+      const sig = out.signature;
+      for (let i = 0; i < sig.length; i++) sig[i] = b[at + i]!;
+      at += sig.length;
+    }
+    this.at = at;
+  }
 }
