@@ -13,9 +13,10 @@ import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
 import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { analyzeLog, naming, type AnalyzeLogOptions } from './analyze-log.ts';
+import type { AnalyzeLogOptions } from './analyze-log.ts';
 import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-thread.ts';
 import { encodeEvents } from './event-wire.ts';
+import { naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface PipelinedOptions extends Omit<AnalyzeLogOptions, 'onIngested'> {
@@ -37,6 +38,8 @@ export async function analyzeLogPipelined(o: PipelinedOptions): Promise<Pipeline
     return { report: await runPipelined(o), mode: 'two-threads' };
   } catch (err) {
     if (!(err instanceof EngineOutOfMemory)) throw err;
+    // loaded only now: this thread has no detector of its own otherwise
+    const { analyzeLog } = await import('./analyze-log.ts');
     const { report } = await analyzeLog(o);
     return { report, mode: 'one-thread' };
   }
