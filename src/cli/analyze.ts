@@ -44,20 +44,20 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
   let barStarted = false;
   let engine: EngineLink | undefined;
   // the class is only known once its module is loaded (the catch below needs it)
-  let InputLineError: (typeof import('../report/analyze-log.ts'))['InputLineError'] | undefined;
+  let InputLineError: (typeof import('../report/input-lines.ts'))['InputLineError'] | undefined;
   try {
     const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
     if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
     if (threads === 2) engine = startEngineThread({ accountsPath: flags.accounts });
-    const [{ analyzeLog, InputLineError: lineError }, { analyzeLogPipelined }, { defaultParams }, { writeReport }] = await Promise.all([
-      import('../report/analyze-log.ts'),
-      import('../report/analyze-pipeline.ts'),
+    // on two threads this one never runs the detector: the engine's modules load on the engine thread only
+    const [{ InputLineError: lineError }, { analyze: run }, { defaultParams }, { writeReport }] = await Promise.all([
+      import('../report/input-lines.ts'),
+      engine ? import('../report/analyze-pipeline.ts').then((m) => ({ analyze: m.analyzeLogPipelined })) : import('../report/analyze-log.ts').then((m) => ({ analyze: m.analyzeLog })),
       import('../detect/params.ts'),
       import('../report/report-v1.ts'),
     ]);
     InputLineError = lineError;
     const params = flags.config ? (await import('../report/detector-config.ts')).loadDetectorParams(flags.config) : defaultParams();
-    const run = engine ? analyzeLogPipelined : analyzeLog;
     const { report } = await run({
       engine,
       eventsPath: flags.events,

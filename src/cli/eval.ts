@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.ts';
 import { renderEvalHtml, type EvalDocument } from '../eval/eval-html.ts';
 import { ATTACK_CLASSES, type EvalMetrics } from '../eval/metrics.ts';
 import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
-import { InputLineError } from '../report/analyze-log.ts';
+import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
 import { defaultDataDir } from '../sim/prompts/data.ts';
 

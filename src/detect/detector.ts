@@ -9,7 +9,7 @@ import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
 import { findCommunities } from './linkage/communities.ts';
 import { EvidenceIndex } from './linkage/evidence-index.ts';
-import { addressBlock, bucket, VALUES_PER_KIND } from './linkage/values.ts';
+import { addressBlock, bucket } from './linkage/values.ts';
 import { defaultParams, validateParams } from './params.ts';
 import { Scorer, round, type Score } from './scoring.ts';
 import { decayAll, decayFactor } from './sketches/decayed-counter.ts';
@@ -22,7 +22,7 @@ import { JAILBREAK } from './signals/jailbreak.ts';
 import { SYS_COT_FULL, SYS_COT_MILD, SYS_GRADER, SYS_JAILBREAK, type EventView, type FeatureSource, type SignalEnv } from './signals/types.ts';
 import { combine32, hashString } from './sketches/hash.ts';
 import { boundaryPhrases } from './linkage/phrases.ts';
-import { MAX_TOKENS, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
+import { newPreparedText, prepareText, USER_PATTERNS, type PreparedText } from './text/prepare.ts';
 import { restoreDetector, snapshotDetector, type DetectorSnapshot } from './snapshot.ts';
 import {
   isFlagged,
@@ -59,6 +59,8 @@ export class Detector {
   latestTs = '';
 
   private readonly view: EventView;
+  /** the text work of events ingested without it (done here, the same way a reader thread does it) */
+  private readonly inlineText: PreparedText;
   private readonly bandKeys: Int32Array;
   private readonly phrases = new Int32Array(2);
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
@@ -74,6 +76,7 @@ export class Detector {
     this.index = new EvidenceIndex(this.params.linkage.max_value_members);
     this.bandKeys = new Int32Array(this.params.minhash.bands);
     this.halfLifeMs = this.params.decay_half_life_hours * MS_PER_HOUR;
+    this.inlineText = newPreparedText(this.params.minhash.k);
     this.view = {
       ev: undefined as unknown as LogEventV1,
       tsMs: 0,
@@ -83,8 +86,8 @@ export class Detector {
       patterns: USER_PATTERNS,
       userKnown: 0,
       userHits: 0,
-      tokens: new Int32Array(MAX_TOKENS),
       tokenCount: 0,
+      topic: -1,
       signature: new Int32Array(this.params.minhash.k),
       hasSignature: false,
     };
@@ -251,19 +254,18 @@ export class Detector {
     view.ev = ev;
     view.tsMs = tsMs;
     if (text === undefined) {
-      prepareText(ev, this.params, this.hasher, view);
-    } else {
-      view.userScan = text.userScan;
-      view.systemScan = text.systemScan;
-      view.userKnown = text.userKnown;
-      view.userHits = text.userHits;
-      const n = text.tokenCount;
-      view.tokenCount = n;
-      for (let i = 0; i < n; i++) view.tokens[i] = text.tokens[i]!;
-      view.hasSignature = text.hasSignature;
-      // like the inline path, a text without a signature leaves the previous one in place
-      if (text.hasSignature) view.signature.set(text.signature);
+      text = this.inlineText;
+      prepareText(ev, this.params, this.hasher, text);
     }
+    view.userScan = text.userScan;
+    view.systemScan = text.systemScan;
+    view.userKnown = text.userKnown;
+    view.userHits = text.userHits;
+    view.tokenCount = text.tokenCount;
+    view.topic = text.topic;
+    view.hasSignature = text.hasSignature;
+    // a text without a signature leaves the previous one in place (prepareText leaves it untouched too)
+    if (text.hasSignature) view.signature.set(text.signature);
     view.systemFlags = this.systemFlagsOf(acc, view.systemScan);
     return view;
   }
@@ -280,13 +282,18 @@ export class Detector {
       if (keys[slot] === key && counts[slot]! > 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
+        if (c === lp.template_min_repeats) this.addTemplate(acc, key);
       } else {
         keys[slot] = key;
         counts[slot] = 1;
-        if (lp.template_min_repeats <= 1) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, lp.templates_per_account);
+        if (lp.template_min_repeats <= 1) this.addTemplate(acc, key);
       }
     }
+  }
+
+  private addTemplate(acc: AccountState, key: number): void {
+    const limit = this.params.linkage.templates_per_account;
+    if (EvidenceIndex.hasRoom(acc, 'template', limit)) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, limit);
   }
 
   /** Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts). */
@@ -307,7 +314,7 @@ export class Detector {
       if (slot >= 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
+        if (c === lp.template_min_repeats && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
       } else {
         const free = counts[s2]! < counts[s1]! ? s2 : s1;
         keys[free] = key;
@@ -329,16 +336,16 @@ export class Detector {
     if (ip !== acc.lastIp) {
       acc.lastIp = ip;
       // residential proxies rotate per request: stop building keys once the account's budget is spent
-      if ((acc.valuesPerKind.get('client_network') ?? 0) < VALUES_PER_KIND.client_network) this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
+      if (EvidenceIndex.hasRoom(acc, 'client_network')) this.index.add(acc, 'client_network', `net:${addressBlock(ip)}`);
     }
     const ja4 = ev.client.ja4 ?? '';
     const ua = ev.client.user_agent ?? '';
-    if (ja4.length + ua.length > 0 && (acc.valuesPerKind.get('client_fingerprint') ?? 0) < VALUES_PER_KIND.client_fingerprint) {
+    // compared in parts: most requests repeat the account's last fingerprint, and joining them first would
+    // build (and flatten) a string per request
+    if (ja4.length + ua.length > 0 && !isClientTag(acc.lastClientTag, ja4, ua) && EvidenceIndex.hasRoom(acc, 'client_fingerprint')) {
       const tag = `${ja4}|${ua}`;
-      if (tag !== acc.lastClientTag) {
-        acc.lastClientTag = tag;
-        this.index.add(acc, 'client_fingerprint', `tls:${tag}`);
-      }
+      acc.lastClientTag = tag;
+      this.index.add(acc, 'client_fingerprint', `tls:${tag}`);
     }
   }
 
@@ -431,6 +438,11 @@ export class Detector {
     const touched = new Set<number>([...before.keys(), ...this.campaignOf.keys()]);
     for (const idx of [...touched].sort((a, b) => a - b)) this.applyVerdict(this.accounts[idx]!, ts, decisions);
   }
+}
+
+/** Whether `tag` is `${ja4}|${ua}` (AccountState.lastClientTag), without building the latter. */
+function isClientTag(tag: string, ja4: string, ua: string): boolean {
+  return tag.length === ja4.length + 1 + ua.length && tag.charCodeAt(ja4.length) === 124 && tag.startsWith(ja4) && tag.endsWith(ua);
 }
 
 function logit(p: number): number {

@@ -2,9 +2,9 @@
 // events the reader thread parsed and prepared, in file order, and returns the results at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Detector } from '../detect/detector.ts';
-import { gateUserPatterns, newPreparedText, unpackText, type PreparedText } from '../detect/text/prepare.ts';
+import { gateUserPatterns, newPreparedText, TextUnpacker, type PackedTexts, type PreparedText } from '../detect/text/prepare.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { decodeEvents, type EncodedEvents } from './event-wire.ts';
+import { EventDecoder, type EncodedEvents } from './event-wire.ts';
 import type { EngineReply, EngineRequest } from './engine-thread.ts';
 
 const port = parentPort!;
@@ -18,16 +18,16 @@ function reply(m: EngineReply): void {
   port.postMessage(m);
 }
 
-function ingestEvents(events: EncodedEvents, scans: string[], ints: Int32Array): void {
-  let at = 0;
-  decodeEvents(events, (ev, i) => {
-    text.userScan = scans[2 * i]!;
-    text.systemScan = scans[2 * i + 1]!;
-    at = unpackText(ints, at, text);
+function ingestEvents(events: EncodedEvents, texts: PackedTexts): void {
+  const decoder = new EventDecoder(events);
+  const unpacker = new TextUnpacker(texts);
+  for (let i = 0; i < decoder.count; i++) {
+    const ev = decoder.event(i);
+    unpacker.next(text);
     // the reader thread leaves the gate to this one when it is the busier of the two
     gateUserPatterns(text);
     detector.ingest(ev, text);
-  });
+  }
 }
 
 port.on('message', (m: EngineRequest) => {
@@ -38,7 +38,7 @@ port.on('message', (m: EngineRequest) => {
     } else if (m.type === 'accounts') {
       for (const rec of m.records as AccountRecordV1[]) detector.ingestAccount(rec);
     } else if (m.type === 'events') {
-      ingestEvents(m.events, m.scans, m.ints);
+      ingestEvents(m.events, m.texts);
       Atomics.add(progress, 0, 1);
       Atomics.notify(progress, 0);
     } else {

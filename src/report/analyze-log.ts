@@ -2,8 +2,9 @@
 // The loop pays one await per read chunk (about a megabyte of lines), not per event.
 import { Detector } from '../detect/detector.ts';
 import type { Decision, DetectorParams } from '../detect/types.ts';
-import { LogParseError, readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
+import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
 import type { LogEventV1 } from '../events/types.ts';
+import { naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface AnalyzeLogOptions {
@@ -23,30 +24,6 @@ export interface AnalyzeLogOptions {
 export interface AnalyzeLogResult {
   report: ReportV1;
   detector: Detector;
-}
-
-/** A bad line in --strict mode (or an unreadable gzip stream), naming the file, line and field. */
-export class InputLineError extends Error {
-  readonly code = 'DG_ERR_LOG_PARSE';
-  constructor(
-    readonly path: string,
-    readonly lineNo: number,
-    readonly field: string | null,
-    readonly detail: string,
-  ) {
-    super(`${path} line ${lineNo}${field ? `, field ${field}` : ''}: ${detail}`);
-    this.name = 'InputLineError';
-  }
-}
-
-/** Runs `run`, turning a LogParseError into an InputLineError naming `path`. */
-export async function naming<T>(path: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof LogParseError) throw new InputLineError(path, err.lineNo, err.field, err.message.replace(/^line \d+: /, ''));
-    throw err;
-  }
 }
 
 export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult> {

@@ -13,9 +13,10 @@ import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
 import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
-import { analyzeLog, naming, type AnalyzeLogOptions } from './analyze-log.ts';
+import type { AnalyzeLogOptions } from './analyze-log.ts';
 import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-thread.ts';
 import { encodeEvents } from './event-wire.ts';
+import { naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface PipelinedOptions extends Omit<AnalyzeLogOptions, 'onIngested'> {
@@ -37,6 +38,8 @@ export async function analyzeLogPipelined(o: PipelinedOptions): Promise<Pipeline
     return { report: await runPipelined(o), mode: 'two-threads' };
   } catch (err) {
     if (!(err instanceof EngineOutOfMemory)) throw err;
+    // loaded only now: this thread has no detector of its own otherwise
+    const { analyzeLog } = await import('./analyze-log.ts');
     const { report } = await analyzeLog(o);
     return { report, mode: 'one-thread' };
   }
@@ -88,20 +91,16 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   let level = maxLevel;
   await naming(o.eventsPath, async () => {
     for await (const chunk of chunks) {
-      const scans: string[] = new Array<string>(2 * chunk.length);
       for (let i = 0; i < chunk.length; i++) {
         prepareText(chunk[i]!, params, hasher, text, false);
         if (level > 0) testUserPatterns(text, (1 << (level - 1)) - 1);
         packer.push(text);
-        scans[2 * i] = text.userScan;
-        scans[2 * i + 1] = text.systemScan;
       }
-      const ints = packer.take();
       const wire = encodeEvents(chunk, PARAMS_READ);
       // copied, not transferred: the first detached ArrayBuffer of a thread invalidates a V8 protector and
       // sends every optimized function there that reads a typed array (token hashes, the literal gate,
       // MinHash…) back to be recompiled; copying ~0.5 MB per chunk costs less (docs/analyze.md)
-      const waited = await engine.send({ type: 'events', events: wire, scans, ints });
+      const waited = await engine.send({ type: 'events', events: wire, texts: packer.take() });
       if (waited) level = Math.min(maxLevel, level + 1);
       else if (engine.inFlight() <= 1) level = Math.max(0, level - 1);
       events += chunk.length;

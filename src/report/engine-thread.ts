@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { DetectorInputError } from '../detect/errors.ts';
+import type { PackedTexts } from '../detect/text/prepare.ts';
 import type { AccountResult, CampaignResult, DetectorParams } from '../detect/types.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import type { EncodedEvents } from './event-wire.ts';
@@ -19,7 +20,7 @@ import type { EncodedEvents } from './event-wire.ts';
 export type EngineRequest =
   | { type: 'params'; params: DetectorParams }
   | { type: 'accounts'; records: AccountRecordV1[] }
-  | { type: 'events'; events: EncodedEvents; scans: string[]; ints: Int32Array }
+  | { type: 'events'; events: EncodedEvents; texts: PackedTexts }
   | { type: 'end' };
 
 export type EngineReply =

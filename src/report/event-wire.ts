@@ -36,22 +36,39 @@ export interface EncodedEvents {
   paramOthers: unknown[];
 }
 
-/** Encodes `events` (as parsed and validated by events/parse.ts) with the params named in `paramKeys` only, messages left out. */
-export function encodeEvents(events: readonly LogEventV1[], paramKeys: readonly string[]): EncodedEvents {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const ref = (s: string | null | undefined): number => {
+/**
+ * A chunk's table of distinct strings. A class rather than closures made per call: the reader encodes every
+ * chunk with the same functions, so V8's optimized encodeEvents keeps its inlined calls from chunk to chunk.
+ */
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The string's reference, -1 for null or undefined. */
+  ref(s: string | null | undefined): number {
     if (s === null || s === undefined) return -1;
-    let i = index.get(s);
+    let i = this.index.get(s);
     if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
+      i = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, i);
     }
     return i;
-  };
-  const unique = (s: string): number => strings.push(s) - 1; // ts and request ids rarely repeat
-  const num = (n: number | null | undefined): number => (n === null || n === undefined ? NaN : n);
+  }
+
+  /** A string that rarely repeats (ts, request ids): stored without a lookup. */
+  unique(s: string): number {
+    return this.strings.push(s) - 1;
+  }
+}
+
+function numOrNaN(n: number | null | undefined): number {
+  return n === null || n === undefined ? NaN : n;
+}
+
+/** Encodes `events` (as parsed and validated by events/parse.ts) with the params named in `paramKeys` only, messages left out. */
+export function encodeEvents(events: readonly LogEventV1[], paramKeys: readonly string[]): EncodedEvents {
+  const table = new StringTable();
   const keys = paramKeys.length;
   const refs = new Int32Array(events.length * STRS);
   const nums = new Float64Array(events.length * NUMS);
@@ -63,58 +80,115 @@ export function encodeEvents(events: readonly LogEventV1[], paramKeys: readonly 
     const c = e.client;
     const r = e.response;
     let s = i * STRS;
-    refs[s++] = unique(e.ts);
-    refs[s++] = unique(e.request_id);
-    refs[s++] = ref(e.account_id);
-    refs[s++] = ref(e.org_id);
-    refs[s++] = ref(e.key_id);
-    refs[s++] = ref(c.ip);
-    refs[s++] = ref(c.user_agent);
-    refs[s++] = ref(c.ja4);
-    refs[s++] = ref(e.endpoint);
-    refs[s++] = ref(e.model);
-    refs[s++] = ref(r.finish_reason);
+    refs[s++] = table.unique(e.ts);
+    refs[s++] = table.unique(e.request_id);
+    refs[s++] = table.ref(e.account_id);
+    refs[s++] = table.ref(e.org_id);
+    refs[s++] = table.ref(e.key_id);
+    refs[s++] = table.ref(c.ip);
+    refs[s++] = table.ref(c.user_agent);
+    refs[s++] = table.ref(c.ja4);
+    refs[s++] = table.ref(e.endpoint);
+    refs[s++] = table.ref(e.model);
+    refs[s++] = table.ref(r.finish_reason);
     let n = i * NUMS;
-    nums[n++] = num(c.asn);
+    nums[n++] = numOrNaN(c.asn);
     nums[n++] = r.status;
-    nums[n++] = num(r.input_tokens);
-    nums[n++] = num(r.output_tokens);
-    nums[n++] = num(r.reasoning_tokens);
-    nums[n] = num(r.latency_ms);
+    nums[n++] = numOrNaN(r.input_tokens);
+    nums[n++] = numOrNaN(r.output_tokens);
+    nums[n++] = numOrNaN(r.reasoning_tokens);
+    nums[n] = numOrNaN(r.latency_ms);
     for (let k = 0, slot = i * keys; k < keys; k++, slot++) {
       const key = paramKeys[k]!;
       // JSON has no undefined: undefined is a name the request does not send (or one only the prototype has)
       let v = e.params[key];
       if (v !== undefined && !Object.hasOwn(e.params, key)) v = undefined;
+      // by typeof first: the values' shapes vary (logit_bias objects), and comparing one with true or null
+      // would make V8 check maps it has not seen and recompile the function
       let code: number;
-      if (v === undefined) code = PARAM_ABSENT;
-      else if (typeof v === 'number') {
-        code = PARAM_NUMBER;
-        paramNums[slot] = v;
-      } else if (typeof v === 'string') code = ref(v);
-      else if (v === true) code = PARAM_TRUE;
-      else if (v === false) code = PARAM_FALSE;
-      else if (v === null) code = PARAM_NULL;
-      else {
-        code = PARAM_OTHER;
-        paramOthers.push(v);
+      switch (typeof v) {
+        case 'undefined':
+          code = PARAM_ABSENT;
+          break;
+        case 'number':
+          code = PARAM_NUMBER;
+          paramNums[slot] = v as number;
+          break;
+        case 'string':
+          code = table.ref(v as string);
+          break;
+        case 'boolean':
+          code = v === true ? PARAM_TRUE : PARAM_FALSE;
+          break;
+        default:
+          if (v === null) code = PARAM_NULL;
+          else {
+            code = PARAM_OTHER;
+            paramOthers.push(v);
+          }
       }
       paramCodes[slot] = code;
     }
   }
-  return { count: events.length, strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers };
+  return { count: events.length, strings: table.strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers };
 }
 
-/** Rebuilds the events of an encoded chunk in order (messages empty), calling `each` with every one. */
-export function decodeEvents(c: EncodedEvents, each: (ev: LogEventV1, i: number) => void): void {
-  const { strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers } = c;
-  const keys = paramKeys.length;
-  const str = (i: number): string | null => (i < 0 ? null : strings[i]!);
-  const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
-  let other = 0;
-  for (let i = 0; i < c.count; i++) {
+/** The params values coded by a constant, indexed by -code. */
+const PARAM_CONSTANTS: readonly unknown[] = (() => {
+  const t: unknown[] = [];
+  t[-PARAM_TRUE] = true;
+  t[-PARAM_FALSE] = false;
+  t[-PARAM_NULL] = null;
+  return t;
+})();
+
+function nullIfNaN(x: number): number | null {
+  return Number.isNaN(x) ? null : x;
+}
+
+/**
+ * Rebuilds the events of an encoded chunk (messages empty), one at a time and in order (the params values
+ * coded PARAM_OTHER are read in sequence).
+ */
+export class EventDecoder {
+  private other = 0;
+
+  constructor(private readonly c: EncodedEvents) {}
+
+  get count(): number {
+    return this.c.count;
+  }
+
+  /** Event `i`; call with i = 0, 1, 2… */
+  event(i: number): LogEventV1 {
+    const { strings, refs, nums } = this.c;
     const s = i * STRS;
     const n = i * NUMS;
+    return {
+      ts: strings[refs[s]!]!,
+      request_id: strings[refs[s + 1]!]!,
+      account_id: strings[refs[s + 2]!]!,
+      org_id: stringOrNull(strings, refs[s + 3]!),
+      key_id: stringOrNull(strings, refs[s + 4]!),
+      client: { ip: strings[refs[s + 5]!]!, asn: nullIfNaN(nums[n]!), user_agent: stringOrNull(strings, refs[s + 6]!), ja4: stringOrNull(strings, refs[s + 7]!) },
+      endpoint: strings[refs[s + 8]!]!,
+      model: strings[refs[s + 9]!]!,
+      params: this.params(i),
+      messages: NO_MESSAGES,
+      response: {
+        status: nums[n + 1]!,
+        input_tokens: nullIfNaN(nums[n + 2]!),
+        output_tokens: nullIfNaN(nums[n + 3]!),
+        reasoning_tokens: nullIfNaN(nums[n + 4]!),
+        finish_reason: stringOrNull(strings, refs[s + 10]!),
+        latency_ms: nullIfNaN(nums[n + 5]!),
+      },
+    };
+  }
+
+  private params(i: number): Record<string, unknown> {
+    const { strings, paramKeys, paramCodes, paramNums } = this.c;
+    const keys = paramKeys.length;
     const params: Record<string, unknown> = {};
     for (let k = 0, slot = i * keys; k < keys; k++, slot++) {
       const code = paramCodes[slot]!;
@@ -122,33 +196,13 @@ export function decodeEvents(c: EncodedEvents, each: (ev: LogEventV1, i: number)
       params[paramKeys[k]!] =
         code >= 0 ? strings[code]
         : code === PARAM_NUMBER ? paramNums[slot]
-        : code === PARAM_TRUE ? true
-        : code === PARAM_FALSE ? false
-        : code === PARAM_NULL ? null
-        : paramOthers[other++];
+        : code === PARAM_OTHER ? this.c.paramOthers[this.other++]
+        : PARAM_CONSTANTS[-code];
     }
-    each(
-      {
-        ts: strings[refs[s]!]!,
-        request_id: strings[refs[s + 1]!]!,
-        account_id: strings[refs[s + 2]!]!,
-        org_id: str(refs[s + 3]!),
-        key_id: str(refs[s + 4]!),
-        client: { ip: strings[refs[s + 5]!]!, asn: num(nums[n]!), user_agent: str(refs[s + 6]!), ja4: str(refs[s + 7]!) },
-        endpoint: strings[refs[s + 8]!]!,
-        model: strings[refs[s + 9]!]!,
-        params,
-        messages: NO_MESSAGES,
-        response: {
-          status: nums[n + 1]!,
-          input_tokens: num(nums[n + 2]!),
-          output_tokens: num(nums[n + 3]!),
-          reasoning_tokens: num(nums[n + 4]!),
-          finish_reason: str(refs[s + 10]!),
-          latency_ms: num(nums[n + 5]!),
-        },
-      },
-      i,
-    );
+    return params;
   }
+}
+
+function stringOrNull(strings: readonly string[], ref: number): string | null {
+  return ref < 0 ? null : strings[ref]!;
 }

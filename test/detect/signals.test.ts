@@ -5,7 +5,10 @@ import { defaultParams } from '../../src/detect/params.ts';
 import { COT_FULL_TRACE, COT_MILD } from '../../src/detect/signals/cot-coercion.ts';
 import { GRADER } from '../../src/detect/signals/grader.ts';
 import { FRAMING, HARMFUL_REQUEST, INJECTION, JAILBREAK } from '../../src/detect/signals/jailbreak.ts';
+import { topicOf } from '../../src/detect/signals/topics.ts';
 import { hasAdversarialSuffix } from '../../src/detect/text/adversarial-suffix.ts';
+import { tokenHashes } from '../../src/detect/text/normalize.ts';
+import { MAX_TOKENS } from '../../src/detect/text/prepare.ts';
 import { SYSTEM_PROMPT_EXTRACTION } from '../../src/detect/signals/system-prompt.ts';
 import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
 import { event, T0, type EventSpec } from '../fixtures/detect/builders.ts';
@@ -207,6 +210,18 @@ test('topics: a sweep over every domain is broad, one domain is focused', () => 
   const narrow = featuresOf(repeat(20, (i) => ({ atMs: T0 + i * MIN, user: `python code: implement function number ${i}` })));
   assert.ok(broad.topic_breadth! > 0.8 && broad.topic_focus! < 0.3);
   assert.ok(narrow.topic_breadth! < 0.1 && narrow.topic_focus! > 0.8);
+});
+
+test('topics: a prompt votes for the topic of its first topical word, none when it has none', () => {
+  const topicOfText = (text: string): number => {
+    const tokens = new Int32Array(MAX_TOKENS);
+    return topicOf(tokens, tokenHashes(text, 2_000, tokens));
+  };
+  assert.equal(topicOfText('Please debug this Python function, then prove the theorem.'), 0); // code before math
+  assert.equal(topicOfText('Prove the theorem, then debug this function.'), 1);
+  assert.equal(topicOfText('Translate "python code" into French'), 6, 'a quoted span is one token, not its words');
+  assert.equal(topicOfText('Hello there, how are you?'), -1);
+  assert.equal(topicOfText(''), -1);
 });
 
 test('PRADA: constant successive distances read as non-normal, natural variety does not', () => {

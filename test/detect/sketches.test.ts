@@ -27,6 +27,23 @@ test('minhash estimates the Jaccard similarity of two word sets', () => {
   assert.ok(h.similarity(c, 0, d, 0) < 0.08);
 });
 
+test('minhash near-duplicate test with early exit decides as similarity >= threshold', () => {
+  for (const k of [4, 32, 128]) {
+    const h = new MinHasher(k, 1);
+    const a = new Int32Array(k);
+    const b = new Int32Array(2 * k);
+    let seed = 7;
+    const next = (): number => (seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 28; // few values: many equal slots
+    for (let round = 0; round < 300; round++) {
+      for (let i = 0; i < k; i++) a[i] = next();
+      for (let i = 0; i < 2 * k; i++) b[i] = next() < round % 17 ? a[i % k]! : next(); // from unrelated to equal
+      for (const threshold of [0, 0.1, 0.25, 0.3, 0.5, 0.7, 1 / 3, 0.99, 1, 1.5, -1]) {
+        assert.equal(h.hasEqualSlots(a, 0, b, k, h.minEqualSlots(threshold)), h.similarity(a, 0, b, k) >= threshold, `k ${k}, threshold ${threshold}`);
+      }
+    }
+  }
+});
+
 test('minhash rejects a k that is not a power of two or bands that do not divide it', () => {
   assert.throws(() => new MinHasher(24, 4), RangeError);
   assert.throws(() => new MinHasher(32, 5), RangeError);

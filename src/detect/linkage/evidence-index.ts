@@ -19,11 +19,18 @@ export class EvidenceIndex {
     this.maxMembers = maxMembers;
   }
 
+  /**
+   * Whether `acc` may still register values of `kind`. Once it may not, add() ignores every key of the kind,
+   * so a caller asks first and builds no key string (most template and phrase repeats come after the budget).
+   */
+  static hasRoom(acc: AccountState, kind: EvidenceKind, limit = VALUES_PER_KIND[kind]): boolean {
+    return (acc.valuesPerKind.get(kind) ?? 0) < limit;
+  }
+
   /** Records that `acc` holds `key` (once per account, and within the per-kind budget). */
   add(acc: AccountState, kind: EvidenceKind, key: string, limit = VALUES_PER_KIND[kind]): void {
-    if (acc.values.has(key)) return;
     const used = acc.valuesPerKind.get(kind) ?? 0;
-    if (used >= limit) return;
+    if (used >= limit || acc.values.has(key)) return;
     acc.valuesPerKind.set(kind, used + 1);
     acc.values.add(key);
     let e = this.entries.get(key);

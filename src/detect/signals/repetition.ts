@@ -11,11 +11,11 @@ export const repetition: SignalFamily = {
     if (!view.hasSignature || acc.ringFill === 0) return;
     const { hasher } = env;
     const k = hasher.k;
-    const threshold = env.params.minhash.near_dup;
+    const minEqual = hasher.minEqualSlots(env.params.minhash.near_dup);
     const c = acc.counters;
     c[C.sigCompared]! += 1;
     for (let i = 0; i < acc.ringFill; i++) {
-      if (hasher.similarity(view.signature, 0, acc.ring, i * k) >= threshold) {
+      if (hasher.hasEqualSlots(view.signature, 0, acc.ring, i * k, minEqual)) {
         c[C.nearDup]! += 1;
         return;
       }

@@ -19,24 +19,52 @@ const LEXICON: readonly string[][] = [
   /* business */ ['business', 'marketing', 'customer', 'product', 'sales', 'strategy', 'startup', 'meeting', 'team', 'manager'],
 ];
 
-const TOPIC_OF = new Map<number, number>();
+/**
+ * Topic of each lexicon word's hash, in an open-addressing table (a later word of the same hash wins, as a Map
+ * would have it): topicOf looks up every token of a prompt until one is topical, and a typed table costs a
+ * fraction of a Map lookup on int32 keys (half of which are not small integers).
+ */
+const TABLE_BITS = 9;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const TOPIC_KEYS = new Int32Array(1 << TABLE_BITS);
+/** -1: empty slot */
+const TOPIC_VALUES = new Int8Array(1 << TABLE_BITS).fill(-1);
+
+function slotOf(hash: number): number {
+  let slot = Math.imul(hash, 0x9e3779b1) >>> (32 - TABLE_BITS);
+  while (TOPIC_VALUES[slot] !== -1 && TOPIC_KEYS[slot] !== hash) slot = (slot + 1) & TABLE_MASK;
+  return slot;
+}
+
 LEXICON.forEach((words, topic) => {
-  for (const w of words) TOPIC_OF.set(wordHash(w), topic);
+  for (const w of words) {
+    const hash = wordHash(w);
+    const slot = slotOf(hash);
+    TOPIC_KEYS[slot] = hash;
+    TOPIC_VALUES[slot] = topic;
+  }
 });
 if (LEXICON.length !== TOPICS) throw new Error('topic lexicon and TOPICS disagree');
+
+/**
+ * The topic of a prompt, from its masked token hashes (text/normalize.ts): that of its first topical word, -1
+ * when none is. One vote per prompt (cheap, and stops long prompts outvoting short ones). Computed with the
+ * rest of the prompt's text work (text/prepare.ts), so analyze's engine thread gets one number, not the tokens.
+ */
+export function topicOf(tokens: Int32Array, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const topic = TOPIC_VALUES[slotOf(tokens[i]!)]!;
+    if (topic >= 0) return topic;
+  }
+  return -1;
+}
 
 export const topics: SignalFamily = {
   names: ['topic_breadth', 'topic_focus'],
   observe(view, acc) {
-    // one vote per prompt: its first topical word (cheap, and stops long prompts outvoting short ones)
-    for (let i = 0; i < view.tokenCount; i++) {
-      const t = TOPIC_OF.get(view.tokens[i]!);
-      if (t !== undefined) {
-        acc.counters[C.topic0 + t]! += 1;
-        acc.counters[C.topicN]! += 1;
-        return;
-      }
-    }
+    if (view.topic < 0) return;
+    acc.counters[C.topic0 + view.topic]! += 1;
+    acc.counters[C.topicN]! += 1;
   },
   fill(src, out, at, shrink) {
     const c = src.counters;

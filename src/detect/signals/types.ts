@@ -20,9 +20,10 @@ export interface EventView {
   userKnown: number;
   /** which of the tested `patterns` match userScan */
   userHits: number;
-  /** masked token hashes of the last user message */
-  tokens: Int32Array;
+  /** how many masked token hashes the last user message has (text/normalize.ts tokenHashes, at most MAX_TOKENS) */
   tokenCount: number;
+  /** the topic of the last user message (signals/topics.ts topicOf), -1 when none */
+  topic: number;
   /** MinHash signature of the last user message (valid when hasSignature) */
   signature: Int32Array;
   hasSignature: boolean;

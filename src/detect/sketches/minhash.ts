@@ -68,6 +68,36 @@ export class MinHasher {
     return equal / this.k;
   }
 
+  /**
+   * The fewest equal slots for which `similarity` is at least `threshold` (k + 1 when no count is): the
+   * same comparison of equal / k with threshold, made for each count, so `hasEqualSlots` with it decides
+   * exactly as `similarity(...) >= threshold` would.
+   */
+  minEqualSlots(threshold: number): number {
+    let m = Math.max(0, Math.min(this.k + 1, Math.ceil(threshold * this.k)));
+    while (m > 0 && (m - 1) / this.k >= threshold) m--;
+    while (m <= this.k && m / this.k < threshold) m++;
+    return m;
+  }
+
+  /**
+   * Whether at least `min` slots of the signatures at `ao` and `bo` are equal. Stops as soon as the answer is
+   * known: at the mismatch that makes `min` unreachable (a ring of unrelated prompts) or at the `min`-th equal
+   * slot (a template's repeats), instead of comparing all k slots.
+   */
+  hasEqualSlots(a: Int32Array, ao: number, b: Int32Array, bo: number, min: number): boolean {
+    let allowed = this.k - min; // mismatches that still leave `min` equal slots
+    if (allowed < 0) return false;
+    let needed = min;
+    if (needed <= 0) return true;
+    for (let i = 0; i < this.k; i++) {
+      if (a[ao + i] === b[bo + i]) {
+        if (--needed === 0) return true;
+      } else if (--allowed < 0) return false;
+    }
+    return true; // not reached: needed + allowed = k
+  }
+
   /** One LSH key per band, written into `out` (length bands); the band index is part of the key. */
   bandKeys(sig: Int32Array, out: Int32Array): void {
     for (let b = 0; b < this.bands; b++) {

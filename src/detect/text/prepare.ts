@@ -8,6 +8,7 @@ import { COT_FULL_TRACE, COT_MILD } from '../signals/cot-coercion.ts';
 import { GRADER } from '../signals/grader.ts';
 import { HARMFUL_REQUEST, INJECTION, JAILBREAK } from '../signals/jailbreak.ts';
 import { SYSTEM_PROMPT_EXTRACTION } from '../signals/system-prompt.ts';
+import { topicOf } from '../signals/topics.ts';
 import type { MinHasher } from '../sketches/minhash.ts';
 import type { DetectorParams } from '../types.ts';
 import { LiteralGate } from './literal-gate.ts';
@@ -35,9 +36,11 @@ export interface PreparedText {
   userScan: string;
   /** the head of the system prompt ('' when there is none) */
   systemScan: string;
-  /** masked token hashes of the last user message (capacity MAX_TOKENS) */
+  /** masked token hashes of the last user message (capacity MAX_TOKENS); not packed: the engine reads only what follows */
   tokens: Int32Array;
   tokenCount: number;
+  /** the topic of the last user message (signals/topics.ts topicOf), -1 when none */
+  topic: number;
   /** MinHash signature of the last user message (length k; valid when hasSignature) */
   signature: Int32Array;
   hasSignature: boolean;
@@ -50,7 +53,7 @@ export interface PreparedText {
 }
 
 export function newPreparedText(k: number): PreparedText {
-  return { userScan: '', systemScan: '', tokens: new Int32Array(MAX_TOKENS), tokenCount: 0, signature: new Int32Array(k), hasSignature: false, userKnown: 0, userHits: 0 };
+  return { userScan: '', systemScan: '', tokens: new Int32Array(MAX_TOKENS), tokenCount: 0, topic: -1, signature: new Int32Array(k), hasSignature: false, userKnown: 0, userHits: 0 };
 }
 
 /**
@@ -64,6 +67,7 @@ export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinH
   out.userScan = scanWindow(user, USER_HEAD, USER_TAIL);
   out.systemScan = system.length > SYSTEM_HEAD ? system.slice(0, SYSTEM_HEAD) : system;
   out.tokenCount = tokenHashes(user, MAX_TOKEN_CHARS, out.tokens);
+  out.topic = topicOf(out.tokens, out.tokenCount);
   const mh = params.minhash;
   out.hasSignature = hasher.signature(out.tokens, out.tokenCount, mh.shingle, mh.max_shingles, out.signature);
   out.userKnown = 0;
@@ -93,33 +97,53 @@ export function testUserPatterns(out: PreparedText, mask = ALL_USER_PATTERNS): v
   out.userKnown |= todo;
 }
 
-/**
- * The numeric part of prepared texts, packed one after another into one Int32Array (one block to copy per chunk):
- * userKnown, userHits, tokenCount, hasSignature, the tokens, then the k signature slots when hasSignature.
- */
+/** Prepared texts as they cross to analyze's engine thread (TextPacker, TextUnpacker). */
+export interface PackedTexts {
+  /**
+   * per text, one after another (one block to copy): userKnown, userHits, tokenCount, topic, its system head's
+   * index in systemScans, hasSignature, then the k signature slots when hasSignature. The tokens themselves stay
+   * behind: the signature and the topic are all the engine reads of them.
+   */
+  ints: Int32Array;
+  /** each text's userScan */
+  userScans: string[];
+  /** the distinct systemScans: apps send one system prompt with every request, so it crosses once per chunk */
+  systemScans: string[];
+}
+
+/** Packs prepared texts, a chunk at a time. */
 export class TextPacker {
   private buf: Int32Array;
   private len = 0;
+  private userScans: string[] = [];
+  private systemScans: string[] = [];
+  private systemIndex = new Map<string, number>();
 
   constructor(initial = 1 << 16) {
     this.buf = new Int32Array(initial);
   }
 
   push(p: PreparedText): void {
-    const need = this.len + 4 + p.tokenCount + (p.hasSignature ? p.signature.length : 0);
+    const need = this.len + 6 + (p.hasSignature ? p.signature.length : 0);
     if (need > this.buf.length) {
       const next = new Int32Array(Math.max(need, this.buf.length * 2));
       next.set(this.buf.subarray(0, this.len));
       this.buf = next;
     }
+    let system = this.systemIndex.get(p.systemScan);
+    if (system === undefined) {
+      system = this.systemScans.push(p.systemScan) - 1;
+      this.systemIndex.set(p.systemScan, system);
+    }
+    this.userScans.push(p.userScan);
     const b = this.buf;
     let at = this.len;
     b[at++] = p.userKnown;
     b[at++] = p.userHits;
     b[at++] = p.tokenCount;
+    b[at++] = p.topic;
+    b[at++] = system;
     b[at++] = p.hasSignature ? 1 : 0;
-    b.set(p.tokens.subarray(0, p.tokenCount), at);
-    at += p.tokenCount;
     if (p.hasSignature) {
       b.set(p.signature, at);
       at += p.signature.length;
@@ -127,27 +151,45 @@ export class TextPacker {
     this.len = at;
   }
 
-  /** The packed values so far (a copy: the packer reuses its buffer); the packer starts over. */
-  take(): Int32Array {
-    const out = this.buf.slice(0, this.len);
+  /** The texts packed so far (the numbers copied: the packer reuses its buffer); the packer starts over. */
+  take(): PackedTexts {
+    const out: PackedTexts = { ints: this.buf.slice(0, this.len), userScans: this.userScans, systemScans: this.systemScans };
     this.len = 0;
+    this.userScans = [];
+    this.systemScans = [];
+    this.systemIndex = new Map();
     return out;
   }
 }
 
-/** Reads one packed text at `at` into `out` (numbers only; the strings travel separately); returns the next offset. */
-export function unpackText(b: Int32Array, at: number, out: PreparedText): number {
-  out.userKnown = b[at++]!;
-  out.userHits = b[at++]!;
-  const n = b[at++]!;
-  out.hasSignature = b[at++]! === 1;
-  out.tokenCount = n;
-  for (let i = 0; i < n; i++) out.tokens[i] = b[at + i]!;
-  at += n;
-  if (out.hasSignature) {
-    const sig = out.signature;
-    for (let i = 0; i < sig.length; i++) sig[i] = b[at + i]!;
-    at += sig.length;
+/** Reads packed texts back, in order. */
+export class TextUnpacker {
+  private at = 0;
+  private i = 0;
+
+  constructor(private readonly packed: PackedTexts) {}
+
+  /** Whether every text has been read. */
+  get done(): boolean {
+    return this.at === this.packed.ints.length;
   }
-  return at;
+
+  /** Reads the next text into `out` (`out.tokens` is left as it was). */
+  next(out: PreparedText): void {
+    const b = this.packed.ints;
+    let at = this.at;
+    out.userScan = this.packed.userScans[this.i++]!;
+    out.userKnown = b[at++]!;
+    out.userHits = b[at++]!;
+    out.tokenCount = b[at++]!;
+    out.topic = b[at++]!;
+    out.systemScan = this.packed.systemScans[b[at++]!]!;
+    out.hasSignature = b[at++]! === 1;
+    if (out.hasSignature) {
+      const sig = out.signature;
+      for (let i = 0; i < sig.length; i++) sig[i] = b[at + i]!;
+      at += sig.length;
+    }
+    this.at = at;
+  }
 }
