@@ -207,9 +207,9 @@ test('a paraphrased campaign with distinct cards, e-mails and networks is linked
   assert.ok(slow.evidence.some((e) => e.kind === 'phrase'));
 });
 
-test('sharing fewer boundary phrases than content_bind_min_values does not bind', () => {
+test('boundary phrases shared inside a content group that weigh less than content_bind_min_weight do not bind', () => {
   const p = params();
-  p.linkage.content_bind_min_values = 8; // the campaign has 4 openers and 3 closers: 7 phrases at most
+  p.linkage.content_bind_min_weight = 8; // 4 openers and 3 closers held by all six: at most 7 × weight ≤ 1 each
   const d = run(p, [paraphrased(6, 12)]);
   const { communities } = findCommunities(d.index, d.accounts.length, d.params, () => 1);
   assert.equal(communities.length, 0);

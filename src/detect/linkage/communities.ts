@@ -206,64 +206,53 @@ function groupMembers(inGraph: GraphValue[], find: (m: number) => number, lp: De
   return { communities, taken };
 }
 
+/** A boundary phrase in the content graph: its suspicious holders, and the weight it gives each pair of them. */
+type ContentValue = { value: UsedValue; holders: number[]; pairWeight: number };
+
 /**
  * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
- * shares no holder evidence, only the openers and closers wrapped around its tasks. Two accounts are bound
- * when they share at least `content_bind_min_values` distinct rare boundary phrases (`phrase` values held by
- * at most `content_bind_max_holders` accounts), and only accounts whose own risk is already at the
- * suspicious threshold take part: strangers who happen to open with the same sentence, or tutoring apps
- * built on one template, are not suspicious on their own. Accounts already in a holder group stay there.
+ * shares no holder evidence, only the openers and closers wrapped around its tasks, and a jailbreak crew
+ * shares the prompts it crafted. Only accounts whose own risk is already at the suspicious threshold take
+ * part (strangers who open with the same sentence, or tutoring apps built on one template, are not
+ * suspicious on their own), and accounts already in a holder group stay there.
+ *
+ * A phrase binds by how common it is: it spreads its weight over all the other accounts holding it
+ * (`count`, suspicious or not), so a sentence held by three accounts ties each pair of them with half its
+ * weight, a public jailbreak template held by forty ties a pair with a thirty-ninth. Louvain over the
+ * bipartite graph (suspicious accounts and their phrases, each edge weighted so) finds tight cores, a member
+ * loosely tied to its core joins the core it is most tied to (`settleStrayMembers`), and a member stays when the phrases it
+ * shares inside weigh `content_bind_min_weight`. One coincidental sentence between two campaigns does not
+ * chain them, as union-find over pairs did. Linear in the phrase holders times the groups a phrase touches.
  */
-function contentGroups(
-  used: UsedValue[],
-  taken: Set<number>,
-  ownRisk: (idx: number) => number,
-  params: DetectorParams,
-): Community[] {
+function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: number) => number, params: DetectorParams): Community[] {
   const lp = params.linkage;
-  const gate = params.thresholds.suspicious;
-  const eligible = new Map<number, boolean>();
-  const ok = (m: number) => {
-    let e = eligible.get(m);
-    if (e === undefined) eligible.set(m, (e = !taken.has(m) && ownRisk(m) >= gate));
-    return e;
-  };
-  const shared = new Map<string, number>();
-  const phrases: { value: (typeof used)[number]; holders: number[] }[] = [];
-  for (const v of used) {
-    if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
-    const holders = v.members.filter(ok);
-    if (holders.length < 2) continue;
-    phrases.push({ value: v, holders });
-    for (let i = 0; i < holders.length; i++) {
-      for (let j = i + 1; j < holders.length; j++) {
-        const key = `${holders[i]}:${holders[j]}`;
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
+  const values = contentValues(used, taken, ownRisk, params);
+  if (values.length === 0) return [];
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  values.forEach(({ holders, pairWeight }, i) => {
+    graph.addNode(`p${i}`);
+    for (const m of holders) {
+      if (!graph.hasNode(`a${m}`)) graph.addNode(`a${m}`);
+      graph.addEdge(`p${i}`, `a${m}`, { weight: pairWeight });
+    }
+  });
+  const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  const coreOf = new Map<number, number>();
+  for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
+  const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight);
+  // per account, the weight of the phrases it shares with others of its group
+  const inside = new Map<number, number>();
+  for (const { holders, pairWeight } of values) {
+    const perGroup = countBy(holders, groupOf);
+    for (const m of holders) {
+      const others = perGroup.get(groupOf.get(m)!)! - 1;
+      if (others > 0) inside.set(m, (inside.get(m) ?? 0) + pairWeight * others);
     }
   }
-  if (phrases.length === 0) return [];
-  const root = new Map<number, number>();
-  const find = (m: number): number => {
-    let r = m;
-    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
-    return r;
-  };
-  const bound = new Set<number>();
-  for (const [key, n] of shared) {
-    if (n < lp.content_bind_min_values) continue;
-    const colon = key.indexOf(':');
-    const a = Number(key.slice(0, colon));
-    const b = Number(key.slice(colon + 1));
-    bound.add(a);
-    bound.add(b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) root.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
   const groups = new Map<number, number[]>();
-  for (const m of [...bound].sort((a, b) => a - b)) {
-    const g = find(m);
+  for (const [m, w] of [...inside].sort((x, y) => x[0] - y[0])) {
+    if (w < lp.content_bind_min_weight) continue;
+    const g = groupOf.get(m)!;
     const list = groups.get(g);
     if (list) list.push(m);
     else groups.set(g, [m]);
@@ -282,6 +271,86 @@ function contentGroups(
     out.push({ members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) });
   }
   return out;
+}
+
+/** The phrases two or more suspicious accounts outside holder groups hold, each with its per-pair weight. */
+function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: number) => number, params: DetectorParams): ContentValue[] {
+  const lp = params.linkage;
+  const gate = params.thresholds.suspicious;
+  const eligible = new Map<number, boolean>();
+  const ok = (m: number) => {
+    let e = eligible.get(m);
+    if (e === undefined) eligible.set(m, (e = !taken.has(m) && ownRisk(m) >= gate));
+    return e;
+  };
+  const out: ContentValue[] = [];
+  for (const v of used) {
+    if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
+    const holders = v.members.filter(ok);
+    if (holders.length >= 2) out.push({ value: v, holders, pairWeight: v.weight / (v.count - 1) });
+  }
+  return out;
+}
+
+/**
+ * Louvain's modularity leaves some members of a campaign in small cores of their own, pulled there by
+ * phrases they share with a few accounts of other campaigns (a recurring task sentence), and on a small graph
+ * a resolution above 1 cuts a dense campaign apart. A member whose phrases tie it to its own core by less
+ * than `minWeight` (summed pair weights over the core's other members) moves to the core it is tied to most,
+ * if that tie is stronger; members bound to their core stay, so no core is merged wholesale and two crews that
+ * touch through one coincidental sentence stay apart. Moves are made one account at a time in index order,
+ * each seeing the moves before it (label propagation from Louvain's cores), until a pass moves no one.
+ */
+function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number): Map<number, number> {
+  const groupOf = new Map(coreOf);
+  // per phrase, its holders per group (kept current as accounts move); per account, the phrases it holds
+  const perGroup = values.map(({ holders }) => countBy(holders, groupOf));
+  const held = new Map<number, number[]>();
+  values.forEach(({ holders }, i) => {
+    for (const m of holders) {
+      const list = held.get(m);
+      if (list) list.push(i);
+      else held.set(m, [i]);
+    }
+  });
+  const order = [...groupOf.keys()].sort((x, y) => x - y);
+  for (let pass = 0; pass < 8; pass++) {
+    let moved = false;
+    for (const m of order) {
+      const own = groupOf.get(m)!;
+      const tie = new Map<number, number>();
+      for (const i of held.get(m) ?? []) {
+        for (const [g, n] of perGroup[i]!) {
+          const others = g === own ? n - 1 : n;
+          if (others > 0) tie.set(g, (tie.get(g) ?? 0) + values[i]!.pairWeight * others);
+        }
+      }
+      let best = own;
+      let bestTie = tie.get(own) ?? 0;
+      if (bestTie >= minWeight) continue;
+      for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
+      if (best === own) continue;
+      groupOf.set(m, best);
+      moved = true;
+      for (const i of held.get(m) ?? []) {
+        const counts = perGroup[i]!;
+        counts.set(own, counts.get(own)! - 1);
+        counts.set(best, (counts.get(best) ?? 0) + 1);
+      }
+    }
+    if (!moved) break;
+  }
+  return groupOf;
+}
+
+/** How many of `items` fall in each class of `classOf`. */
+function countBy(items: readonly number[], classOf: Map<number, number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const m of items) {
+    const c = classOf.get(m)!;
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**
