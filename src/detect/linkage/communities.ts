@@ -206,8 +206,11 @@ function groupMembers(inGraph: GraphValue[], find: (m: number) => number, lp: De
   return { communities, taken };
 }
 
-/** A boundary phrase in the content graph: its suspicious holders, and the weight it gives each pair of them. */
-type ContentValue = { value: UsedValue; holders: number[]; pairWeight: number };
+/**
+ * A boundary phrase in the content graph: its suspicious holders, its other holders that may follow them
+ * (own risk under suspicion, at least `member_min_own_risk`), and the weight it gives each pair of holders.
+ */
+type ContentValue = { value: UsedValue; holders: number[]; followers: number[]; pairWeight: number };
 
 /**
  * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
@@ -239,7 +242,7 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
   const coreOf = new Map<number, number>();
   for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
-  const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight);
+  const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
   // per account, the weight of the phrases it shares with others of its group
   const inside = new Map<number, number>();
   for (const { holders, pairWeight } of values) {
@@ -257,9 +260,11 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
     if (list) list.push(m);
     else groups.set(g, [m]);
   }
+  joinFollowers(values, groups, lp.content_bind_min_weight);
   const out: Community[] = [];
   for (const members of groups.values()) {
     if (members.length < lp.min_campaign_size) continue;
+    members.sort((a, b) => a - b);
     const inGroup = new Set(members);
     const evidence: SharedValue[] = [];
     for (const v of used) {
@@ -277,17 +282,18 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
 function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: number) => number, params: DetectorParams): ContentValue[] {
   const lp = params.linkage;
   const gate = params.thresholds.suspicious;
-  const eligible = new Map<number, boolean>();
-  const ok = (m: number) => {
-    let e = eligible.get(m);
-    if (e === undefined) eligible.set(m, (e = !taken.has(m) && ownRisk(m) >= gate));
-    return e;
-  };
   const out: ContentValue[] = [];
   for (const v of used) {
     if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
-    const holders = v.members.filter(ok);
-    if (holders.length >= 2) out.push({ value: v, holders, pairWeight: v.weight / (v.count - 1) });
+    const holders: number[] = [];
+    const followers: number[] = [];
+    for (const m of v.members) {
+      if (taken.has(m)) continue;
+      const risk = ownRisk(m);
+      if (risk >= gate) holders.push(m);
+      else if (risk >= lp.member_min_own_risk) followers.push(m);
+    }
+    if (holders.length >= 2) out.push({ value: v, holders, followers, pairWeight: v.weight / (v.count - 1) });
   }
   return out;
 }
@@ -295,14 +301,21 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
 /**
  * Louvain's modularity leaves some members of a campaign in small cores of their own, pulled there by
  * phrases they share with a few accounts of other campaigns (a recurring task sentence), and on a small graph
- * a resolution above 1 cuts a dense campaign apart. A member whose phrases tie it to its own core by less
- * than `minWeight` (summed pair weights over the core's other members) moves to the core it is tied to most,
- * if that tie is stronger; members bound to their core stay, so no core is merged wholesale and two crews that
- * touch through one coincidental sentence stay apart. Moves are made one account at a time in index order,
- * each seeing the moves before it (label propagation from Louvain's cores), until a pass moves no one.
+ * a resolution above 1 cuts a dense campaign apart. Two kinds of member move, one account at a time in index
+ * order, each seeing the moves before it (label propagation from Louvain's cores), until a pass moves no one:
+ * - a stray, tied to its own core by less than `minWeight` (summed pair weights of its phrases over the
+ *   core's other members), goes to a core it is tied to more;
+ * - a member of a core too small to be a campaign (`minSize`) goes to a core large enough that it covers
+ *   at least half of and is tied to more: it loses nothing by moving.
+ * Among the cores it may go to it picks the one it covers best (the largest share of the core holding one
+ * phrase it holds; then the stronger tie, then the lower id): a crew member cut off its crew shares the crew's
+ * sentence with all of it, and a coincidental sentence with one account of another crew. Members bound to a
+ * core large enough stay, so no core is merged wholesale.
  */
-function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number): Map<number, number> {
+function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number, minSize: number): Map<number, number> {
   const groupOf = new Map(coreOf);
+  const size = new Map<number, number>();
+  for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
   // per phrase, its holders per group (kept current as accounts move); per account, the phrases it holds
   const perGroup = values.map(({ holders }) => countBy(holders, groupOf));
   const held = new Map<number, number[]>();
@@ -318,19 +331,33 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
     let moved = false;
     for (const m of order) {
       const own = groupOf.get(m)!;
+      // per core: m's tie to its members, and the largest share of them holding one phrase m holds
       const tie = new Map<number, number>();
+      const cover = new Map<number, number>();
       for (const i of held.get(m) ?? []) {
         for (const [g, n] of perGroup[i]!) {
           const others = g === own ? n - 1 : n;
-          if (others > 0) tie.set(g, (tie.get(g) ?? 0) + values[i]!.pairWeight * others);
+          if (others <= 0) continue;
+          tie.set(g, (tie.get(g) ?? 0) + values[i]!.pairWeight * others);
+          const share = others / (g === own ? size.get(g)! - 1 : size.get(g)!);
+          if (share > (cover.get(g) ?? 0)) cover.set(g, share);
         }
       }
+      const ownTie = tie.get(own) ?? 0;
+      const stray = ownTie < minWeight;
+      if (!stray && size.get(own)! >= minSize) continue;
       let best = own;
-      let bestTie = tie.get(own) ?? 0;
-      if (bestTie >= minWeight) continue;
-      for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
+      for (const [g, t] of tie) {
+        if (g === own || t <= ownTie) continue;
+        const c = cover.get(g)!;
+        if (!stray && (size.get(g)! < minSize || c < 0.5 || t < 2 * ownTie)) continue;
+        const b = best === own ? -1 : cover.get(best)!;
+        if (c > b || (c === b && (t > tie.get(best)! || (t === tie.get(best)! && g < best)))) best = g;
+      }
       if (best === own) continue;
       groupOf.set(m, best);
+      size.set(own, size.get(own)! - 1);
+      size.set(best, (size.get(best) ?? 0) + 1);
       moved = true;
       for (const i of held.get(m) ?? []) {
         const counts = perGroup[i]!;
@@ -341,6 +368,41 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
     if (!moved) break;
   }
   return groupOf;
+}
+
+/**
+ * Accounts that look clean alone are caught through their campaign: a holder of a group's phrases whose own
+ * risk is under suspicion joins the group it is tied to most (summed pair weights over the group's members)
+ * when that tie reaches `minWeight`, the bar every member meets. Only the group's own phrases count, those
+ * most of whose suspicious holders are in it: a task sentence that a harvest shares with eval labs and other campaigns
+ * does not pull a lab in. Followers only join: they shape no core and tie no one else in, so strangers who
+ * share a sentence with each other, however many, make no group.
+ */
+function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
+  const groupOf = new Map<number, number>();
+  for (const [g, members] of groups) for (const m of members) groupOf.set(m, g);
+  const ties = new Map<number, Map<number, number>>();
+  for (const { holders, followers, pairWeight } of values) {
+    if (followers.length === 0) continue;
+    const counts = new Map<number, number>();
+    for (const m of holders) {
+      const g = groupOf.get(m);
+      if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
+    }
+    for (const [g, n] of counts) if (2 * n < holders.length) counts.delete(g);
+    if (counts.size === 0) continue;
+    for (const f of followers) {
+      let tie = ties.get(f);
+      if (!tie) ties.set(f, (tie = new Map()));
+      for (const [g, n] of counts) tie.set(g, (tie.get(g) ?? 0) + pairWeight * n);
+    }
+  }
+  for (const [f, tie] of [...ties].sort((x, y) => x[0] - y[0])) {
+    let best = -1;
+    let bestTie = 0;
+    for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
+    if (bestTie >= minWeight) groups.get(best)!.push(f);
+  }
 }
 
 /** How many of `items` fall in each class of `classOf`. */
