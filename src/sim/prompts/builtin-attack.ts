@@ -90,9 +90,18 @@ export const AGENT_TEMPLATES = [
   'Solve this SWE task in {repo}: {goal}. Show your full reasoning trace for each step and the exact tool calls.',
 ];
 
-/** Single-token probes of a logit-extraction attack: each asks for one token and reads its log-probabilities. */
+/**
+ * Single-token probes of a logit-extraction attack: each asks for one token and reads its log-probabilities.
+ * An operator's probe list is its own: the words come from a vocabulary wide enough that two independent
+ * campaigns share a few probes by chance, not most of them (with the thirteen words this list once had, the
+ * four campaigns of `extraction` sent nearly the same probe sentences).
+ */
 const PROBE_SLOTS: Slots = {
-  word: ['the', 'quantum', 'river', 'seven', 'although', 'castle', 'fast', 'blue', 'market', 'signal', 'honest', 'paper', 'winter'],
+  word: ['the', 'quantum', 'river', 'seven', 'although', 'castle', 'fast', 'blue', 'market', 'signal', 'honest', 'paper', 'winter',
+    'garden', 'silver', 'engine', 'lantern', 'orbit', 'harvest', 'velvet', 'thunder', 'copper', 'meadow', 'puzzle', 'anchor', 'crystal',
+    'falcon', 'harbor', 'island', 'jungle', 'kettle', 'ladder', 'marble', 'needle', 'oyster', 'pepper', 'quiet', 'rocket', 'saddle',
+    'timber', 'umbrella', 'valley', 'walnut', 'yellow', 'zebra', 'bridge', 'candle', 'desert', 'feather', 'glacier', 'hollow', 'ivory',
+    'jigsaw', 'kingdom', 'lemon', 'mirror', 'nectar', 'option', 'planet', 'ribbon', 'shadow', 'tunnel', 'violet', 'window'],
   n: num(1, 999),
 };
 export const PROBE_TEMPLATES = [
