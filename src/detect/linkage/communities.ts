@@ -243,13 +243,14 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   const coreOf = new Map<number, number>();
   for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
   const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
-  // per account, the weight of the phrases it shares with others of its group
+  // per account, the weight of its group's own phrases (most of whose suspicious holders are in the group)
+  // that it shares with others of the group: a sentence that many suspicious accounts across groups hold
+  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs
   const inside = new Map<number, number>();
   for (const { holders, pairWeight } of values) {
-    const perGroup = countBy(holders, groupOf);
-    for (const m of holders) {
-      const others = perGroup.get(groupOf.get(m)!)! - 1;
-      if (others > 0) inside.set(m, (inside.get(m) ?? 0) + pairWeight * others);
+    for (const [g, n] of countBy(holders, groupOf)) {
+      if (n < 2 || 2 * n < holders.length) continue;
+      for (const m of holders) if (groupOf.get(m) === g) inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1));
     }
   }
   const groups = new Map<number, number[]>();
