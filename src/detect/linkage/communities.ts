@@ -374,9 +374,9 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
 /**
  * Accounts that look clean alone are caught through their campaign: a holder of a group's phrases whose own
  * risk is under suspicion joins the group it is tied to most (summed pair weights over the group's members)
- * when that tie reaches `minWeight`, the bar every member meets. Only the group's own phrases count, those
- * most of whose suspicious holders are in it: a task sentence that a harvest shares with eval labs and other campaigns
- * does not pull a lab in. Followers only join: they shape no core and tie no one else in, so strangers who
+ * when that tie reaches `minWeight`, the bar every member meets. Only phrases of this group alone count (no
+ * member of another group holds them): a task sentence that three harvests share with an eval lab does not
+ * pull the lab into whichever harvest holds it most. Followers only join: they shape no core and tie no one else in, so strangers who
  * share a sentence with each other, however many, make no group.
  */
 function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
@@ -390,8 +390,8 @@ function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, mi
       const g = groupOf.get(m);
       if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
     }
-    for (const [g, n] of counts) if (2 * n < holders.length) counts.delete(g);
-    if (counts.size === 0) continue;
+    // only a phrase that no other group holds, held by two members or more, vouches for a follower
+    if (counts.size !== 1 || [...counts.values()][0]! < 2) continue;
     for (const f of followers) {
       let tie = ties.get(f);
       if (!tie) ties.set(f, (tie = new Map()));
