@@ -301,18 +301,24 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
 
 /**
  * Louvain's modularity leaves some members of a campaign in small cores of their own, pulled there by
- * phrases they share with a few accounts of other campaigns (a recurring task sentence), and on a small graph
- * a resolution above 1 cuts a dense campaign apart. Two kinds of member move, one account at a time in index
- * order, each seeing the moves before it (label propagation from Louvain's cores), until a pass moves no one:
+ * phrases they share with a few accounts of other campaigns (a recurring task sentence), and at a resolution
+ * above 1 it cuts a uniform campaign into a core and satellites along sentences three or four of its accounts
+ * happen to share (one such sentence weighs more per pair than wrappers all twenty-five hold). Two kinds of
+ * member move, one account at a time in index order, each seeing the moves before it (label propagation from
+ * Louvain's cores), until a pass moves no one:
  * - a stray, tied to its own core by less than `minWeight` (summed pair weights of its phrases over the
  *   core's other members), goes to a core it is tied to more;
- * - a member of a core too small to be a campaign (`minSize`) goes to a core large enough that it covers
- *   at least half of and is tied to more: it loses nothing by moving.
+ * - any other member goes to a core of at least `minSize` that it covers at least half of and is tied to
+ *   SETTLE_MARGIN times as strongly as to its own: a satellite member shares the campaign's wrappers with the
+ *   whole core; a crew member's tie to another crew through public sentences is far weaker than to its own.
  * Among the cores it may go to it picks the one it covers best (the largest share of the core holding one
  * phrase it holds; then the stronger tie, then the lower id): a crew member cut off its crew shares the crew's
- * sentence with all of it, and a coincidental sentence with one account of another crew. Members bound to a
- * core large enough stay, so no core is merged wholesale.
+ * sentence with all of it, and a coincidental sentence with one account of another crew. No core is merged
+ * wholesale.
  */
+/** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
+const SETTLE_MARGIN = 1.5;
+
 function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number, minSize: number): Map<number, number> {
   const groupOf = new Map(coreOf);
   const size = new Map<number, number>();
@@ -346,12 +352,11 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
       }
       const ownTie = tie.get(own) ?? 0;
       const stray = ownTie < minWeight;
-      if (!stray && size.get(own)! >= minSize) continue;
       let best = own;
       for (const [g, t] of tie) {
         if (g === own || t <= ownTie) continue;
         const c = cover.get(g)!;
-        if (!stray && (size.get(g)! < minSize || c < 0.5 || t < 2 * ownTie)) continue;
+        if (!stray && (size.get(g)! < minSize || c < 0.5 || t < SETTLE_MARGIN * ownTie)) continue;
         const b = best === own ? -1 : cover.get(best)!;
         if (c > b || (c === b && (t > tie.get(best)! || (t === tie.get(best)! && g < best)))) best = g;
       }
