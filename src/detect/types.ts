@@ -145,8 +145,11 @@ export interface DetectorParams {
     merge_tooling_share: number;
     min_campaign_size: number;
     louvain_resolution: number;
-    /** accounts outside any holder group are bound by content when they share this many distinct boundary phrases */
-    content_bind_min_values: number;
+    /** a suspicious account outside any holder group stays in its content community when the boundary phrases it
+     * shares there weigh this much (each phrase: its weight × the share of its other holders inside) */
+    content_bind_min_weight: number;
+    /** Louvain resolution of the content graph (suspicious accounts and their phrases) */
+    content_louvain_resolution: number;
     /** phrases held by more accounts than this do not bind (they are a genre, not a campaign's wrapper) */
     content_bind_max_holders: number;
     /** recompute communities after at least this many events ... */

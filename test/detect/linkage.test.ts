@@ -8,7 +8,7 @@ import { defaultParams } from '../../src/detect/params.ts';
 import { isFlagged, type DetectorParams } from '../../src/detect/types.ts';
 import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
 import { boundaryPhrases } from '../../src/detect/linkage/phrases.ts';
-import { byTime, enterprise, hydra, paraphrased, sameSdk, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
+import { byTime, enterprise, hydra, jailbreakCrews, paraphrased, sameSdk, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
 
 function params(): DetectorParams {
   const p = defaultParams();
@@ -207,12 +207,41 @@ test('a paraphrased campaign with distinct cards, e-mails and networks is linked
   assert.ok(slow.evidence.some((e) => e.kind === 'phrase'));
 });
 
-test('sharing fewer boundary phrases than content_bind_min_values does not bind', () => {
+test('boundary phrases shared inside a content group that weigh less than content_bind_min_weight do not bind', () => {
   const p = params();
-  p.linkage.content_bind_min_values = 8; // the campaign has 4 openers and 3 closers: 7 phrases at most
+  p.linkage.content_bind_min_weight = 8; // 4 openers and 3 closers held by all six: at most 7 × weight ≤ 1 each
   const d = run(p, [paraphrased(6, 12)]);
   const { communities } = findCommunities(d.index, d.accounts.length, d.params, () => 1);
   assert.equal(communities.length, 0);
+});
+
+/** Content groups at the end of a run, as sorted id lists; `risk(id)` stands in for each account's own risk. */
+function contentGroupsOf(sets: { accounts: AccountRecordV1[]; events: LogEventV1[] }[], risk: (id: string) => number, p = params()): string[][] {
+  const d = run(p, sets);
+  const { communities } = findCommunities(d.index, d.accounts.length, d.params, (i) => risk(d.accounts[i]!.id));
+  return communities.map((c) => c.members.map((m) => d.accounts[m]!.id).sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+test('jailbreak crews sharing a popular public template stay apart, and loners who send only the public template join none', () => {
+  // four crews of three and eight loners, all suspicious on their own; the public openings are held by all 20
+  const groups = contentGroupsOf([jailbreakCrews(4, 3, 8), universityNat(20), sameSdk(20)], (id) => (id.startsWith('jb') ? 1 : 0));
+  assert.deepEqual(groups, [0, 1, 2, 3].map((c) => [0, 1, 2].map((i) => `jb${c}_${i}`)));
+});
+
+test('two paraphrased campaigns that share one coincidental opener stay two campaigns', () => {
+  const shared = 'Here is a problem from my class notes.';
+  const a = paraphrased(6, 12, 13, 'slow', [shared, 'Working on a practice set for my exam.', 'My teacher gave us this one and I am stuck.']);
+  const b = paraphrased(5, 12, 29, 'para', [shared, 'Another batch of questions for the set.', 'Next item in the list for review.'],
+    ['Give every single intermediate step please.', 'List all the reasoning you used here.']);
+  const groups = contentGroupsOf([a, b, universityNat(20), sameSdk(20)], (id) => (/^(slow|para)_/.test(id) ? 1 : 0));
+  assert.deepEqual(groups, [Array.from({ length: 5 }, (_, i) => `para_${i}`), Array.from({ length: 6 }, (_, i) => `slow_${i}`)]);
+});
+
+test('a campaign member that looks clean alone follows its campaign, strangers under suspicion sharing sentences make no group', () => {
+  // slow_4 and slow_5 are under suspicion on their own; the calm accounts share wrappers among themselves only
+  const calm = paraphrased(5, 12, 31, 'calm', ['Quick practice question for the weekend.', 'One more from the revision sheet.'], ['Keep it short please.', 'A brief answer is fine.']);
+  const groups = contentGroupsOf([paraphrased(6, 12), calm, universityNat(20), sameSdk(20)], (id) => (/^slow_[0-3]$/.test(id) ? 1 : /^(slow|calm)_/.test(id) ? 0.3 : 0));
+  assert.deepEqual(groups, [Array.from({ length: 6 }, (_, i) => `slow_${i}`)]);
 });
 
 test('every member of a flagged campaign is flagged, also one whose own risk is above the campaign risk but under the flag threshold', () => {

@@ -207,70 +207,65 @@ function groupMembers(inGraph: GraphValue[], find: (m: number) => number, lp: De
 }
 
 /**
- * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
- * shares no holder evidence, only the openers and closers wrapped around its tasks. Two accounts are bound
- * when they share at least `content_bind_min_values` distinct rare boundary phrases (`phrase` values held by
- * at most `content_bind_max_holders` accounts), and only accounts whose own risk is already at the
- * suspicious threshold take part: strangers who happen to open with the same sentence, or tutoring apps
- * built on one template, are not suspicious on their own. Accounts already in a holder group stay there.
+ * A boundary phrase in the content graph: its suspicious holders, its other holders that may follow them
+ * (own risk under suspicion, at least `member_min_own_risk`), and the weight it gives each pair of holders.
  */
-function contentGroups(
-  used: UsedValue[],
-  taken: Set<number>,
-  ownRisk: (idx: number) => number,
-  params: DetectorParams,
-): Community[] {
+type ContentValue = { value: UsedValue; holders: number[]; followers: number[]; pairWeight: number };
+
+/**
+ * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
+ * shares no holder evidence, only the openers and closers wrapped around its tasks, and a jailbreak crew
+ * shares the prompts it crafted. Only accounts whose own risk is already at the suspicious threshold take
+ * part (strangers who open with the same sentence, or tutoring apps built on one template, are not
+ * suspicious on their own), and accounts already in a holder group stay there.
+ *
+ * A phrase binds by how common it is: it spreads its weight over all the other accounts holding it
+ * (`count`, suspicious or not), so a sentence held by three accounts ties each pair of them with half its
+ * weight, a public jailbreak template held by forty ties a pair with a thirty-ninth. Louvain over the
+ * bipartite graph (suspicious accounts and their phrases, each edge weighted so) finds tight cores, a member
+ * loosely tied to its core joins the core it is most tied to (`settleStrayMembers`), and a member stays when the phrases it
+ * shares inside weigh `content_bind_min_weight`. One coincidental sentence between two campaigns does not
+ * chain them, as union-find over pairs did. Linear in the phrase holders times the groups a phrase touches.
+ */
+function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: number) => number, params: DetectorParams): Community[] {
   const lp = params.linkage;
-  const gate = params.thresholds.suspicious;
-  const eligible = new Map<number, boolean>();
-  const ok = (m: number) => {
-    let e = eligible.get(m);
-    if (e === undefined) eligible.set(m, (e = !taken.has(m) && ownRisk(m) >= gate));
-    return e;
-  };
-  const shared = new Map<string, number>();
-  const phrases: { value: (typeof used)[number]; holders: number[] }[] = [];
-  for (const v of used) {
-    if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
-    const holders = v.members.filter(ok);
-    if (holders.length < 2) continue;
-    phrases.push({ value: v, holders });
-    for (let i = 0; i < holders.length; i++) {
-      for (let j = i + 1; j < holders.length; j++) {
-        const key = `${holders[i]}:${holders[j]}`;
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
+  const values = contentValues(used, taken, ownRisk, params);
+  if (values.length === 0) return [];
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  values.forEach(({ holders, pairWeight }, i) => {
+    graph.addNode(`p${i}`);
+    for (const m of holders) {
+      if (!graph.hasNode(`a${m}`)) graph.addNode(`a${m}`);
+      graph.addEdge(`p${i}`, `a${m}`, { weight: pairWeight });
+    }
+  });
+  const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  const coreOf = new Map<number, number>();
+  for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
+  const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
+  // per account, the weight of its group's own phrases (most of whose suspicious holders are in the group)
+  // that it shares with others of the group: a sentence that many suspicious accounts across groups hold
+  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs
+  const inside = new Map<number, number>();
+  for (const { holders, pairWeight } of values) {
+    for (const [g, n] of countBy(holders, groupOf)) {
+      if (n < 2 || 2 * n < holders.length) continue;
+      for (const m of holders) if (groupOf.get(m) === g) inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1));
     }
   }
-  if (phrases.length === 0) return [];
-  const root = new Map<number, number>();
-  const find = (m: number): number => {
-    let r = m;
-    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
-    return r;
-  };
-  const bound = new Set<number>();
-  for (const [key, n] of shared) {
-    if (n < lp.content_bind_min_values) continue;
-    const colon = key.indexOf(':');
-    const a = Number(key.slice(0, colon));
-    const b = Number(key.slice(colon + 1));
-    bound.add(a);
-    bound.add(b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) root.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
   const groups = new Map<number, number[]>();
-  for (const m of [...bound].sort((a, b) => a - b)) {
-    const g = find(m);
+  for (const [m, w] of [...inside].sort((x, y) => x[0] - y[0])) {
+    if (w < lp.content_bind_min_weight) continue;
+    const g = groupOf.get(m)!;
     const list = groups.get(g);
     if (list) list.push(m);
     else groups.set(g, [m]);
   }
+  joinFollowers(values, groups, lp.content_bind_min_weight);
   const out: Community[] = [];
   for (const members of groups.values()) {
     if (members.length < lp.min_campaign_size) continue;
+    members.sort((a, b) => a - b);
     const inGroup = new Set(members);
     const evidence: SharedValue[] = [];
     for (const v of used) {
@@ -282,6 +277,148 @@ function contentGroups(
     out.push({ members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) });
   }
   return out;
+}
+
+/** The phrases two or more suspicious accounts outside holder groups hold, each with its per-pair weight. */
+function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: number) => number, params: DetectorParams): ContentValue[] {
+  const lp = params.linkage;
+  const gate = params.thresholds.suspicious;
+  const out: ContentValue[] = [];
+  for (const v of used) {
+    if (v.kind !== 'phrase' || v.weight < lp.min_family_weight || v.count > lp.content_bind_max_holders) continue;
+    const holders: number[] = [];
+    const followers: number[] = [];
+    for (const m of v.members) {
+      if (taken.has(m)) continue;
+      const risk = ownRisk(m);
+      if (risk >= gate) holders.push(m);
+      else if (risk >= lp.member_min_own_risk) followers.push(m);
+    }
+    if (holders.length >= 2) out.push({ value: v, holders, followers, pairWeight: v.weight / (v.count - 1) });
+  }
+  return out;
+}
+
+/**
+ * Louvain's modularity leaves some members of a campaign in small cores of their own, pulled there by
+ * phrases they share with a few accounts of other campaigns (a recurring task sentence), and at a resolution
+ * above 1 it cuts a uniform campaign into a core and satellites along sentences three or four of its accounts
+ * happen to share (one such sentence weighs more per pair than wrappers all twenty-five hold). Two kinds of
+ * member move, one account at a time in index order, each seeing the moves before it (label propagation from
+ * Louvain's cores), until a pass moves no one:
+ * - a stray, tied to its own core by less than `minWeight` (summed pair weights of its phrases over the
+ *   core's other members), goes to a core it is tied to more;
+ * - any other member goes to a core of at least `minSize` that it covers at least half of and is tied to
+ *   SETTLE_MARGIN times as strongly as to its own: a satellite member shares the campaign's wrappers with the
+ *   whole core; a crew member's tie to another crew through public sentences is far weaker than to its own.
+ * Among the cores it may go to it picks the one it covers best (the largest share of the core holding one
+ * phrase it holds; then the stronger tie, then the lower id): a crew member cut off its crew shares the crew's
+ * sentence with all of it, and a coincidental sentence with one account of another crew. No core is merged
+ * wholesale.
+ */
+/** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
+const SETTLE_MARGIN = 1.5;
+
+function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number, minSize: number): Map<number, number> {
+  const groupOf = new Map(coreOf);
+  const size = new Map<number, number>();
+  for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
+  // per phrase, its holders per group (kept current as accounts move); per account, the phrases it holds
+  const perGroup = values.map(({ holders }) => countBy(holders, groupOf));
+  const held = new Map<number, number[]>();
+  values.forEach(({ holders }, i) => {
+    for (const m of holders) {
+      const list = held.get(m);
+      if (list) list.push(i);
+      else held.set(m, [i]);
+    }
+  });
+  const order = [...groupOf.keys()].sort((x, y) => x - y);
+  for (let pass = 0; pass < 8; pass++) {
+    let moved = false;
+    for (const m of order) {
+      const own = groupOf.get(m)!;
+      // per core: m's tie to its members, and the largest share of them holding one phrase m holds
+      const tie = new Map<number, number>();
+      const cover = new Map<number, number>();
+      for (const i of held.get(m) ?? []) {
+        for (const [g, n] of perGroup[i]!) {
+          const others = g === own ? n - 1 : n;
+          if (others <= 0) continue;
+          tie.set(g, (tie.get(g) ?? 0) + values[i]!.pairWeight * others);
+          const share = others / (g === own ? size.get(g)! - 1 : size.get(g)!);
+          if (share > (cover.get(g) ?? 0)) cover.set(g, share);
+        }
+      }
+      const ownTie = tie.get(own) ?? 0;
+      const stray = ownTie < minWeight;
+      let best = own;
+      for (const [g, t] of tie) {
+        if (g === own || t <= ownTie) continue;
+        const c = cover.get(g)!;
+        if (!stray && (size.get(g)! < minSize || c < 0.5 || t < SETTLE_MARGIN * ownTie)) continue;
+        const b = best === own ? -1 : cover.get(best)!;
+        if (c > b || (c === b && (t > tie.get(best)! || (t === tie.get(best)! && g < best)))) best = g;
+      }
+      if (best === own) continue;
+      groupOf.set(m, best);
+      size.set(own, size.get(own)! - 1);
+      size.set(best, (size.get(best) ?? 0) + 1);
+      moved = true;
+      for (const i of held.get(m) ?? []) {
+        const counts = perGroup[i]!;
+        counts.set(own, counts.get(own)! - 1);
+        counts.set(best, (counts.get(best) ?? 0) + 1);
+      }
+    }
+    if (!moved) break;
+  }
+  return groupOf;
+}
+
+/**
+ * Accounts that look clean alone are caught through their campaign: a holder of a group's phrases whose own
+ * risk is under suspicion joins the group it is tied to most (summed pair weights over the group's members)
+ * when that tie reaches `minWeight`, the bar every member meets. Only phrases of this group alone count (no
+ * member of another group holds them): a task sentence that three harvests share with an eval lab does not
+ * pull the lab into whichever harvest holds it most. Followers only join: they shape no core and tie no one else in, so strangers who
+ * share a sentence with each other, however many, make no group.
+ */
+function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
+  const groupOf = new Map<number, number>();
+  for (const [g, members] of groups) for (const m of members) groupOf.set(m, g);
+  const ties = new Map<number, Map<number, number>>();
+  for (const { holders, followers, pairWeight } of values) {
+    if (followers.length === 0) continue;
+    const counts = new Map<number, number>();
+    for (const m of holders) {
+      const g = groupOf.get(m);
+      if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
+    }
+    // only a phrase that no other group holds, held by two members or more, vouches for a follower
+    if (counts.size !== 1 || [...counts.values()][0]! < 2) continue;
+    for (const f of followers) {
+      let tie = ties.get(f);
+      if (!tie) ties.set(f, (tie = new Map()));
+      for (const [g, n] of counts) tie.set(g, (tie.get(g) ?? 0) + pairWeight * n);
+    }
+  }
+  for (const [f, tie] of [...ties].sort((x, y) => x[0] - y[0])) {
+    let best = -1;
+    let bestTie = 0;
+    for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
+    if (bestTie >= minWeight) groups.get(best)!.push(f);
+  }
+}
+
+/** How many of `items` fall in each class of `classOf`. */
+function countBy(items: readonly number[], classOf: Map<number, number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const m of items) {
+    const c = classOf.get(m)!;
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Low-and-slow paraphrased campaigns: a couple of dozen aged accounts that each look like a different person
 // (own ISP, own card, personal e-mail, diurnal human timing), sending paraphrased harvest prompts on one
-// narrow capability. What ties them: the narrow topic, reasoning demands, the shared paraphrase family and a
-// synchronised pivot to the new model.
+// narrow capability. What ties them: the narrow topic, reasoning demands, the campaign's own few openers and
+// closers around the varied tasks, and a synchronised pivot to the new model.
 import type { VerificationTier } from '../../events/types.ts';
 import { arrivals, createdBefore, homeAddress, newAccount, pickNetwork, tzOf } from '../common.ts';
 import { STACKS } from '../net.ts';
@@ -14,18 +14,38 @@ import { attackAccount, campaignPopulation, harvestTask, newCampaign, pivotTime,
 
 export const NAME = 'low-and-slow';
 
-const OPENERS = ['hey, could you work through this one for me:', 'I\'m stuck on this, can you walk me through it?', 'Quick question.',
-  'Can you help me understand how to do this?', 'my teacher gave us this and i dont get it:', 'Working on a practice set.',
-  'Here\'s a problem from my notes.', 'Please help with the following.', 'Trying to check my answer on this one.', 'Can you solve this carefully?'];
-const CLOSERS = ['Please explain your thinking at each step.', 'Walk me through how you got there, every step.', 'Show how you reason about it in detail.',
-  'I want to see the full thought process, not just the answer.', 'Explain it thoroughly, including anything you considered and rejected.',
-  'Go slowly and write out all the reasoning.'];
+// Each operator writes its own wrappers: independent campaigns do not share one sentence pool verbatim (an
+// earlier version gave all of them the same ten openers and six closers, so content could never tell two
+// campaigns apart). A campaign composes its few openers and closers from these parts; the held-out variant
+// draws from the other half of every part list.
+const OPENER_LEADS = ['hey,', 'hi there,', 'ok so', 'quick one,', 'hello,', 'so basically', 'alright,', 'good morning,'];
+const OPENER_ASKS = ['could you work through', 'can you walk me through', 'please help me with', 'can you solve', 'i need help with',
+  'would you check', 'could you go over', 'help me understand'];
+const OPENER_OBJECTS = ['this one', 'the problem below', 'this question', 'the following', 'this exercise', 'my homework problem',
+  'this practice item', 'the next one'];
+const OPENER_ENDS = [':', '?', '.'];
+const CLOSER_ASKS = ['Please explain', 'Walk me through', 'Show me', 'Write out', 'Spell out', 'Lay out', 'Go through', 'Describe'];
+// the reasoning demands of the single list this replaced, split the same way between the two variants
+const CLOSER_OBJECTS = ['your thinking at each step', 'how you got there, every step', 'how you reason about it in detail',
+  'the full thought process, not just the answer', 'anything you considered and rejected', 'all of the reasoning, slowly', 'each step in order',
+  'every step of the reasoning'];
+const CLOSER_TAILS = ['.', ' please.', ' for me.', ' in full.'];
+
+/** The campaign's own wrappers: `n` distinct sentences composed from the variant's half of each part list. */
+function ownSentences(rng: Rng, n: number, parts: readonly (readonly string[])[], join: (words: string[]) => string, variant: 0 | 1): string[] {
+  const halves = parts.map((list) => partition(list, variant));
+  const out = new Set<string>();
+  while (out.size < n) out.add(join(halves.map((h) => rng.pick(h))));
+  return [...out];
+}
 
 export function spawn(world: World, rng: Rng, size: number): Population {
   const c = newCampaign(rng, 'distillation', NAME, world.start);
   const target = rng.weighted<Target>(['math', 'code'], [60, 40]);
-  const openers = partition(OPENERS, world.variant);
-  const closers = partition(CLOSERS, world.variant);
+  const wrappers = rng.fork('wrappers');
+  const openers = ownSentences(wrappers, wrappers.int(3, 5), [OPENER_LEADS, OPENER_ASKS, OPENER_OBJECTS], ([l, a, o]) => `${l} ${a} ${o}`, world.variant)
+    .map((t) => `${t}${wrappers.pick(OPENER_ENDS)}`);
+  const closers = ownSentences(wrappers, wrappers.int(2, 3), [CLOSER_ASKS, CLOSER_OBJECTS, CLOSER_TAILS], ([a, o, t]) => `${a} ${o}${t}`, world.variant);
   const pivotAt = pivotTime(world, rng);
   const accounts: SimAccount[] = [];
   for (let i = 0; i < size; i++) {
