@@ -32,21 +32,15 @@ export function attackAccount(c: Campaign, account: NewAccount, events: Iterator
 
 /** One generator of sign-up e-mails: every address it makes has the same shape family. */
 export function emailGenerator(rng: Rng): { domain: (r: Rng) => string; local: (r: Rng) => string } {
-  // One operator's generator: its own word lengths, separator and digit run, so two operators rarely produce
-  // one shape (four fixed styles made unrelated pools look like one generator in a shared sign-up burst).
-  const head = rng.int(4, 9);
-  const separator = rng.pick(['', '.', '_', '-']);
-  const tail = rng.chance(0.5) ? rng.int(3, 7) : 0;
-  const digitRun = rng.int(tail === 0 ? 2 : 0, 6);
-  const domains = rng.chance(0.5)
-    ? rng.shuffled(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'proton.me', 'icloud.com', 'gmx.de', 'mail.ru']).slice(0, rng.int(1, 3))
-    : [`${rng.pick(['mailbox', 'inboxly', 'postmix', 'quickmail'])}${rng.int(1, 9)}.net`, `${rng.pick(['zmail', 'fastbox'])}.org`];
+  const style = rng.int(0, 3);
+  const domains = rng.chance(0.5) ? ['gmail.com', 'outlook.com'] : [`${rng.pick(['mailbox', 'inboxly', 'postmix', 'quickmail'])}${rng.int(1, 9)}.net`, `${rng.pick(['zmail', 'fastbox'])}.org`];
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const word = (r: Rng, n: number) => Array.from({ length: n }, () => letters[r.int(0, 25)]).join('');
   const digits = (r: Rng, n: number) => Array.from({ length: n }, () => String(r.int(0, 9))).join('');
   return {
     domain: (r) => r.pick(domains),
-    local: (r) => `${word(r, head)}${tail > 0 ? `${separator}${word(r, tail)}` : separator === '' ? '' : separator}${digits(r, digitRun)}`,
+    local: (r) => style === 0 ? `${word(r, 6)}${word(r, 5)}${digits(r, 4)}` : style === 1 ? `${word(r, 8)}.${digits(r, 3)}`
+      : style === 2 ? `${word(r, 5)}_${word(r, 6)}${digits(r, 2)}` : `${word(r, 7)}${digits(r, 6)}`,
   };
 }
 
