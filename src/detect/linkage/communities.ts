@@ -299,6 +299,9 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   return out;
 }
 
+/** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
+const SETTLE_MARGIN = 1.5;
+
 /**
  * Louvain's modularity leaves some members of a campaign in small cores of their own, pulled there by
  * phrases they share with a few accounts of other campaigns (a recurring task sentence), and at a resolution
@@ -316,9 +319,6 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
  * sentence with all of it, and a coincidental sentence with one account of another crew. No core is merged
  * wholesale.
  */
-/** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
-const SETTLE_MARGIN = 1.5;
-
 function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>, minWeight: number, minSize: number): Map<number, number> {
   const groupOf = new Map(coreOf);
   const size = new Map<number, number>();
