@@ -7,7 +7,7 @@ import type { AccountRecordV1, LogEventV1 } from '../events/types.ts';
 import { AccountState, metaFromRecord, TEMPLATE_SLOTS } from './account-state.ts';
 import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
-import { findCommunities } from './linkage/communities.ts';
+import { findCommunities, type Community } from './linkage/communities.ts';
 import { EvidenceIndex } from './linkage/evidence-index.ts';
 import { addressBlock, bucket } from './linkage/values.ts';
 import { defaultParams, validateParams } from './params.ts';
@@ -50,6 +50,8 @@ export class Detector {
   readonly index: EvidenceIndex;
   readonly tracker = new CampaignTracker();
   campaignOf = new Map<number, CampaignState>();
+  /** the communities of the latest relink, flagged or not (the fitting procedure learns from them) */
+  lastCommunities: readonly Community[] = [];
   eventsSinceLink = 0;
   lastLinkMs = NaN;
   lastLinkEdges = 0;
@@ -431,6 +433,7 @@ export class Detector {
   private relink(tsMs: number, ts: string, decisions: Decision[]): void {
     const run = findCommunities(this.index, this.accounts.length, this.params, (i) => this.accounts[i]!.ownRisk);
     const before = this.campaignOf;
+    this.lastCommunities = run.communities;
     this.campaignOf = this.tracker.update(run.communities, this.accounts, tsMs, ts, this.scorer, this.params);
     this.lastLinkEdges = run.edges;
     this.lastLinkMs = tsMs;

@@ -30,6 +30,8 @@ export const TARGETS = {
 export class ServedTally {
   readonly events = new Map<string, number>();
   readonly beforeFlag = new Map<string, number>();
+  /** per account first flagged as a campaign member, that campaign's id (the fit tells these from accounts flagged on their own) */
+  readonly flaggedThroughCampaign = new Map<string, string>();
   /** first flag time per account, epoch ms */
   private readonly flaggedAt = new Map<string, number>();
 
@@ -38,7 +40,10 @@ export class ServedTally {
     this.events.set(id, (this.events.get(id) ?? 0) + 1);
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i]!;
-      if (isFlagged(d.verdict) && !this.flaggedAt.has(d.account_id)) this.flaggedAt.set(d.account_id, Date.parse(d.ts));
+      if (isFlagged(d.verdict) && !this.flaggedAt.has(d.account_id)) {
+        this.flaggedAt.set(d.account_id, Date.parse(d.ts));
+        if (d.campaign_id !== null) this.flaggedThroughCampaign.set(d.account_id, d.campaign_id);
+      }
     }
     const at = this.flaggedAt.get(id);
     if (at === undefined || Date.parse(ev.ts) < at) this.beforeFlag.set(id, (this.beforeFlag.get(id) ?? 0) + 1);

@@ -28,6 +28,8 @@ export interface EvalRun {
   events: number;
   metrics: EvalMetrics;
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
+  /** accounts first flagged as members of a campaign (which may since have dissolved), with its id */
+  flaggedThroughCampaign: ReadonlyMap<string, string>;
   /** the engine after the run (the fitting script reads its features) */
   detector: Detector;
   labels: EvalLabels;
@@ -65,6 +67,7 @@ export function evalScenario(src: ScenarioSource, params?: DetectorParams, onPro
     events,
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
+    flaggedThroughCampaign: tally.flaggedThroughCampaign,
     detector,
     labels,
   };
@@ -86,6 +89,7 @@ export async function evalFiles(src: FileSource, params?: DetectorParams, onProg
     events: report.input.events,
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
+    flaggedThroughCampaign: tally.flaggedThroughCampaign,
     detector,
     labels,
   };

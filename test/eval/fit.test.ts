@@ -7,7 +7,7 @@ import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
-import { chooseThresholds, collectSamples, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, runName, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { chooseThresholds, collectSamples, RELINK_SNAPSHOT, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, runName, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
 import { Scorer } from '../../src/detect/scoring.ts';
 import { writePromptDataFixtures } from '../helpers/prompt-data.ts';
 
@@ -188,4 +188,18 @@ test('a training run marked builtin uses the built-in prompts even when a data f
   assert.equal(runName({ ...run, builtinPrompts: true }), 'small:5:builtin');
   assert.equal(builtin.samples[0]!.run, 'small:5:builtin');
   assert.equal(fromData.samples[0]!.run, 'small:5');
+});
+
+test('the gated pass also learns from communities the engine formed between snapshots, each membership once', () => {
+  const r = collectSamples({ scenario: 'small', seed: 3, days: 1 }, defaultParams(), null, true);
+  const relinked = r.communities.filter((c) => c.at === RELINK_SNAPSHOT);
+  assert.ok(relinked.length > 0, 'no community from a relink');
+  const keys = relinked.map((c) => `${c.x.join(',')}`);
+  assert.equal(new Set(keys).size, keys.length);
+  for (const c of relinked) {
+    assert.equal(c.x.length, CAMPAIGN_FEATURE_NAMES.length);
+    assert.ok(c.members.length >= 3 && c.members.every((m) => m.length === FEATURE_NAMES.length));
+  }
+  // ungated, communities come from snapshots only
+  assert.ok(collectSamples({ scenario: 'small', seed: 3, days: 1 }, defaultParams(), null, false).communities.every((c) => c.at !== RELINK_SNAPSHOT));
 });

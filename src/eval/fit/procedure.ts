@@ -75,6 +75,8 @@ export interface CommunitySample {
   members: Float64Array[];
 }
 
+/** `at` of a community sample taken at one of the engine's own relinks rather than at a snapshot. */
+export const RELINK_SNAPSHOT = -1;
 /** Fractions of the simulated period at which features are snapshotted. */
 export const SNAPSHOTS = [0.1, 0.25, 0.5, 0.75, 1] as const;
 /** An account enters a snapshot once it has sent this many requests. */
@@ -124,24 +126,48 @@ export function collectSamples(
       const key = c.members.join(',');
       if (seen.has(key)) continue;
       seen.add(key);
-      const x = new Float64Array(CAMPAIGN_FEATURE_NAMES.length);
-      pooledFeatures(c, accounts, lastMs, detector.params, x);
-      const byClass = new Map<TrueClass, number>();
-      for (const m of c.members) {
-        const cls = sim.labels.accounts[accounts[m]!.id]?.class ?? 'benign';
-        byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
-      }
-      let cls: TrueClass = 'benign';
-      for (const [k, n] of byClass) if (n > (byClass.get(cls) ?? 0)) cls = k;
-      const attackShare = 1 - (byClass.get('benign') ?? 0) / c.members.length;
-      communities.push({ run: runId, at, cls, attackShare, x, members: c.members.map((m) => own.get(accounts[m]!.id)!) });
+      addCommunity(c, at, (m) => own.get(accounts[m]!.id)!);
     }
+  };
+  const addCommunity = (c: Community, at: number, memberFeatures: (idx: number) => Float64Array) => {
+    const accounts = detector.accounts;
+    const x = new Float64Array(CAMPAIGN_FEATURE_NAMES.length);
+    pooledFeatures(c, accounts, lastMs, detector.params, x);
+    const byClass = new Map<TrueClass, number>();
+    for (const m of c.members) {
+      const cls = sim.labels.accounts[accounts[m]!.id]?.class ?? 'benign';
+      byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
+    }
+    let cls: TrueClass = 'benign';
+    for (const [k, n] of byClass) if (n > (byClass.get(cls) ?? 0)) cls = k;
+    const attackShare = 1 - (byClass.get('benign') ?? 0) / c.members.length;
+    communities.push({ run: runId, at, cls, attackShare, x, members: c.members.map(memberFeatures) });
+  };
+  // Communities the engine's own relinks form between snapshots: one that lives for an hour (eval labs
+  // sharing a benchmark's sentences while their sweeps make them suspicious) flags its members all the same,
+  // so the campaign head must see it. Each membership once per run.
+  let relinked = detector.lastCommunities;
+  const relinkSeen = new Set<string>();
+  const ownFeatures = (m: number) => {
+    const acc = detector.accounts[m]!;
+    const x = new Float64Array(FEATURE_NAMES.length);
+    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: lastMs }, detector.params.shrinkage, x);
+    return x;
   };
   for (const ev of sim.events) {
     const t = Date.parse(ev.ts);
     while (next < SNAPSHOTS.length - 1 && t >= startMs + SNAPSHOTS[next]! * spanMs) snapshot(next++);
     detector.ingest(ev);
     if (t > lastMs) lastMs = t;
+    if (gated && detector.lastCommunities !== relinked) {
+      relinked = detector.lastCommunities;
+      for (const c of relinked) {
+        const key = c.members.join(',');
+        if (relinkSeen.has(key)) continue;
+        relinkSeen.add(key);
+        addCommunity(c, RELINK_SNAPSHOT, ownFeatures);
+      }
+    }
     const n = (counts.get(ev.account_id) ?? 0) + 1;
     counts.set(ev.account_id, n);
     const acc = detector.byId.get(ev.account_id)!;
