@@ -65,7 +65,9 @@ export const C = {
   /** requests per hour of day (UTC) in the baseline: the hours the account was active on its first day */
   baseHour0: 46 + TOPICS + HOURS,
   harmfulRequest: 46 + TOPICS + 2 * HOURS,
-  size: 47 + TOPICS + 2 * HOURS,
+  recentFullTrace: 47 + TOPICS + 2 * HOURS,
+  baseFullTrace: 48 + TOPICS + 2 * HOURS,
+  size: 49 + TOPICS + 2 * HOURS,
 } as const;
 
 /** What accounts.jsonl says about an account, reduced to what the context signals read. */

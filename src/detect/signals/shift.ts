@@ -10,6 +10,11 @@
 // Who shares it: a user starting a new project, an eval lab running its first big sweep; they change one thing
 // and by a few times, and steady heavy users (resellers, RAG apps, power users)
 // do not change at all, so a change-point rather than a level leaves them alone.
+// `harvest_onset` is what a harvest changes that benign change rarely does: volume and what is bought at
+// once, the geometric mean of `volume_shift` and the larger of two shifts: in the share of prompts demanding
+// the full reasoning trace (not mere step-by-step, which eval labs' harnesses and tutoring apps ask for) and
+// in `multi_completion_shift`. A linear head cannot express "both": alone, each shift has benign explanations
+// (a lab's bigger sweep, a lab turning to step-by-step math), and the heads weigh volume against the account.
 //
 // The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
 // accounts have no history to depart from; the context family covers them). The recent window is a second
@@ -32,7 +37,7 @@ const VOLUME_SHIFT_SCALE_BITS = 4;
 const BASELINE_PRIOR_REQUESTS = 8;
 
 export const behaviourShift: SignalFamily = {
-  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift', 'hours_shift'],
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift', 'hours_shift', 'harvest_onset'],
   params: ['n'],
   observe(view, acc, env) {
     const c = acc.counters;
@@ -51,11 +56,14 @@ export const behaviourShift: SignalFamily = {
       c[C.recentOutTok]! *= extra;
       c[C.recentMulti]! *= extra;
       c[C.recentOffHours]! *= extra;
+      c[C.recentFullTrace]! *= extra;
       const lambda = Math.LN2 / RECENT_HALF_LIFE_HOURS;
       c[C.recentHours]! += (1 - Math.exp(-lambda * dtH)) / lambda;
     }
     c[C.recentRequests]! += 1;
-    if (matches(COT_FULL_TRACE, SYS_COT_FULL, view) || matches(COT_MILD, SYS_COT_MILD, view)) c[C.recentCot]! += 1;
+    const fullTrace = matches(COT_FULL_TRACE, SYS_COT_FULL, view);
+    if (fullTrace || matches(COT_MILD, SYS_COT_MILD, view)) c[C.recentCot]! += 1;
+    if (fullTrace) c[C.recentFullTrace]! += 1;
     const r = view.ev.response;
     if (typeof r.output_tokens === 'number') c[C.recentOutTok]! += r.output_tokens;
     if (typeof r.reasoning_tokens === 'number') c[C.recentReasTok]! += r.reasoning_tokens;
@@ -72,11 +80,12 @@ export const behaviourShift: SignalFamily = {
       c[C.baseReasTok] = c[C.reasTok]!;
       c[C.baseOutTok] = c[C.outTok]!;
       c[C.baseMulti] = c[C.multiCompletion]!;
+      c[C.baseFullTrace] = c[C.cotFullTrace]!;
     }
   },
   fill(src, out, at) {
     const c = src.counters;
-    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = 0;
+    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = out[at + 5] = 0;
     if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
     // baseline slots decay with everything else, so their ratios stay the baseline's own
     const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
@@ -97,6 +106,8 @@ export const behaviourShift: SignalFamily = {
     out[at + 3] = Math.max(0, trust * (recentMulti - baseMulti));
     // share of the recent window sent at hours of the day the baseline never saw (counted from the freeze on)
     out[at + 4] = trust * Math.min(1, c[C.recentOffHours]! / c[C.recentRequests]!);
+    const fullTraceShift = trust * (c[C.recentFullTrace]! / c[C.recentRequests]! - (n > 0 ? c[C.baseFullTrace]! / n : 0));
+    out[at + 5] = Math.sqrt(out[at]! * Math.max(0, fullTraceShift, out[at + 3]!));
   },
 };
 
