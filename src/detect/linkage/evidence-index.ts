@@ -13,6 +13,8 @@ export interface ValueEntry {
 
 export class EvidenceIndex {
   readonly entries = new Map<string, ValueEntry>();
+  /** the boundary-phrase entries by phrase hash: one Map lookup per sentence, no key string built */
+  readonly phrases = new Map<number, ValueEntry>();
   private readonly maxMembers: number;
 
   constructor(maxMembers: number) {
@@ -40,6 +42,25 @@ export class EvidenceIndex {
     }
     e.count++;
     if (e.members.length < this.maxMembers) e.members.push(acc.idx);
+  }
+
+  /** Records that `acc` holds the boundary phrase of hash `h` (linkage/phrases.ts). */
+  addPhrase(acc: AccountState, h: number): void {
+    const key = `phr:${(h >>> 0).toString(36)}`;
+    this.add(acc, 'phrase', key);
+    if (!this.phrases.has(h | 0)) this.phrases.set(h | 0, this.entries.get(key)!);
+  }
+
+  /** Puts back an entry of a snapshot. */
+  restore(key: string, entry: ValueEntry): void {
+    this.entries.set(key, entry);
+    if (entry.kind === 'phrase') this.phrases.set(parseInt(key.slice(key.indexOf(':') + 1), 36) | 0, entry);
+  }
+
+  /** Whether some account holds the boundary phrase of hash `h`, and fewer than `maxHolders` do. */
+  knownPhrase(h: number, maxHolders: number): boolean {
+    const e = this.phrases.get(h | 0);
+    return e !== undefined && e.count < maxHolders;
   }
 
   /**
