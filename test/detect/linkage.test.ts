@@ -228,6 +228,54 @@ test('jailbreak crews sharing a popular public template stay apart, and loners w
   assert.deepEqual(groups, [0, 1, 2, 3].map((c) => [0, 1, 2].map((i) => `jb${c}_${i}`)));
 });
 
+/**
+ * Four crews of three and eight loners (jailbreakCrews), where each crew's third member sends the crew's crafted
+ * openings once in all, at its last request (the others repeat them), and otherwise only public templates.
+ */
+function crewsWithOneTimeSenders(): { accounts: AccountRecordV1[]; events: LogEventV1[] } {
+  const set = jailbreakCrews(4, 3, 8);
+  const crafted = (e: LogEventV1) => /Unbound|protocol where/.test(JSON.stringify(e.messages));
+  const last = new Map<string, LogEventV1>();
+  for (const e of set.events) if (/^jb\d_2$/.test(e.account_id) && crafted(e)) last.set(e.account_id, e);
+  const events = set.events.filter((e) => !/^jb\d_2$/.test(e.account_id) || !crafted(e) || last.get(e.account_id) === e);
+  return { accounts: set.accounts, events };
+}
+
+test('a crew member who sends the crew\'s crafted opening once holds it, and joins its crew', () => {
+  const sets = [crewsWithOneTimeSenders(), universityNat(20), sameSdk(20)];
+  const d = run(params(), sets);
+  for (let c = 0; c < 4; c++) {
+    const once = d.byId.get(`jb${c}_2`)!;
+    const mate = d.byId.get(`jb${c}_0`)!;
+    const shared = [...once.values].filter((k) => k.startsWith('phr:') && mate.values.has(k));
+    assert.ok(shared.length > 0, `jb${c}_2 holds none of its crew's phrases`);
+  }
+  const groups = contentGroupsOf(sets, (id) => (id.startsWith('jb') ? 1 : 0));
+  assert.deepEqual(groups, [0, 1, 2, 3].map((c) => [0, 1, 2].map((i) => `jb${c}_${i}`)));
+});
+
+test('a sentence used once counts only when another account holds it: one-off sentences register nothing', () => {
+  const d = run(params(), [jailbreakCrews(2, 3, 0), universityNat(20)]);
+  // the university users never repeat a sentence and share none with the crews
+  for (const a of d.accounts) if (a.id.startsWith('uni_')) assert.equal([...a.values].filter((k) => k.startsWith('phr:')).length, 0, a.id);
+});
+
+test('the phrases accounts hold survive a snapshot: a one-time sender after the restore still matches them', () => {
+  const w = crewsWithOneTimeSenders();
+  const events = byTime(w.events);
+  const whole = new Detector(params());
+  for (const a of w.accounts) whole.ingestAccount(a);
+  for (const e of events) whole.ingest(e);
+  const first = new Detector(params());
+  for (const a of w.accounts) first.ingestAccount(a);
+  const half = Math.floor(events.length / 2);
+  for (const e of events.slice(0, half)) first.ingest(e);
+  const restored = Detector.restore(JSON.parse(JSON.stringify(first.snapshot())), params());
+  for (const e of events.slice(half)) restored.ingest(e);
+  assert.deepEqual([...restored.index.entries], [...whole.index.entries]);
+  assert.deepEqual(restored.results(), whole.results());
+});
+
 test('two paraphrased campaigns that share one coincidental opener stay two campaigns', () => {
   const shared = 'Here is a problem from my class notes.';
   const a = paraphrased(6, 12, 13, 'slow', [shared, 'Working on a practice set for my exam.', 'My teacher gave us this one and I am stuck.']);
