@@ -298,7 +298,7 @@ export class Detector {
 
   /**
    * Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts), and
-   * so does one used once here that another account holds (while fewer than `content_bind_max_holders` do).
+   * so does one used once here that other accounts hold (EvidenceIndex.knownPhrase).
    */
   private registerPhrases(acc: AccountState, text: string): void {
     const lp = this.params.linkage;
@@ -322,7 +322,7 @@ export class Detector {
         const free = counts[s2]! < counts[s1]! ? s2 : s1;
         keys[free] = key;
         counts[free] = 1;
-        // a phrase another account repeats counts on its first use here: a crew member who sent the crew's
+        // a phrase other accounts repeat counts on its first use here: a crew member who sent the crew's
         // prompt once, or a thief who wraps its one extraction ask in the crew's framing, holds it too
         if (this.index.knownPhrase(h, lp.content_bind_max_holders) && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.addPhrase(acc, h);
       }

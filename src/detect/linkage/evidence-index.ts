@@ -11,6 +11,12 @@ export interface ValueEntry {
   members: number[];
 }
 
+/**
+ * Holders a phrase needs before another account's single use of it counts: with one, a sentence one harvest
+ * account repeated and an eval lab wrote once tied the lab into the harvest (`low-and-slow-holdout` 101).
+ */
+export const KNOWN_MIN_HOLDERS = 2;
+
 export class EvidenceIndex {
   readonly entries = new Map<string, ValueEntry>();
   /** the boundary-phrase entries by phrase hash: one Map lookup per sentence, no key string built */
@@ -57,10 +63,13 @@ export class EvidenceIndex {
     if (entry.kind === 'phrase') this.phrases.set(parseInt(key.slice(key.indexOf(':') + 1), 36) | 0, entry);
   }
 
-  /** Whether some account holds the boundary phrase of hash `h`, and fewer than `maxHolders` do. */
+  /**
+   * Whether at least KNOWN_MIN_HOLDERS accounts hold the boundary phrase of hash `h`, and fewer than
+   * `maxHolders` do: a sentence others repeat (a crew's crafted opening), used once by another account.
+   */
   knownPhrase(h: number, maxHolders: number): boolean {
     const e = this.phrases.get(h | 0);
-    return e !== undefined && e.count < maxHolders;
+    return e !== undefined && e.count >= KNOWN_MIN_HOLDERS && e.count < maxHolders;
   }
 
   /**
