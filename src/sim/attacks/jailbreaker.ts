@@ -24,7 +24,7 @@ const HARM_SEEKER = [45, 20, 15, 10, 10];
 const PROMPT_THIEF = [15, 0, 40, 35, 10];
 const PERSONA_STEMS = ['Nova', 'Vex', 'Kairo', 'Zeta', 'Onyx', 'Rift', 'Echo', 'Lumen', 'Sable', 'Axiom', 'Cipher', 'Drift', 'Helix', 'Quill'];
 // an invented name is the crew's own: a stem and a tail alone (168 names) gave two of twelve crews one persona
-// about every other run, and then the same opening sentence, which no two real crews write
+// in about one run of three, and then often the same opening sentence, which no two real crews write
 const PERSONA_INFIXES = ['ar', 'el', 'is', 'on', 'ur', 'ax', 'ith', 'or', 'en', 'yx'];
 // words, not numbers: the detector masks digits, so "Nova-7" and "Nova-12" would be one name to it
 const PERSONA_TAILS = ['Prime', 'Unbound', 'Zero', 'Omega', 'Black', 'Wild', 'Nine', 'Ghost', 'Core', 'Free', 'Storm', 'Void'];
