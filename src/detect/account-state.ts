@@ -8,6 +8,14 @@ import { APP_USE_CASE, DATA_USE_CASE } from './signals/context.ts';
 
 export const TOPICS = 10;
 export const TEMPLATE_SLOTS = 64;
+/**
+ * The table's first BAND_SLOTS slots hold LSH band keys, the rest boundary-phrase keys: eight band keys per
+ * prompt, written before its phrases, evicted a phrase seen once before it could repeat (a crew member's second
+ * crafted prompt overwrote the first one's opening with one of its own band keys), so phrases keep slots of
+ * their own.
+ */
+export const BAND_SLOTS = 48;
+export const PHRASE_SLOTS = TEMPLATE_SLOTS - BAND_SLOTS;
 export const HOURS = 24;
 
 /** Slots of the counter vector. Every slot is additive, so a campaign's counters are the sum of its members'. */
@@ -107,8 +115,8 @@ export class AccountState {
   /** ts of the latest event (the counters' clock) */
   lastTsMs = NaN;
   /**
-   * Recently seen template (LSH band) keys in a direct-mapped table: a key that comes back while still in its
-   * slot has repeated. Noise keys overwrite each other; a template's keys recur and stick. O(1), no Map.
+   * Recently seen template (LSH band) keys, and boundary-phrase keys, in a direct-mapped table (see BAND_SLOTS):
+   * a key that comes back while still in its slot has repeated. Noise keys overwrite each other; a template's keys recur and stick. O(1), no Map.
    */
   readonly templateKeys = new Int32Array(TEMPLATE_SLOTS);
   readonly templateCounts = new Uint8Array(TEMPLATE_SLOTS);

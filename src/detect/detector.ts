@@ -4,7 +4,7 @@
 // size) relinks all accounts into campaigns. The same code runs offline in `analyze` and online behind the
 // gateway, so offline first_flagged_at values are what the gateway would have done.
 import type { AccountRecordV1, LogEventV1 } from '../events/types.ts';
-import { AccountState, metaFromRecord, TEMPLATE_SLOTS } from './account-state.ts';
+import { AccountState, BAND_SLOTS, metaFromRecord, PHRASE_SLOTS } from './account-state.ts';
 import { CampaignTracker, type CampaignState } from './campaigns.ts';
 import { DetectorInputError } from './errors.ts';
 import { findCommunities, type Community } from './linkage/communities.ts';
@@ -280,7 +280,7 @@ export class Detector {
     const counts = acc.templateCounts;
     for (let b = 0; b < this.bandKeys.length; b++) {
       const key = this.bandKeys[b]!;
-      const slot = key & (TEMPLATE_SLOTS - 1);
+      const slot = (key >>> 0) % BAND_SLOTS;
       if (keys[slot] === key && counts[slot]! > 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
@@ -298,29 +298,35 @@ export class Detector {
     if (EvidenceIndex.hasRoom(acc, 'template', limit)) this.index.add(acc, 'template', `tpl:${(key >>> 0).toString(36)}`, limit);
   }
 
-  /** Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts). */
+  /**
+   * Opening and closing sentences that repeat inside the account become linkage values (linkage/phrases.ts), and
+   * so does one used once here that other accounts hold (EvidenceIndex.knownPhrase).
+   */
   private registerPhrases(acc: AccountState, text: string): void {
     const lp = this.params.linkage;
     boundaryPhrases(text, this.phrases);
     for (let i = 0; i < 2; i++) {
       const h = this.phrases[i]!;
       if (h === 0) continue;
-      // the template table remembers repeats; phrase hashes are salted apart from LSH band keys and get two
-      // candidate slots, so a band key that recurs on every prompt cannot keep evicting a phrase
+      // the template table remembers repeats in slots of its own for phrases (BAND_SLOTS); phrase hashes are
+      // salted, and get two candidate slots, so two phrases that recur in turn do not keep evicting each other
       const key = combine32(h, PHRASE_SALT) | 0;
       const keys = acc.templateKeys;
       const counts = acc.templateCounts;
-      const s1 = key & (TEMPLATE_SLOTS - 1);
-      const s2 = (key >>> 8) & (TEMPLATE_SLOTS - 1);
+      const s1 = BAND_SLOTS + (key & (PHRASE_SLOTS - 1));
+      const s2 = BAND_SLOTS + ((key >>> 8) & (PHRASE_SLOTS - 1));
       const slot = keys[s1] === key && counts[s1]! > 0 ? s1 : keys[s2] === key && counts[s2]! > 0 ? s2 : -1;
       if (slot >= 0) {
         const c = counts[slot]! + 1;
         if (c < 255) counts[slot] = c;
-        if (c === lp.template_min_repeats && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.add(acc, 'phrase', `phr:${(h >>> 0).toString(36)}`);
+        if (c === lp.template_min_repeats && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.addPhrase(acc, h);
       } else {
         const free = counts[s2]! < counts[s1]! ? s2 : s1;
         keys[free] = key;
         counts[free] = 1;
+        // a phrase other accounts repeat counts on its first use here: a crew member who sent the crew's
+        // prompt once, or a thief who wraps its one extraction ask in the crew's framing, holds it too
+        if (this.index.knownPhrase(h, lp.content_bind_max_holders) && EvidenceIndex.hasRoom(acc, 'phrase')) this.index.addPhrase(acc, h);
       }
     }
   }

@@ -156,7 +156,7 @@ export function restoreDetector(d: Detector, raw: unknown): void {
     d.byId.set(acc.id, acc);
     d.accounts.push(acc);
   }
-  for (const [key, kind, count, members] of s.index) d.index.entries.set(key, { kind, count, members: [...members] });
+  for (const [key, kind, count, members] of s.index) d.index.restore(key, { kind, count, members: [...members] });
   d.tracker.nextId = s.nextCampaignId;
   d.tracker.current = structuredClone(s.campaigns);
   d.campaignOf = new Map();

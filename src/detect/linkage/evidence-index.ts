@@ -11,8 +11,16 @@ export interface ValueEntry {
   members: number[];
 }
 
+/**
+ * Holders a phrase needs before another account's single use of it counts: with one, a sentence one harvest
+ * account repeated and an eval lab wrote once tied the lab into the harvest (`low-and-slow-holdout` 101).
+ */
+export const KNOWN_MIN_HOLDERS = 2;
+
 export class EvidenceIndex {
   readonly entries = new Map<string, ValueEntry>();
+  /** the boundary-phrase entries by phrase hash: one Map lookup per sentence, no key string built */
+  readonly phrases = new Map<number, ValueEntry>();
   private readonly maxMembers: number;
 
   constructor(maxMembers: number) {
@@ -40,6 +48,28 @@ export class EvidenceIndex {
     }
     e.count++;
     if (e.members.length < this.maxMembers) e.members.push(acc.idx);
+  }
+
+  /** Records that `acc` holds the boundary phrase of hash `h` (linkage/phrases.ts). */
+  addPhrase(acc: AccountState, h: number): void {
+    const key = `phr:${(h >>> 0).toString(36)}`;
+    this.add(acc, 'phrase', key);
+    if (!this.phrases.has(h | 0)) this.phrases.set(h | 0, this.entries.get(key)!);
+  }
+
+  /** Puts back an entry of a snapshot. */
+  restore(key: string, entry: ValueEntry): void {
+    this.entries.set(key, entry);
+    if (entry.kind === 'phrase') this.phrases.set(parseInt(key.slice(key.indexOf(':') + 1), 36) | 0, entry);
+  }
+
+  /**
+   * Whether at least KNOWN_MIN_HOLDERS accounts hold the boundary phrase of hash `h`, and fewer than
+   * `maxHolders` do: a sentence others repeat (a crew's crafted opening), used once by another account.
+   */
+  knownPhrase(h: number, maxHolders: number): boolean {
+    const e = this.phrases.get(h | 0);
+    return e !== undefined && e.count >= KNOWN_MIN_HOLDERS && e.count < maxHolders;
   }
 
   /**

@@ -58,7 +58,7 @@ export const VALUES_PER_KIND: Record<EvidenceKind, number> = {
   client_fingerprint: 3,
   client_network: 4,
   template: 16,
-  phrase: 8,
+  phrase: 16,
   sync_activity: 1,
   sync_pivot: 8,
 };
