@@ -262,21 +262,51 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
     else groups.set(g, [m]);
   }
   joinFollowers(values, groups, lp.content_bind_min_weight);
-  const out: Community[] = [];
+  const kept: number[][] = [];
   for (const members of groups.values()) {
     if (members.length < lp.min_campaign_size) continue;
     members.sort((a, b) => a - b);
-    const inGroup = new Set(members);
-    const evidence: SharedValue[] = [];
-    for (const v of used) {
-      let holders = 0;
-      for (const m of v.members) if (inGroup.has(m)) holders++;
-      if (holders >= 2) evidence.push({ key: v.key, kind: v.kind, weight: v.weight, holders, count: v.count });
-    }
-    const ordered = orderEvidence(evidence);
-    out.push({ members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) });
+    kept.push(members);
   }
-  return out;
+  const evidence = groupEvidence(used, kept);
+  return kept.map((members, g) => {
+    const ordered = orderEvidence(evidence[g]!);
+    return { members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) };
+  });
+}
+
+/**
+ * Per group, the used values two or more of its members hold (in `used` order), with how many do. One pass
+ * over the values' holders for all groups together: the relink runs this on every link, and a pass per group
+ * over every value's holders cost more than the rest of the content step.
+ */
+function groupEvidence(used: UsedValue[], groups: readonly number[][]): SharedValue[][] {
+  const groupsOf = new Map<number, number[]>();
+  groups.forEach((members, g) => {
+    for (const m of members) {
+      const list = groupsOf.get(m);
+      if (list === undefined) groupsOf.set(m, [g]);
+      else if (list[list.length - 1] !== g) list.push(g);
+    }
+  });
+  const evidence: SharedValue[][] = groups.map(() => []);
+  const holders = new Int32Array(groups.length);
+  const touched: number[] = [];
+  for (const v of used) {
+    for (const m of v.members) {
+      const gs = groupsOf.get(m);
+      if (gs === undefined) continue;
+      for (const g of gs) if (holders[g]!++ === 0) touched.push(g);
+    }
+    if (touched.length === 0) continue;
+    for (const g of touched) {
+      const n = holders[g]!;
+      if (n >= 2) evidence[g]!.push({ key: v.key, kind: v.kind, weight: v.weight, holders: n, count: v.count });
+      holders[g] = 0;
+    }
+    touched.length = 0;
+  }
+  return evidence;
 }
 
 /** The phrases two or more suspicious accounts outside holder groups hold, each with its per-pair weight. */
