@@ -44,6 +44,15 @@ export interface LinkageRun {
   edges: number;
 }
 
+/** Graph node keys of accounts (`a` + index), made once per account: every relink looks each up many times. */
+const ACCOUNT_NODES: string[] = [];
+
+function accountNode(m: number): string {
+  let key = ACCOUNT_NODES[m];
+  if (key === undefined) ACCOUNT_NODES[m] = key = `a${m}`;
+  return key;
+}
+
 /** A shared value that carries evidence, with its weight. */
 type UsedValue = { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] };
 /** A used value in the graph step: its qualified holders, and its node when it is a binding value. */
@@ -121,7 +130,7 @@ function bindingGraph(used: UsedValue[], qualified: Set<number>): { graph: Undir
     const node = `v${inGraph.length}`;
     if (binding) graph.addNode(node);
     for (const m of holders) {
-      const anode = `a${m}`;
+      const anode = accountNode(m);
       if (!graph.hasNode(anode)) graph.addNode(anode);
       if (binding) graph.addEdge(node, anode, { weight: v.weight });
       edges++;
@@ -147,7 +156,7 @@ function holderGroups(inGraph: GraphValue[], community: Record<string, number>, 
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const firstIn = new Map<number, number>();
     for (const m of holders) {
-      const c = community[`a${m}`]!;
+      const c = community[accountNode(m)]!;
       const first = firstIn.get(c);
       if (first === undefined) firstIn.set(c, m);
       else {
@@ -233,10 +242,12 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   if (values.length === 0) return [];
   const graph = new UndirectedGraph({ allowSelfLoops: false });
   values.forEach(({ holders, pairWeight }, i) => {
-    graph.addNode(`p${i}`);
+    const pnode = `p${i}`;
+    graph.addNode(pnode);
     for (const m of holders) {
-      if (!graph.hasNode(`a${m}`)) graph.addNode(`a${m}`);
-      graph.addEdge(`p${i}`, `a${m}`, { weight: pairWeight });
+      const anode = accountNode(m);
+      if (!graph.hasNode(anode)) graph.addNode(anode);
+      graph.addEdge(pnode, anode, { weight: pairWeight });
     }
   });
   const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
@@ -484,7 +495,7 @@ function mergeAcrossHolderEvidence(
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();
     for (const m of holders) {
-      const c = community[`a${m}`]!;
+      const c = community[accountNode(m)]!;
       const list = perCommunity.get(c);
       if (list) list.push(m);
       else perCommunity.set(c, [m]);
