@@ -34,6 +34,10 @@ import {
 } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
+/** What a decision's reason names (applyVerdict): the own signals, the campaign, or a flag held. */
+const WHY_SIGNALS = 0;
+const WHY_CAMPAIGN = 1;
+const WHY_HELD = 2;
 /** Salt that keeps boundary-phrase keys apart from LSH band keys in the per-account repeat table. */
 const PHRASE_SALT = 0x70687261;
 
@@ -381,26 +385,28 @@ export class Detector {
     return this.scorer.explain(this.featureBuf, acc.ownClass);
   }
 
-  /** Combines the account's own score with its campaign's; records a decision when the outcome changes. */
+  /**
+   * Combines the account's own score with its campaign's; records a decision when the outcome changes. Runs on
+   * every event, and the outcome rarely changes: the decision's reason is only written when it does.
+   */
   private applyVerdict(acc: AccountState, ts: string, decisions: Decision[]): void {
     const camp = this.campaignOf.get(acc.idx) ?? null;
     let verdict: Verdict;
     let risk: number;
-    let reason: string;
+    let why = WHY_SIGNALS;
     if (camp && camp.risk > acc.ownRisk) {
       risk = camp.risk;
       verdict = this.scorer.verdictOf({ cls: camp.kind, risk });
       if (risk >= this.params.thresholds.campaign && !isFlagged(verdict)) verdict = camp.kind;
-      reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
+      why = WHY_CAMPAIGN;
     } else {
       risk = acc.ownRisk;
       // a campaign member's own score counts from its first request (the campaign vouches for the evidence)
       verdict = this.scorer.verdictOf({ cls: acc.ownClass, risk }, camp ? Infinity : acc.counters[0]!);
-      reason = '';
       // every member of a flagged campaign is flagged, also one whose own (higher) risk is under the flag threshold
       if (camp && !isFlagged(verdict)) {
         verdict = camp.kind;
-        reason = `member of campaign ${camp.id} (${camp.members.length} accounts, ${camp.kind}, risk ${camp.risk})`;
+        why = WHY_CAMPAIGN;
       }
     }
     // a flag holds while the account stays suspicious: decayed shares wobble around the threshold, and an
@@ -408,7 +414,7 @@ export class Detector {
     // risk back under `suspicious` clears it
     if (verdict === 'suspicious' && isFlagged(acc.verdict)) {
       verdict = acc.verdict;
-      reason = `flagged earlier, risk still above suspicious (${round(risk)})`;
+      why = WHY_HELD;
     }
     const campaignId = camp ? camp.id : null;
     acc.risk = risk;
@@ -416,7 +422,12 @@ export class Detector {
     acc.verdict = verdict;
     acc.campaignId = campaignId;
     if (isFlagged(verdict) && acc.firstFlaggedAt === null) acc.firstFlaggedAt = ts;
-    if (reason === '') {
+    let reason: string;
+    if (why === WHY_CAMPAIGN) {
+      reason = `member of campaign ${camp!.id} (${camp!.members.length} accounts, ${camp!.kind}, risk ${camp!.risk})`;
+    } else if (why === WHY_HELD) {
+      reason = `flagged earlier, risk still above suspicious (${round(risk)})`;
+    } else {
       const top = this.ownSignals(acc).filter((s) => s.contribution > 0).slice(0, 3);
       reason = verdict === 'benign' ? 'no signal above threshold' : top.map((s) => `${s.name}=${s.value}`).join(', ');
     }

@@ -44,6 +44,15 @@ export interface LinkageRun {
   edges: number;
 }
 
+/** Graph node keys of accounts (`a` + index), made once per account: every relink looks each up many times. */
+const ACCOUNT_NODES: string[] = [];
+
+function accountNode(m: number): string {
+  let key = ACCOUNT_NODES[m];
+  if (key === undefined) ACCOUNT_NODES[m] = key = `a${m}`;
+  return key;
+}
+
 /** A shared value that carries evidence, with its weight. */
 type UsedValue = { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] };
 /** A used value in the graph step: its qualified holders, and its node when it is a binding value. */
@@ -121,7 +130,7 @@ function bindingGraph(used: UsedValue[], qualified: Set<number>): { graph: Undir
     const node = `v${inGraph.length}`;
     if (binding) graph.addNode(node);
     for (const m of holders) {
-      const anode = `a${m}`;
+      const anode = accountNode(m);
       if (!graph.hasNode(anode)) graph.addNode(anode);
       if (binding) graph.addEdge(node, anode, { weight: v.weight });
       edges++;
@@ -147,7 +156,7 @@ function holderGroups(inGraph: GraphValue[], community: Record<string, number>, 
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const firstIn = new Map<number, number>();
     for (const m of holders) {
-      const c = community[`a${m}`]!;
+      const c = community[accountNode(m)]!;
       const first = firstIn.get(c);
       if (first === undefined) firstIn.set(c, m);
       else {
@@ -233,10 +242,12 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   if (values.length === 0) return [];
   const graph = new UndirectedGraph({ allowSelfLoops: false });
   values.forEach(({ holders, pairWeight }, i) => {
-    graph.addNode(`p${i}`);
+    const pnode = `p${i}`;
+    graph.addNode(pnode);
     for (const m of holders) {
-      if (!graph.hasNode(`a${m}`)) graph.addNode(`a${m}`);
-      graph.addEdge(`p${i}`, `a${m}`, { weight: pairWeight });
+      const anode = accountNode(m);
+      if (!graph.hasNode(anode)) graph.addNode(anode);
+      graph.addEdge(pnode, anode, { weight: pairWeight });
     }
   });
   const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
@@ -262,21 +273,51 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
     else groups.set(g, [m]);
   }
   joinFollowers(values, groups, lp.content_bind_min_weight);
-  const out: Community[] = [];
+  const kept: number[][] = [];
   for (const members of groups.values()) {
     if (members.length < lp.min_campaign_size) continue;
     members.sort((a, b) => a - b);
-    const inGroup = new Set(members);
-    const evidence: SharedValue[] = [];
-    for (const v of used) {
-      let holders = 0;
-      for (const m of v.members) if (inGroup.has(m)) holders++;
-      if (holders >= 2) evidence.push({ key: v.key, kind: v.kind, weight: v.weight, holders, count: v.count });
-    }
-    const ordered = orderEvidence(evidence);
-    out.push({ members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) });
+    kept.push(members);
   }
-  return out;
+  const evidence = groupEvidence(used, kept);
+  return kept.map((members, g) => {
+    const ordered = orderEvidence(evidence[g]!);
+    return { members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) };
+  });
+}
+
+/**
+ * Per group, the used values two or more of its members hold (in `used` order), with how many do. One pass
+ * over the values' holders for all groups together: the relink runs this on every link, and a pass per group
+ * over every value's holders cost more than the rest of the content step.
+ */
+function groupEvidence(used: UsedValue[], groups: readonly number[][]): SharedValue[][] {
+  const groupsOf = new Map<number, number[]>();
+  groups.forEach((members, g) => {
+    for (const m of members) {
+      const list = groupsOf.get(m);
+      if (list === undefined) groupsOf.set(m, [g]);
+      else if (list[list.length - 1] !== g) list.push(g);
+    }
+  });
+  const evidence: SharedValue[][] = groups.map(() => []);
+  const holders = new Int32Array(groups.length);
+  const touched: number[] = [];
+  for (const v of used) {
+    for (const m of v.members) {
+      const gs = groupsOf.get(m);
+      if (gs === undefined) continue;
+      for (const g of gs) if (holders[g]!++ === 0) touched.push(g);
+    }
+    if (touched.length === 0) continue;
+    for (const g of touched) {
+      const n = holders[g]!;
+      if (n >= 2) evidence[g]!.push({ key: v.key, kind: v.kind, weight: v.weight, holders: n, count: v.count });
+      holders[g] = 0;
+    }
+    touched.length = 0;
+  }
+  return evidence;
 }
 
 /** The phrases two or more suspicious accounts outside holder groups hold, each with its per-pair weight. */
@@ -454,7 +495,7 @@ function mergeAcrossHolderEvidence(
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();
     for (const m of holders) {
-      const c = community[`a${m}`]!;
+      const c = community[accountNode(m)]!;
       const list = perCommunity.get(c);
       if (list) list.push(m);
       else perCommunity.set(c, [m]);
