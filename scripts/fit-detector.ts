@@ -125,15 +125,15 @@ for (let round = 0; round < rounds; round++) {
   const flaggedPersonas = new Map<string, number>();
   for (const run of runs(args.verify!)) {
     const r = evalRun(run, params);
-    // per campaign id, how many attackers and benign accounts it flagged first: a benign account flagged with
-    // a campaign of mostly attackers was linked into a real campaign (a linking error no threshold can fix
-    // without letting the campaign go); one flagged with a mostly benign campaign is the campaign head's error
-    const firstFlagged = new Map<string, { attack: number; benign: number }>();
-    for (const [account, id] of r.flaggedThroughCampaign) {
-      const tally = firstFlagged.get(id) ?? { attack: 0, benign: 0 };
-      r.labels.accounts[account]?.class === 'benign' ? tally.benign++ : tally.attack++;
-      firstFlagged.set(id, tally);
-    }
+    // a benign account flagged with a campaign of mostly attackers (every account it ever held) was linked into
+    // a real campaign (a linking error no threshold can fix without letting the campaign go); one flagged with
+    // a mostly benign campaign is the campaign head's error
+    const mostlyAttackers = (id: string) => {
+      let attack = 0;
+      const members = r.campaignMembers.get(id) ?? new Set<string>();
+      for (const m of members) if (r.labels.accounts[m]?.class !== 'benign') attack++;
+      return 2 * attack > members.size;
+    };
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
       benign++;
@@ -141,8 +141,7 @@ for (let round = 0; round < rounds; round++) {
       if (a.first_flagged_at === null) continue;
       // by the cause of the first flag: a campaign that flagged a benign account may have dissolved since
       const campaign = r.flaggedThroughCampaign.get(a.account_id);
-      const tally = campaign === undefined ? undefined : firstFlagged.get(campaign)!;
-      const cause = tally === undefined ? 'own' : tally.attack > tally.benign ? 'attack campaign' : 'campaign';
+      const cause = campaign === undefined ? 'own' : mostlyAttackers(campaign) ? 'attack campaign' : 'campaign';
       if (cause === 'own') own++;
       else if (cause === 'campaign') viaCampaign++;
       else intoAttackCampaign++;

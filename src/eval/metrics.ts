@@ -32,6 +32,8 @@ export class ServedTally {
   readonly beforeFlag = new Map<string, number>();
   /** per account first flagged as a campaign member, that campaign's id (the fit tells these from accounts flagged on their own) */
   readonly flaggedThroughCampaign = new Map<string, string>();
+  /** every account a decision ever placed in each campaign (a campaign that flagged a benign account may dissolve later) */
+  readonly campaignMembers = new Map<string, Set<string>>();
   /** first flag time per account, epoch ms */
   private readonly flaggedAt = new Map<string, number>();
 
@@ -40,6 +42,11 @@ export class ServedTally {
     this.events.set(id, (this.events.get(id) ?? 0) + 1);
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i]!;
+      if (d.campaign_id !== null) {
+        const members = this.campaignMembers.get(d.campaign_id);
+        if (members) members.add(d.account_id);
+        else this.campaignMembers.set(d.campaign_id, new Set([d.account_id]));
+      }
       if (isFlagged(d.verdict) && !this.flaggedAt.has(d.account_id)) {
         this.flaggedAt.set(d.account_id, Date.parse(d.ts));
         if (d.campaign_id !== null) this.flaggedThroughCampaign.set(d.account_id, d.campaign_id);

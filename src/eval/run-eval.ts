@@ -30,6 +30,8 @@ export interface EvalRun {
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
   /** accounts first flagged as members of a campaign (which may since have dissolved), with its id */
   flaggedThroughCampaign: ReadonlyMap<string, string>;
+  /** every account ever placed in each campaign */
+  campaignMembers: ReadonlyMap<string, ReadonlySet<string>>;
   /** the engine after the run (the fitting script reads its features) */
   detector: Detector;
   labels: EvalLabels;
@@ -68,6 +70,7 @@ export function evalScenario(src: ScenarioSource, params?: DetectorParams, onPro
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
     flaggedThroughCampaign: tally.flaggedThroughCampaign,
+    campaignMembers: tally.campaignMembers,
     detector,
     labels,
   };
@@ -90,6 +93,7 @@ export async function evalFiles(src: FileSource, params?: DetectorParams, onProg
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
     flaggedThroughCampaign: tally.flaggedThroughCampaign,
+    campaignMembers: tally.campaignMembers,
     detector,
     labels,
   };

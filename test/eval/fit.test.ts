@@ -190,7 +190,7 @@ test('a training run marked builtin uses the built-in prompts even when a data f
   assert.equal(fromData.samples[0]!.run, 'small:5');
 });
 
-test('the gated pass also learns from communities the engine formed between snapshots, each membership once', () => {
+test('the gated pass also learns from communities the engine formed between snapshots, each membership once a day at most', () => {
   const r = collectSamples({ scenario: 'small', seed: 3, days: 1 }, defaultParams(), null, true);
   const relinked = r.communities.filter((c) => c.at === RELINK_SNAPSHOT);
   assert.ok(relinked.length > 0, 'no community from a relink');

@@ -111,13 +111,14 @@ test('served-before-flagged counts attacker requests before first_flagged_at, an
   assert.equal(m.served_before_flagged.per_class.distillation.value, 0.5);
 });
 
-test('the first flag of each account keeps the campaign it came with, and none when the account was flagged on its own', () => {
+test('the first flag of each account keeps the campaign it came with, none when flagged on its own; every campaign keeps all its members', () => {
   const tally = new ServedTally();
   tally.observe(event('d1', '2026-10-01T00:00:00.000Z'), [flag('d1', '2026-10-01T00:00:00.000Z')]);
   tally.observe(event('d2', '2026-10-01T01:00:00.000Z'), [{ ...flag('d2', '2026-10-01T01:00:00.000Z'), campaign_id: 'camp_7' }]);
   // a later flag with another campaign does not move the first one, nor does d1 joining a campaign later
   tally.observe(event('d2', '2026-10-01T02:00:00.000Z'), [{ ...flag('d2', '2026-10-01T02:00:00.000Z'), campaign_id: 'camp_9' }, { ...flag('d1', '2026-10-01T02:00:00.000Z'), campaign_id: 'camp_9' }]);
   assert.deepEqual([...tally.flaggedThroughCampaign], [['d2', 'camp_7']]);
+  assert.deepEqual([...tally.campaignMembers].map(([id, m]) => [id, [...m]]), [['camp_7', ['d2']], ['camp_9', ['d2', 'd1']]]);
 });
 
 test('benign accounts ever flagged while streaming count even when cleared later, with the requests from then on', () => {

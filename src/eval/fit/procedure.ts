@@ -77,6 +77,8 @@ export interface CommunitySample {
 
 /** `at` of a community sample taken at one of the engine's own relinks rather than at a snapshot. */
 export const RELINK_SNAPSHOT = -1;
+/** Event time after which a community the relinks keep forming is sampled again. */
+export const RELINK_RESAMPLE_MS = 24 * 3_600_000;
 /** Fractions of the simulated period at which features are snapshotted. */
 export const SNAPSHOTS = [0.1, 0.25, 0.5, 0.75, 1] as const;
 /** An account enters a snapshot once it has sent this many requests. */
@@ -145,9 +147,10 @@ export function collectSamples(
   };
   // Communities the engine's own relinks form between snapshots: one that lives for an hour (eval labs
   // sharing a benchmark's sentences while their sweeps make them suspicious) flags its members all the same,
-  // so the campaign head must see it. Each membership once per run.
+  // so the campaign head must see it. Each membership at most once per RELINK_RESAMPLE_MS of event time: a
+  // community that lasts grows riskier (or safer) as its members' counters move.
   let relinked = detector.lastCommunities;
-  const relinkSeen = new Set<string>();
+  const relinkSeen = new Map<string, number>();
   const ownFeatures = (m: number) => {
     const acc = detector.accounts[m]!;
     const x = new Float64Array(FEATURE_NAMES.length);
@@ -163,8 +166,8 @@ export function collectSamples(
       relinked = detector.lastCommunities;
       for (const c of relinked) {
         const key = c.members.join(',');
-        if (relinkSeen.has(key)) continue;
-        relinkSeen.add(key);
+        if (t - (relinkSeen.get(key) ?? -Infinity) < RELINK_RESAMPLE_MS) continue;
+        relinkSeen.set(key, t);
         addCommunity(c, RELINK_SNAPSHOT, ownFeatures);
       }
     }
