@@ -125,14 +125,13 @@ for (let round = 0; round < rounds; round++) {
   const flaggedPersonas = new Map<string, number>();
   for (const run of runs(args.verify!)) {
     const r = evalRun(run, params);
-    // a benign account flagged with a campaign of mostly attackers (every account it ever held) was linked into
-    // a real campaign (a linking error no threshold can fix without letting the campaign go); one flagged with
-    // a mostly benign campaign is the campaign head's error
-    const mostlyAttackers = (id: string) => {
-      let attack = 0;
-      const members = r.campaignMembers.get(id) ?? new Set<string>();
-      for (const m of members) if (r.labels.accounts[m]?.class !== 'benign') attack++;
-      return 2 * attack > members.size;
+    // a benign account flagged with a campaign of mostly attackers (as the campaign stood then: every account
+    // it had held) was linked into a real campaign (a linking error no threshold can fix without letting the
+    // campaign go); one flagged with a mostly benign campaign is the campaign head's error
+    const mostlyAttackers = (account: string) => {
+      const members = r.campaignAtFlag.get(account) ?? [];
+      const attack = members.filter((m) => r.labels.accounts[m]?.class !== 'benign').length;
+      return 2 * attack > members.length;
     };
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
@@ -141,7 +140,7 @@ for (let round = 0; round < rounds; round++) {
       if (a.first_flagged_at === null) continue;
       // by the cause of the first flag: a campaign that flagged a benign account may have dissolved since
       const campaign = r.flaggedThroughCampaign.get(a.account_id);
-      const cause = campaign === undefined ? 'own' : mostlyAttackers(campaign) ? 'attack campaign' : 'campaign';
+      const cause = campaign === undefined ? 'own' : mostlyAttackers(a.account_id) ? 'attack campaign' : 'campaign';
       if (cause === 'own') own++;
       else if (cause === 'campaign') viaCampaign++;
       else intoAttackCampaign++;

@@ -34,6 +34,8 @@ export class ServedTally {
   readonly flaggedThroughCampaign = new Map<string, string>();
   /** every account a decision ever placed in each campaign (a campaign that flagged a benign account may dissolve later) */
   readonly campaignMembers = new Map<string, Set<string>>();
+  /** per account first flagged through a campaign, every account that campaign had held up to then */
+  readonly campaignAtFlag = new Map<string, string[]>();
   /** first flag time per account, epoch ms */
   private readonly flaggedAt = new Map<string, number>();
 
@@ -49,7 +51,10 @@ export class ServedTally {
       }
       if (isFlagged(d.verdict) && !this.flaggedAt.has(d.account_id)) {
         this.flaggedAt.set(d.account_id, Date.parse(d.ts));
-        if (d.campaign_id !== null) this.flaggedThroughCampaign.set(d.account_id, d.campaign_id);
+        if (d.campaign_id !== null) {
+          this.flaggedThroughCampaign.set(d.account_id, d.campaign_id);
+          this.campaignAtFlag.set(d.account_id, [...this.campaignMembers.get(d.campaign_id)!]);
+        }
       }
     }
     const at = this.flaggedAt.get(id);

@@ -30,8 +30,8 @@ export interface EvalRun {
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
   /** accounts first flagged as members of a campaign (which may since have dissolved), with its id */
   flaggedThroughCampaign: ReadonlyMap<string, string>;
-  /** every account ever placed in each campaign */
-  campaignMembers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** per account first flagged through a campaign, every account that campaign had held up to then */
+  campaignAtFlag: ReadonlyMap<string, readonly string[]>;
   /** the engine after the run (the fitting script reads its features) */
   detector: Detector;
   labels: EvalLabels;
@@ -70,7 +70,7 @@ export function evalScenario(src: ScenarioSource, params?: DetectorParams, onPro
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
     flaggedThroughCampaign: tally.flaggedThroughCampaign,
-    campaignMembers: tally.campaignMembers,
+    campaignAtFlag: tally.campaignAtFlag,
     detector,
     labels,
   };
@@ -93,7 +93,7 @@ export async function evalFiles(src: FileSource, params?: DetectorParams, onProg
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
     flaggedThroughCampaign: tally.flaggedThroughCampaign,
-    campaignMembers: tally.campaignMembers,
+    campaignAtFlag: tally.campaignAtFlag,
     detector,
     labels,
   };

@@ -119,6 +119,8 @@ test('the first flag of each account keeps the campaign it came with, none when 
   tally.observe(event('d2', '2026-10-01T02:00:00.000Z'), [{ ...flag('d2', '2026-10-01T02:00:00.000Z'), campaign_id: 'camp_9' }, { ...flag('d1', '2026-10-01T02:00:00.000Z'), campaign_id: 'camp_9' }]);
   assert.deepEqual([...tally.flaggedThroughCampaign], [['d2', 'camp_7']]);
   assert.deepEqual([...tally.campaignMembers].map(([id, m]) => [id, [...m]]), [['camp_7', ['d2']], ['camp_9', ['d2', 'd1']]]);
+  // the campaign as it stood at the first flag
+  assert.deepEqual([...tally.campaignAtFlag], [['d2', ['d2']]]);
 });
 
 test('benign accounts ever flagged while streaming count even when cleared later, with the requests from then on', () => {
