@@ -7,15 +7,12 @@
 // scoring functions with everything they call inlined. An eighth of the budget compiles smaller code for about
 // the same speed (docs/analyze.md, "Compiling": 920 → 460 → 230 → 115, each step measured on interleaved runs).
 //
-// Regexes compiled to machine code at once. By default V8 first runs a regex in its bytecode interpreter and
-// compiles it to machine code on the next run. The content patterns are alternations of hundreds of
-// case-insensitive phrases, run on almost every prompt: their one interpreted run costs more than compiling
-// them (the harmful-request pattern: ~80 ms interpreted on one short prompt, then ~9 ms to compile, against
-// ~12 ms compiled at once), and each thread pays it for each pattern.
+// Not set: `--no-regexp-tier-up` (regexes compiled to machine code at their first run; 0.1 s less CPU at
+// start-up): full test runs twice saw analyze exit without a word while it was set, and Node does not support
+// changing V8 flags once code runs (docs/analyze.md, "Start-up").
 import { setFlagsFromString } from 'node:v8';
 
 /** Bytecode bytes inlined into one optimized function (V8's default: 920). */
 const MAX_INLINED_BYTECODE_CUMULATIVE = 115;
 
 setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${MAX_INLINED_BYTECODE_CUMULATIVE}`);
-setFlagsFromString('--no-regexp-tier-up');

@@ -21,7 +21,9 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-      resolve({ code, stdout, stderr });
+      // a child killed by a signal (or refused by execFile) leaves no exit code: say so in stderr
+      const note = err !== null && typeof err.code !== 'number' ? `\n[child ended without an exit code: signal ${err.signal ?? 'none'}, ${err.message}]` : '';
+      resolve({ code, stdout, stderr: stderr + note });
     });
   });
 }
