@@ -128,19 +128,15 @@ for (let round = 0; round < rounds; round++) {
     // a benign account flagged with a campaign of mostly attackers (as the campaign stood then: every account
     // it had held) was linked into a real campaign (a linking error no threshold can fix without letting the
     // campaign go); one flagged with a mostly benign campaign is the campaign head's error
-    const mostlyAttackers = (account: string) => {
-      const members = r.campaignAtFlag.get(account) ?? [];
-      const attack = members.filter((m) => r.labels.accounts[m]?.class !== 'benign').length;
-      return 2 * attack > members.length;
-    };
+    const mostlyAttackers = (members: readonly string[]) => 2 * members.filter((m) => r.labels.accounts[m]?.class !== 'benign').length > members.length;
     for (const a of r.results.accounts) {
       if (r.labels.accounts[a.account_id]?.class !== 'benign') continue;
       benign++;
       // ever flagged while streaming (the gateway would have acted), not only at the end
       if (a.first_flagged_at === null) continue;
       // by the cause of the first flag: a campaign that flagged a benign account may have dissolved since
-      const campaign = r.flaggedThroughCampaign.get(a.account_id);
-      const cause = campaign === undefined ? 'own' : mostlyAttackers(a.account_id) ? 'attack campaign' : 'campaign';
+      const campaignThen = r.campaignAtFlag.get(a.account_id);
+      const cause = campaignThen === undefined ? 'own' : mostlyAttackers(campaignThen) ? 'attack campaign' : 'campaign';
       if (cause === 'own') own++;
       else if (cause === 'campaign') viaCampaign++;
       else intoAttackCampaign++;

@@ -28,9 +28,7 @@ export interface EvalRun {
   events: number;
   metrics: EvalMetrics;
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
-  /** accounts first flagged as members of a campaign (which may since have dissolved), with its id */
-  flaggedThroughCampaign: ReadonlyMap<string, string>;
-  /** per account first flagged through a campaign, every account that campaign had held up to then */
+  /** per account first flagged as a member of a campaign (which may since have dissolved), every account that campaign had held up to then */
   campaignAtFlag: ReadonlyMap<string, readonly string[]>;
   /** the engine after the run (the fitting script reads its features) */
   detector: Detector;
@@ -69,7 +67,6 @@ export function evalScenario(src: ScenarioSource, params?: DetectorParams, onPro
     events,
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
-    flaggedThroughCampaign: tally.flaggedThroughCampaign,
     campaignAtFlag: tally.campaignAtFlag,
     detector,
     labels,
@@ -92,7 +89,6 @@ export async function evalFiles(src: FileSource, params?: DetectorParams, onProg
     events: report.input.events,
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
-    flaggedThroughCampaign: tally.flaggedThroughCampaign,
     campaignAtFlag: tally.campaignAtFlag,
     detector,
     labels,

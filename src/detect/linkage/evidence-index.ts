@@ -54,7 +54,9 @@ export class EvidenceIndex {
   addPhrase(acc: AccountState, h: number): void {
     const key = `phr:${(h >>> 0).toString(36)}`;
     this.add(acc, 'phrase', key);
-    if (!this.phrases.has(h | 0)) this.phrases.set(h | 0, this.entries.get(key)!);
+    const entry = this.entries.get(key);
+    // add() skips an account past its budget: there may still be no entry
+    if (entry !== undefined && !this.phrases.has(h | 0)) this.phrases.set(h | 0, entry);
   }
 
   /** Puts back an entry of a snapshot. */

@@ -10,6 +10,7 @@
 //   fitCampaignHead – the community head, on pooled samples of true campaigns and of benign communities, and
 //                     its threshold;
 //   toParams        – the only step that knows the shape of DetectorParams.
+import type { AccountState } from '../../detect/account-state.ts';
 import { pooledFeatures } from '../../detect/campaigns.ts';
 import { Detector } from '../../detect/detector.ts';
 import { findCommunities, type Community } from '../../detect/linkage/communities.ts';
@@ -112,6 +113,26 @@ export function collectSamples(
   let events = 0;
   let lastMs = startMs;
   const peak = new Map<string, number>();
+  const addCommunity = (c: Community, at: number, memberFeatures: (idx: number) => Float64Array) => {
+    const accounts = detector.accounts;
+    const x = new Float64Array(CAMPAIGN_FEATURE_NAMES.length);
+    pooledFeatures(c, accounts, lastMs, detector.params, x);
+    const byClass = new Map<TrueClass, number>();
+    for (const m of c.members) {
+      const cls = sim.labels.accounts[accounts[m]!.id]?.class ?? 'benign';
+      byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
+    }
+    let cls: TrueClass = 'benign';
+    for (const [k, n] of byClass) if (n > (byClass.get(cls) ?? 0)) cls = k;
+    const attackShare = 1 - (byClass.get('benign') ?? 0) / c.members.length;
+    communities.push({ run: runId, at, cls, attackShare, x, members: c.members.map(memberFeatures) });
+  };
+  /** An account's own features at `atMs`, as the engine scores it. */
+  const ownFeatures = (acc: AccountState, atMs: number) => {
+    const x = new Float64Array(FEATURE_NAMES.length);
+    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs }, detector.params.shrinkage, x);
+    return x;
+  };
   const snapshot = (at: number) => {
     const own = new Map<string, Float64Array>();
     for (const [account, f] of detector.features()) {
@@ -131,32 +152,12 @@ export function collectSamples(
       addCommunity(c, at, (m) => own.get(accounts[m]!.id)!);
     }
   };
-  const addCommunity = (c: Community, at: number, memberFeatures: (idx: number) => Float64Array) => {
-    const accounts = detector.accounts;
-    const x = new Float64Array(CAMPAIGN_FEATURE_NAMES.length);
-    pooledFeatures(c, accounts, lastMs, detector.params, x);
-    const byClass = new Map<TrueClass, number>();
-    for (const m of c.members) {
-      const cls = sim.labels.accounts[accounts[m]!.id]?.class ?? 'benign';
-      byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
-    }
-    let cls: TrueClass = 'benign';
-    for (const [k, n] of byClass) if (n > (byClass.get(cls) ?? 0)) cls = k;
-    const attackShare = 1 - (byClass.get('benign') ?? 0) / c.members.length;
-    communities.push({ run: runId, at, cls, attackShare, x, members: c.members.map(memberFeatures) });
-  };
   // Communities the engine's own relinks form between snapshots: one that lives for an hour (eval labs
   // sharing a benchmark's sentences while their sweeps make them suspicious) flags its members all the same,
   // so the campaign head must see it. Each membership at most once per RELINK_RESAMPLE_MS of event time: a
   // community that lasts grows riskier (or safer) as its members' counters move.
   let relinked = detector.lastCommunities;
   const relinkSeen = new Map<string, number>();
-  const ownFeatures = (m: number) => {
-    const acc = detector.accounts[m]!;
-    const x = new Float64Array(FEATURE_NAMES.length);
-    computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: lastMs }, detector.params.shrinkage, x);
-    return x;
-  };
   for (const ev of sim.events) {
     const t = Date.parse(ev.ts);
     while (next < SNAPSHOTS.length - 1 && t >= startMs + SNAPSHOTS[next]! * spanMs) snapshot(next++);
@@ -168,7 +169,7 @@ export function collectSamples(
         const key = c.members.join(',');
         if (t - (relinkSeen.get(key) ?? -Infinity) < RELINK_RESAMPLE_MS) continue;
         relinkSeen.set(key, t);
-        addCommunity(c, RELINK_SNAPSHOT, ownFeatures);
+        addCommunity(c, RELINK_SNAPSHOT, (m) => ownFeatures(detector.accounts[m]!, lastMs));
       }
     }
     const n = (counts.get(ev.account_id) ?? 0) + 1;
@@ -178,11 +179,7 @@ export function collectSamples(
     if (acc.counters[0]! > detector.params.min_own_requests - 0.5 && acc.ownRisk > (peak.get(acc.id) ?? -1)) peak.set(acc.id, acc.ownRisk);
     const e = EVENT_SNAPSHOTS.indexOf(n as (typeof EVENT_SNAPSHOTS)[number]);
     const label = e >= 0 ? sim.labels.accounts[acc.id] : undefined;
-    if (label) {
-      const x = new Float64Array(FEATURE_NAMES.length);
-      computeFeatures({ counters: acc.counters, users: acc.users, metas: [acc.meta], atMs: t }, detector.params.shrinkage, x);
-      samples.push({ run: runId, account: acc.id, cls: label.class, persona: label.persona, at: SNAPSHOTS.length + e, x });
-    }
+    if (label) samples.push({ run: runId, account: acc.id, cls: label.class, persona: label.persona, at: SNAPSHOTS.length + e, x: ownFeatures(acc, t) });
     events++;
   }
   while (next < SNAPSHOTS.length) snapshot(next++);
