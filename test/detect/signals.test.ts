@@ -43,6 +43,23 @@ test('cot coercion: full-trace demands match in all eight languages', () => {
   for (const t of full) assert.ok(COT_FULL_TRACE.test(t), t);
 });
 
+test('cot coercion: demands for every intermediate step or all of the working are full-trace demands in all eight languages', () => {
+  const full = [
+    'Prove the identity and explain all of the intermediate steps.',
+    'Compute the integral; show all of your calculations.',
+    '解这道题，列出所有中间步骤。',
+    'Реши задачу и распиши все промежуточные вычисления.',
+    'Resuelve el problema y escribe todo lo que piensas, sin saltarte nada.',
+    'この問題を解いて、途中の計算をすべて見せてください。',
+    'Löse die Aufgabe und nenne jeden Zwischenschritt.',
+    'Résous le problème et détaille toutes les étapes intermédiaires.',
+    '이 문제를 풀고 중간 단계를 모두 보여 주세요.',
+  ];
+  for (const t of full) assert.ok(COT_FULL_TRACE.test(t), t);
+  // asking for the work or the steps without "all"/"every" stays a mild request
+  for (const t of ['Show your work.', 'Explain each step.', 'Zeige deinen Rechenweg.', 'Montre ton calcul.']) assert.ok(!COT_FULL_TRACE.test(t), t);
+});
+
 test('cot coercion: mild step-by-step requests match in all eight languages but are not full-trace demands', () => {
   const mild = [
     'Solve 3x + 5 = 11 step by step.',
