@@ -8,6 +8,7 @@ import { defaultParams } from '../../src/detect/params.ts';
 import { isFlagged, type DetectorParams } from '../../src/detect/types.ts';
 import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
 import { boundaryPhrases } from '../../src/detect/linkage/phrases.ts';
+import { simulate } from '../../src/sim/simulate.ts';
 import { byTime, enterprise, event, hydra, jailbreakCrews, paraphrased, sameSdk, T0, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
 
 function params(): DetectorParams {
@@ -319,4 +320,25 @@ test('every member of a flagged campaign is flagged, also one whose own risk is 
     assert.notEqual(a.campaign_id, null);
   }
   for (const a of accounts.filter((x) => !x.account_id.startsWith('hyd_'))) assert.ok(!isFlagged(a.verdict), a.account_id);
+});
+
+test('an eval lab sweeping the benchmark a harvest draws its tasks from is never taken into the harvest (low-and-slow-holdout 101, built-in prompts)', () => {
+  // the lab shares a dozen task sentences with the harvest, each with a few of its members, and none of the
+  // openers and closers every member holds; before the signature cover (MIN_SIGNATURE_COVER) two eval labs
+  // joined harvests of 25 here as members, each flagged through its campaign
+  const sim = simulate({ scenario: 'low-and-slow-holdout', seed: 101, dataDir: null });
+  const d = new Detector(defaultParams());
+  for (const a of sim.accounts) d.ingestAccount(a);
+  const attackers = (id: string | null) => [...d.accounts].filter((a) => a.campaignId === id && sim.labels.accounts[a.id]?.class !== 'benign').length;
+  const taken: string[] = [];
+  for (const ev of sim.events) {
+    for (const dec of d.ingest(ev)) {
+      if (dec.campaign_id === null || sim.labels.accounts[dec.account_id]?.class !== 'benign') continue;
+      if (attackers(dec.campaign_id) > 0) taken.push(`${dec.account_id} (${sim.labels.accounts[dec.account_id]!.persona}) into ${dec.campaign_id} at ${dec.ts}`);
+    }
+  }
+  assert.deepEqual(taken, []);
+  // the harvests themselves are still linked: three campaigns of 25
+  const sizes = d.results().campaigns.filter((c) => c.accounts.some((m) => sim.labels.accounts[m]?.class === 'distillation')).map((c) => c.accounts.length).sort();
+  assert.deepEqual(sizes, [25, 25, 25]);
 });

@@ -254,19 +254,29 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   const coreOf = new Map<number, number>();
   for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
   const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
+  const size = new Map<number, number>();
+  for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
   // per account, the weight of its group's own phrases (most of whose suspicious holders are in the group)
   // that it shares with others of the group: a sentence that many suspicious accounts across groups hold
-  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs
+  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs;
+  // and the largest share of the group's other members holding one of those phrases with it (its cover)
   const inside = new Map<number, number>();
-  for (const { holders, pairWeight } of values) {
+  const cover = new Map<number, number>();
+  for (const { value, holders, pairWeight } of values) {
     for (const [g, n] of countBy(holders, groupOf)) {
       if (n < 2 || 2 * n < holders.length) continue;
-      for (const m of holders) if (groupOf.get(m) === g) inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1));
+      // a signature is the group's own among all its holders too, not only among the suspicious ones
+      const share = 2 * n >= value.count ? (n - 1) / (size.get(g)! - 1) : 0;
+      for (const m of holders) {
+        if (groupOf.get(m) !== g) continue;
+        inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1));
+        if (share > (cover.get(m) ?? 0)) cover.set(m, share);
+      }
     }
   }
   const groups = new Map<number, number[]>();
   for (const [m, w] of [...inside].sort((x, y) => x[0] - y[0])) {
-    if (w < lp.content_bind_min_weight) continue;
+    if (w < lp.content_bind_min_weight || (cover.get(m) ?? 0) < MIN_SIGNATURE_COVER) continue;
     const g = groupOf.get(m)!;
     const list = groups.get(g);
     if (list) list.push(m);
@@ -339,6 +349,17 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   }
   return out;
 }
+
+/**
+ * The share of a content group's other members a member must hold one phrase with (the group's own phrases;
+ * for a follower, phrases of that group alone). A campaign wraps every task in a few openers and closers of its
+ * own, so each member holds one with nearly all the others (0.96–1.0 on `low-and-slow-holdout` 101); a crew's
+ * crafted prompt is held by the whole crew. An eval lab sweeping the benchmark a harvest draws its tasks from
+ * holds many of the harvest's task sentences, each with a few of its members, and none of its wrappers
+ * (0.32 of a 26-account group on that run, where it was a member): task sentences alone, however many, make
+ * no member. Fixed, not fitted.
+ */
+export const MIN_SIGNATURE_COVER = 0.5;
 
 /** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
 const SETTLE_MARGIN = 1.5;
@@ -420,16 +441,19 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
 /**
  * Accounts that look clean alone are caught through their campaign: a holder of a group's phrases whose own
  * risk is under suspicion joins the group it is tied to most (summed pair weights over the group's members)
- * when that tie reaches `minWeight`, the bar every member meets. Only phrases of this group alone count (no
- * member of another group holds them): a task sentence that three harvests share with an eval lab does not
- * pull the lab into whichever harvest holds it most. Followers only join: they shape no core and tie no one else in, so strangers who
+ * when that tie reaches `minWeight`, the bar every member meets, and it holds one of them with at least
+ * MIN_SIGNATURE_COVER of the group. Only phrases of this group alone count (no member of another group holds
+ * them): a task sentence that three harvests share with an eval lab does not pull the lab into whichever
+ * harvest holds it most. Followers only join: they shape no core and tie no one else in, so strangers who
  * share a sentence with each other, however many, make no group.
  */
 function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
   const groupOf = new Map<number, number>();
   for (const [g, members] of groups) for (const m of members) groupOf.set(m, g);
   const ties = new Map<number, Map<number, number>>();
-  for (const { holders, followers, pairWeight } of values) {
+  // per follower and group, the largest share of the group's members holding one phrase with it
+  const covers = new Map<number, Map<number, number>>();
+  for (const { value, holders, followers, pairWeight } of values) {
     if (followers.length === 0) continue;
     const counts = new Map<number, number>();
     for (const m of holders) {
@@ -438,17 +462,22 @@ function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, mi
     }
     // only a phrase that no other group holds, held by two members or more, vouches for a follower
     if (counts.size !== 1 || [...counts.values()][0]! < 2) continue;
+    const [g, n] = [...counts][0]!;
+    const share = 2 * n >= value.count ? n / groups.get(g)!.length : 0;
     for (const f of followers) {
       let tie = ties.get(f);
       if (!tie) ties.set(f, (tie = new Map()));
-      for (const [g, n] of counts) tie.set(g, (tie.get(g) ?? 0) + pairWeight * n);
+      tie.set(g, (tie.get(g) ?? 0) + pairWeight * n);
+      let cover = covers.get(f);
+      if (!cover) covers.set(f, (cover = new Map()));
+      if (share > (cover.get(g) ?? 0)) cover.set(g, share);
     }
   }
   for (const [f, tie] of [...ties].sort((x, y) => x[0] - y[0])) {
     let best = -1;
     let bestTie = 0;
     for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
-    if (bestTie >= minWeight) groups.get(best)!.push(f);
+    if (bestTie >= minWeight && (covers.get(f)!.get(best) ?? 0) >= MIN_SIGNATURE_COVER) groups.get(best)!.push(f);
   }
 }
 
