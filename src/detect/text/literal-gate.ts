@@ -123,6 +123,12 @@ class LiteralTable {
     }
     this.buckets[b - 1]!.push(lit);
   }
+
+  clear(): void {
+    this.slots.fill(0);
+    this.used.fill(0);
+    this.buckets.length = 0;
+  }
 }
 
 export class LiteralGate {
@@ -131,11 +137,12 @@ export class LiteralGate {
   private readonly gated: number;
   /** the literals of WINDOW or more characters, each keyed by one of its windows in `long` */
   private readonly longLiterals: Literal[] = [];
-  private long = new LiteralTable();
+  private readonly long = new LiteralTable();
   /** one bit per tag (tagOf) of the long literals' key windows */
-  private longTags = newBitSet();
-  /** how many windows of each key the texts so far held, until TUNING_TEXTS texts have been seen (then null) */
-  private keyCounts: Uint32Array | null = new Uint32Array(0x10000);
+  private readonly longTags = newBitSet();
+  /** how many windows of each key the first TUNING_TEXTS texts held (fields that never change type or object:
+   * replacing one would send the optimized candidates() back to be compiled again) */
+  private readonly keyCounts = new Uint32Array(0x10000);
   private countedTexts = 0;
   /** literals shorter than WINDOW by their second character (folded); `shortByUnit` maps code units to buckets */
   private readonly short = new LiteralTable();
@@ -176,8 +183,12 @@ export class LiteralGate {
    * literal, so the keys change only how often a text's window must be compared, never the candidates.
    */
   private keyLongLiterals(keyCounts: Uint32Array | null): void {
-    const table = new LiteralTable();
-    const tags = newBitSet();
+    // rebuilt in place: the optimized candidates() holds the tables as constants, and new ones would send it
+    // back to be compiled again
+    const table = this.long;
+    const tags = this.longTags;
+    table.clear();
+    tags.fill(0);
     for (const lit of this.longLiterals) {
       lit.offset = rarestWindow(lit.units, keyCounts);
       const window = windowAt(lit.units, lit.offset);
@@ -185,20 +196,17 @@ export class LiteralGate {
       const tag = tagOf(window);
       tags[tag >>> 5]! |= 1 << (tag & 31);
     }
-    this.long = table;
-    this.longTags = tags;
   }
 
   /** Counts the windows of `text` by key; after TUNING_TEXTS texts, keys the long literals by the counts. */
-  private count(text: string, keyCounts: Uint32Array): void {
+  private count(text: string): void {
+    const keyCounts = this.keyCounts;
     let w = 0;
     for (let i = 0; i < text.length; i++) {
       w = (w << WINDOW_SHIFT) ^ MIX[text.charCodeAt(i)]!;
       if (i >= WINDOW - 1) keyCounts[keyOf(w)]!++;
     }
-    if (++this.countedTexts < TUNING_TEXTS) return;
-    this.keyCounts = null;
-    this.keyLongLiterals(keyCounts);
+    if (++this.countedTexts === TUNING_TEXTS) this.keyLongLiterals(keyCounts);
   }
 
   /** Bit i set: patterns[i] may match `text`; clear: it cannot (none of its required literals occurs). */
@@ -206,7 +214,7 @@ export class LiteralGate {
     let found = this.always;
     const gated = this.gated;
     if (gated === 0) return found;
-    if (this.keyCounts !== null) this.count(text, this.keyCounts);
+    if (this.countedTexts < TUNING_TEXTS) this.count(text);
     const used = this.long.used;
     const tags = this.longTags;
     const shortFrom = this.shortFrom;
