@@ -40,6 +40,8 @@ const WHY_CAMPAIGN = 1;
 const WHY_HELD = 2;
 /** Salt that keeps boundary-phrase keys apart from LSH band keys in the per-account repeat table. */
 const PHRASE_SALT = 0x70687261;
+/** Distinct system prompt heads whose hash the detector remembers (systemHashOf) before it starts over. */
+const SYSTEM_HASHES = 4_096;
 
 export class Detector {
   readonly params: DetectorParams;
@@ -70,6 +72,12 @@ export class Detector {
   private readonly bandKeys: Int32Array;
   private readonly phrases = new Int32Array(2);
   private readonly featureBuf = new Float64Array(FEATURE_NAMES.length);
+  /**
+   * System prompt heads → their hash. An app sends one system prompt with every request, and analyze's engine
+   * thread receives it once per chunk as one string: V8 hashes a string for a Map once and keeps the hash in
+   * it, so a lookup here costs less than hashing the head again in JavaScript for every event.
+   */
+  private readonly systemHashes = new Map<string, number>();
   private readonly halfLifeMs: number;
   /** reused for every own-account scoring (no per-event allocation) */
   private readonly ownSource: FeatureSource = { counters: new Float64Array(0), users: new Uint8Array(0), metas: [], atMs: 0 };
@@ -243,7 +251,7 @@ export class Detector {
   /** Pattern flags of the system prompt head, scanned once per distinct prompt per account. */
   private systemFlagsOf(acc: AccountState, head: string): number {
     if (head.length === 0) return 0;
-    const h = hashString(head);
+    const h = this.systemHashOf(head);
     if (acc.systemFlags >= 0 && acc.systemHash === h) return acc.systemFlags;
     const flags =
       (COT_MILD.test(head) ? SYS_COT_MILD : 0) |
@@ -253,6 +261,16 @@ export class Detector {
     acc.systemHash = h;
     acc.systemFlags = flags;
     return flags;
+  }
+
+  private systemHashOf(head: string): number {
+    let h = this.systemHashes.get(head);
+    if (h === undefined) {
+      if (this.systemHashes.size >= SYSTEM_HASHES) this.systemHashes.clear();
+      h = hashString(head);
+      this.systemHashes.set(head, h);
+    }
+    return h;
   }
 
   private prepareView(acc: AccountState, ev: LogEventV1, tsMs: number, text: PreparedText | undefined): EventView {

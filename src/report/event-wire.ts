@@ -98,39 +98,56 @@ export function encodeEvents(events: readonly LogEventV1[], paramKeys: readonly 
     nums[n++] = numOrNaN(r.output_tokens);
     nums[n++] = numOrNaN(r.reasoning_tokens);
     nums[n] = numOrNaN(r.latency_ms);
-    for (let k = 0, slot = i * keys; k < keys; k++, slot++) {
-      const key = paramKeys[k]!;
-      // JSON has no undefined: undefined is a name the request does not send (or one only the prototype has)
-      let v = e.params[key];
-      if (v !== undefined && !Object.hasOwn(e.params, key)) v = undefined;
-      // by typeof first: the values' shapes vary (logit_bias objects), and comparing one with true or null
-      // would make V8 check maps it has not seen and recompile the function
-      let code: number;
-      switch (typeof v) {
-        case 'undefined':
-          code = PARAM_ABSENT;
-          break;
-        case 'number':
-          code = PARAM_NUMBER;
-          paramNums[slot] = v as number;
-          break;
-        case 'string':
-          code = table.ref(v as string);
-          break;
-        case 'boolean':
-          code = v === true ? PARAM_TRUE : PARAM_FALSE;
-          break;
-        default:
-          if (v === null) code = PARAM_NULL;
-          else {
-            code = PARAM_OTHER;
-            paramOthers.push(v);
-          }
-      }
-      paramCodes[slot] = code;
-    }
+    encodeParams(e.params, paramKeys, i * keys, table, paramCodes, paramNums, paramOthers);
   }
   return { count: events.length, strings: table.strings, refs, nums, paramKeys, paramCodes, paramNums, paramOthers };
+}
+
+/**
+ * Writes the slots of one event's params from `slot` on. A function of its own: the params' values (numbers
+ * of either kind, `logit_bias` objects of many shapes) keep changing what V8 has seen here, and each change sends
+ * the optimized code back to be compiled again; inside encodeEvents, every such change recompiled all of it.
+ */
+function encodeParams(
+  params: LogEventV1['params'],
+  paramKeys: readonly string[],
+  slot: number,
+  table: StringTable,
+  paramCodes: Int32Array,
+  paramNums: Float64Array,
+  paramOthers: unknown[],
+): void {
+  for (let k = 0; k < paramKeys.length; k++, slot++) {
+    const key = paramKeys[k]!;
+    // JSON has no undefined: undefined is a name the request does not send (or one only the prototype has)
+    let v = params[key];
+    if (v !== undefined && !Object.hasOwn(params, key)) v = undefined;
+    // by typeof first: the values' shapes vary (logit_bias objects), and comparing one with true or null
+    // would make V8 check maps it has not seen and recompile the function
+    let code: number;
+    switch (typeof v) {
+      case 'undefined':
+        code = PARAM_ABSENT;
+        break;
+      case 'number':
+        code = PARAM_NUMBER;
+        paramNums[slot] = v as number;
+        break;
+      case 'string':
+        code = table.ref(v as string);
+        break;
+      case 'boolean':
+        code = v === true ? PARAM_TRUE : PARAM_FALSE;
+        break;
+      default:
+        if (v === null) code = PARAM_NULL;
+        else {
+          code = PARAM_OTHER;
+          paramOthers.push(v);
+        }
+    }
+    paramCodes[slot] = code;
+  }
 }
 
 /** The params values coded by a constant, indexed by -code. */

@@ -5,9 +5,10 @@
 // and the other signals (template repetition, volume, context) separate a tutor from a harvester.
 import { C } from '../account-state.ts';
 import { matches, share, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
+import { alternation } from '../text/alternation.ts';
 
 /** Asking for step-by-step reasoning (common and mostly benign). English, zh, ru, es, ja, de, fr, ko. */
-export const COT_MILD = new RegExp(
+export const COT_MILD = alternation(
   [
     String.raw`step[- ]by[- ]step`, String.raw`think (?:it )?through`, String.raw`explain your reasoning`, String.raw`show your work`,
     String.raw`reason(?:ing)? (?:it )?out loud`,
@@ -18,12 +19,12 @@ export const COT_MILD = new RegExp(
     String.raw`schritt für schritt`, String.raw`erkläre deine (?:überlegung|begründung)`,
     String.raw`étape par étape`, String.raw`explique(?:z)? ton raisonnement`,
     '단계별로', '차근차근', '단계적으로',
-  ].join('|'),
+  ],
   'i',
 );
 
 /** Demanding the whole reasoning trace (the distiller's phrasing). */
-export const COT_FULL_TRACE = new RegExp(
+export const COT_FULL_TRACE = alternation(
   [
     String.raw`(?:full|complete|entire|whole|raw|internal|hidden|unabridged|detailed|verbatim)\s+(?:chain[- ]of[- ]thought|reasoning|thought process|thinking(?: process)?|reasoning trace|thoughts)`,
     String.raw`show (?:me )?(?:all|every(?:thing)?|each)(?: of)? (?:your |the )?(?:reasoning|thinking|thoughts|steps|intermediate steps|work(?:ings?)?|calculations|derivations?)`,
@@ -39,7 +40,7 @@ export const COT_FULL_TRACE = new RegExp(
     String.raw`(?:vollständig|gesamt|komplett)\S* (?:denkprozess|denkweg|gedankengang|gedankenkette|begründung|überlegungen)`, String.raw`(?:jeden|alle) zwischenschritte?`, String.raw`alle rechenwege`, String.raw`(?:überlegungen|gedanken|denkweg|lösungsweg)\S* lückenlos`, String.raw`zeige?n? (?:sie )?(?:deine|ihre|den|alle) (?:\S+ )?(?:denkprozess|gedankengang|überlegungen|denkschritte)`, String.raw`gedankenkette`,
     String.raw`raisonnement (?:complet|intégral|détaillé)`, String.raw`montre(?:z)?(?:-moi)? (?:tout )?(?:ton|votre) (?:raisonnement|processus de réflexion)`, String.raw`chaîne de pensée`, String.raw`sans (?:en )?omettre`, String.raw`(?:chaque|toutes les) étapes? intermédiaires?`, String.raw`montre(?:z)? tous les calculs`, String.raw`toute (?:ta|votre) réflexion`,
     '추론 과정', '사고 과정', '생각 과정', '생략하지', '빠짐없이', '중간 단계(?:를|들을)? 모두', '생각을 처음부터 끝까지',
-  ].join('|'),
+  ],
   'i',
 );
 

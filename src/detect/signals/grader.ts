@@ -4,8 +4,9 @@
 // from verified organisations, which the context signals carry.
 import { C } from '../account-state.ts';
 import { matches, share, SYS_GRADER, type SignalFamily } from './types.ts';
+import { alternation } from '../text/alternation.ts';
 
-export const GRADER = new RegExp(
+export const GRADER = alternation(
   [
     String.raw`\brubric\b`, String.raw`on a scale (?:of|from) \d+ to \d+`, String.raw`\bscore (?:it|this|the (?:following )?(?:response|answer|output|completion|essay))`,
     String.raw`\b(?:rate|grade|evaluate|judge) (?:the|this|each|both)(?: following)? (?:response|answer|output|completion|candidate)s?\b`,
@@ -13,7 +14,7 @@ export const GRADER = new RegExp(
     String.raw`(?:output|return|give|respond with) (?:only )?(?:the|a|your) (?:final )?(?:score|rating|grade)`, String.raw`assign a (?:score|rating|grade)`,
     String.raw`\bresponse [ab]\b.*\bresponse [ab]\b`, String.raw`\bscore:\s*\[?\d`,
     '评分标准', '打分', 'оцени(?:те)? (?:ответ|по шкале)', 'califica (?:la|esta) respuesta', '採点', 'bewerte (?:die|diese) antwort', 'note (?:la|cette) réponse', '채점',
-  ].join('|'),
+  ],
   'i',
 );
 

@@ -5,11 +5,12 @@
 import { C } from '../account-state.ts';
 import { hasAdversarialSuffix } from '../text/adversarial-suffix.ts';
 import { matches, share, SYS_JAILBREAK, userMatches, type SignalFamily } from './types.ts';
+import { alternation } from '../text/alternation.ts';
 
 /** Attempts at which the saturating count reaches 1 − 1/e. */
 const ATTEMPT_SCALE = 4;
 
-export const JAILBREAK = new RegExp(
+export const JAILBREAK = alternation(
   [
     String.raw`\bdo anything now\b`, String.raw`\bDAN mode\b`, String.raw`\bdeveloper mode\b`, String.raw`\bjailbr(?:eak|oken)\b`,
     String.raw`\b(?:no|without(?: any)?) (?:restrictions|filters|limitations|guidelines|censorship|rules|ethical constraints)\b`,
@@ -34,13 +35,13 @@ export const JAILBREAK = new RegExp(
     String.raw`\b(?:answer|respond to|follow|execute|carry out) the (?:translated|decoded|hidden) (?:request|instructions?|question|text|prompt)\b`,
     String.raw`\b(?:do not|don't|never) (?:refuse|say (?:that )?you can(?:not|'t))\b`, String.raw`\bno (?:warnings?|disclaimers?|caveats|moralizing|lectures?)\b`,
     '越狱', 'без (?:ограничений|цензуры)', 'sin (?:restricciones|censura)', '制限なし', 'ohne (?:einschränkungen|zensur)', 'sans (?:restrictions|censure)', '제한 없이',
-  ].join('|'),
+  ],
   'i',
 );
 
 // `### System` opens a forged turn; `### Instruction` is the Alpaca prompt format (datasets and harvest
 // templates alike), not an injection, so it is not matched.
-export const INJECTION = new RegExp(
+export const INJECTION = alternation(
   [
     String.raw`\b(?:ignore|disregard|forget|override) (?:all |any )?(?:(?:the|your|my) )?(?:previous|prior|above|earlier|preceding|system) (?:instructions|prompts?|rules|messages|directions)`,
     String.raw`\bnew (?:system )?instructions:`, String.raw`</?system>`, String.raw`\[/?(?:system|inst)\]`, String.raw`###\s*(?:system|new instructions?)\b`,
@@ -51,7 +52,7 @@ export const INJECTION = new RegExp(
     String.raw`<!--\s*(?:(?:ai|assistant|chatbot|llm)\b|(?:note|instructions?) (?:to|for) (?:the )?(?:ai|assistant|model)\b)`,
     '忽略(?:之前|以上|所有)的?(?:指令|说明)', 'игнорируй(?:те)? (?:все )?(?:предыдущие|прошлые) инструкции', 'ignora (?:todas )?las instrucciones anteriores',
     '以前の指示を無視', 'ignoriere (?:alle )?(?:vorherigen|bisherigen) anweisungen', 'ignore[zr]? (?:toutes )?les instructions précédentes', '이전 지시를 무시',
-  ].join('|'),
+  ],
   'i',
 );
 
@@ -60,7 +61,7 @@ export const INJECTION = new RegExp(
 // Grouped by the harm taxonomies of public red-team sets (crime and fraud, cyber, weapons and violence, drugs,
 // hate and harassment, deception, privacy, self-harm). Written against the fitting half of the prompt sets
 // (scripts/pattern-coverage.ts measures both halves and the benign sets' false matches).
-export const HARMFUL_REQUEST = new RegExp(
+export const HARMFUL_REQUEST = alternation(
   [
     // crime and fraud
     String.raw`\bcommit(?:s|ting)? (?:\w+ ){0,3}(?:fraud|crimes?|arson|murder|robbery|burglary|theft|vandalism|violence|terrorism|terrorist attacks?|acts of \w+)\b`,
@@ -114,14 +115,14 @@ export const HARMFUL_REQUEST = new RegExp(
     // self-harm
     String.raw`\b(?:kill (?:myself|yourself|themselves)|commit(?:ting)? suicide|suicide (?:with|methods?|by)|self-harm)\b`,
     String.raw`\b(?:manipulat|encourag|convinc|pressur)\w* (?:someone|a person|people|them|him|her|others|individuals) (?:into|to) (?:commit\w* suicide|kill|self-harm|harm)`,
-  ].join('|'),
+  ],
   'i',
 );
 
 // Framings that wrap a harmful request to get it answered: role-play, fiction, hypotheticals, claimed
 // authority or purpose (the families of public jailbreak taxonomies). Harmless on their own (writers and
 // teachers use them every day); with a harmful request in the same turn they are a jailbreak.
-export const FRAMING = new RegExp(
+export const FRAMING = alternation(
   [
     String.raw`\b(?:imagine|pretend|suppose) (?:that )?(?:you(?:'re| are)|you were|we(?:'re| are)|i(?:'m| am))\b`,
     String.raw`\byou are (?:a|an) (?:\w+ ){0,4}(?:writer|author|novelist|screenwriter|character|historian|researcher|consultant|expert|hacker|journalist|detective|villain|scientist|professor|chemist)\b`,
@@ -131,7 +132,7 @@ export const FRAMING = new RegExp(
     String.raw`\b(?:purely|strictly|just|only) (?:for )?(?:academic|educational|research|hypothetical|fictional|informational)\b`, String.raw`\bfor (?:academic|educational|research) purposes\b`,
     String.raw`\b(?:i(?:'m| am)) (?:a |an |the )?(?:developer|security researcher|red team\w*|penetration tester|police officer|law enforcement)\b`,
     String.raw`\b(?:late|deceased|dead) (?:grand(?:mother|ma|father|pa)|mother|father)\b`,
-  ].join('|'),
+  ],
   'i',
 );
 

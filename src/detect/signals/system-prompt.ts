@@ -3,8 +3,9 @@
 // Who shares it: developers debugging their own prompt, occasionally; not as a share of their traffic.
 import { C } from '../account-state.ts';
 import { share, userMatches, type SignalFamily } from './types.ts';
+import { alternation } from '../text/alternation.ts';
 
-export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
+export const SYSTEM_PROMPT_EXTRACTION = alternation(
   [
     String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of |back )?(?:the|your)(?: full| entire| exact| original| hidden| initial)? (?:system (?:prompt|message)|initial prompt|hidden prompt|pre-?prompt|(?:text|words|instructions|prompt) (?:above|before this))`,
     String.raw`\b(?:repeat|print|output|reveal|show|display|write out|recite|dump|leak)(?: me)? (?:all of )?your(?: full| entire| exact| original| hidden| initial)? (?:instructions|prompt|rules)\b`,
@@ -19,7 +20,7 @@ export const SYSTEM_PROMPT_EXTRACTION = new RegExp(
     String.raw`\btranslate your (?:initial |original |system |hidden )?(?:instructions|prompt|rules)\b`,
     '系统提示词?', '(?:покажи|выведи|повтори) (?:свой |свои |весь )?(?:системн|инструкци)', '(?:muestra|repite) (?:tu|el) (?:prompt del sistema|mensaje del sistema|instrucciones)',
     'システムプロンプト', '(?:zeige|wiederhole) (?:deinen |den )?system-?prompt', '(?:affiche|répète) (?:ton|le|votre) (?:prompt système|message système)', '시스템 프롬프트',
-  ].join('|'),
+  ],
   'i',
 );
 

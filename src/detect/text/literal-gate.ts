@@ -8,9 +8,9 @@ import { FOLD, foldString, requiredLiterals } from './required-literals.ts';
 
 /**
  * A literal of WINDOW or more characters is found by the hash of one WINDOW-character window of it, the one
- * made of the rarest characters (few texts hold it without the literal, so few candidates need comparing);
- * a literal of SHORT to WINDOW - 1 characters (CJK words) by its second character. A one-character literal
- * gates nothing.
+ * least common in the texts the gate has seen (at first: made of the rarest characters), so that few texts hold
+ * it without the literal and few candidates need comparing; a literal of SHORT to WINDOW - 1 characters (CJK
+ * words) by its second character. A one-character literal gates nothing.
  */
 const WINDOW = 4;
 const SHORT = 2;
@@ -35,9 +35,29 @@ const MIX: Int32Array = (() => {
   return mix;
 })();
 
+/**
+ * Texts whose windows the gate counts before it keys its literals again (LiteralGate.tune): which windows are
+ * common depends on the traffic, and a literal keyed by a common one is compared at every occurrence of it.
+ */
+const TUNING_TEXTS = 2_000;
+
 /** The 16-bit table key of a window value. */
 function keyOf(window: number): number {
   return Math.imul(window, 0x9e3779b1) >>> 16;
+}
+
+/**
+ * A second 16-bit hash of a window value, independent of its key: a window of the text whose key some literal's
+ * window has is compared only if its tag is one of the literals' windows' tags too. Most windows of common
+ * text that share a key with a literal's window (a Korean literal's with an English word's) differ in the tag.
+ */
+function tagOf(window: number): number {
+  return Math.imul(window, 0x85ebca6b) >>> 16;
+}
+
+/** One bit per 16-bit value: 8 KB, stays in the L1 cache where a table of 64 Ki entries would not. */
+function newBitSet(): Int32Array {
+  return new Int32Array(0x10000 >>> 5);
 }
 
 /** The window value after the characters units[from..from + WINDOW). */
@@ -58,13 +78,17 @@ function commonness(unit: number): number {
   return unit < 128 ? 5 : 1;
 }
 
-/** The offset of the window of `units` made of the least common characters. */
-function rarestWindow(units: Uint16Array): number {
+/**
+ * The offset of the window of `units` that is least common: by `keyCounts` (how often texts held a window of
+ * each key) when given, and by its characters' commonness (the tie-break, and all there is before counts).
+ */
+function rarestWindow(units: Uint16Array, keyCounts: Uint32Array | null): number {
   let best = 0;
   let bestScore = Infinity;
   for (let from = 0; from + WINDOW <= units.length; from++) {
     let score = 0;
     for (let i = from; i < from + WINDOW; i++) score += commonness(units[i]!);
+    if (keyCounts !== null) score += keyCounts[keyOf(windowAt(units, from))]! * 1_000;
     if (score < bestScore) {
       bestScore = score;
       best = from;
@@ -86,8 +110,8 @@ interface Literal {
 class LiteralTable {
   /** key → bucket number + 1 (0: no literal has this key) */
   readonly slots = new Uint16Array(0x10000);
-  /** one bit per key that has a bucket: 8 KB, stays in the L1 cache where `slots` (128 KB) would not */
-  readonly used = new Int32Array(0x10000 >>> 5);
+  /** one bit per key that has a bucket (`slots` is 128 KB) */
+  readonly used = newBitSet();
   readonly buckets: Literal[][] = [];
 
   add(key: number, lit: Literal): void {
@@ -99,13 +123,27 @@ class LiteralTable {
     }
     this.buckets[b - 1]!.push(lit);
   }
+
+  clear(): void {
+    this.slots.fill(0);
+    this.used.fill(0);
+    this.buckets.length = 0;
+  }
 }
 
 export class LiteralGate {
   /** patterns that are candidates for every text (no usable literal: none derived, or a one-character one) */
   private readonly always: number;
   private readonly gated: number;
+  /** the literals of WINDOW or more characters, each keyed by one of its windows in `long` */
+  private readonly longLiterals: Literal[] = [];
   private readonly long = new LiteralTable();
+  /** one bit per tag (tagOf) of the long literals' key windows */
+  private readonly longTags = newBitSet();
+  /** how many windows of each key the first TUNING_TEXTS texts held (fields that never change type or object:
+   * replacing one would send the optimized candidates() back to be compiled again) */
+  private readonly keyCounts = new Uint32Array(0x10000);
+  private countedTexts = 0;
   /** literals shorter than WINDOW by their second character (folded); `shortByUnit` maps code units to buckets */
   private readonly short = new LiteralTable();
   private readonly shortByUnit = new Uint16Array(0x10000);
@@ -124,14 +162,11 @@ export class LiteralGate {
       }
       for (const text of literals) {
         const units = Uint16Array.from(foldString(text), (ch) => ch.charCodeAt(0));
-        if (units.length >= WINDOW) {
-          const offset = rarestWindow(units);
-          this.long.add(keyOf(windowAt(units, offset)), { units, offset, bit });
-        } else {
-          this.short.add(units[1]!, { units, offset: 1, bit });
-        }
+        if (units.length >= WINDOW) this.longLiterals.push({ units, offset: 0, bit });
+        else this.short.add(units[1]!, { units, offset: 1, bit });
       }
     });
+    this.keyLongLiterals(null);
     let shortFrom = 0x10000;
     for (let c = 0; c < 0x10000; c++) {
       const slot = this.short.slots[FOLD[c]!]!;
@@ -143,12 +178,45 @@ export class LiteralGate {
     this.gated = ((1 << patterns.length) - 1) & ~always;
   }
 
+  /**
+   * Keys every long literal by its least common window (rarestWindow) and builds the table. Any window finds the
+   * literal, so the keys change only how often a text's window must be compared, never the candidates.
+   */
+  private keyLongLiterals(keyCounts: Uint32Array | null): void {
+    // rebuilt in place: the optimized candidates() holds the tables as constants, and new ones would send it
+    // back to be compiled again
+    const table = this.long;
+    const tags = this.longTags;
+    table.clear();
+    tags.fill(0);
+    for (const lit of this.longLiterals) {
+      lit.offset = rarestWindow(lit.units, keyCounts);
+      const window = windowAt(lit.units, lit.offset);
+      table.add(keyOf(window), lit);
+      const tag = tagOf(window);
+      tags[tag >>> 5]! |= 1 << (tag & 31);
+    }
+  }
+
+  /** Counts the windows of `text` by key; after TUNING_TEXTS texts, keys the long literals by the counts. */
+  private count(text: string): void {
+    const keyCounts = this.keyCounts;
+    let w = 0;
+    for (let i = 0; i < text.length; i++) {
+      w = (w << WINDOW_SHIFT) ^ MIX[text.charCodeAt(i)]!;
+      if (i >= WINDOW - 1) keyCounts[keyOf(w)]!++;
+    }
+    if (++this.countedTexts === TUNING_TEXTS) this.keyLongLiterals(keyCounts);
+  }
+
   /** Bit i set: patterns[i] may match `text`; clear: it cannot (none of its required literals occurs). */
   candidates(text: string): number {
     let found = this.always;
     const gated = this.gated;
     if (gated === 0) return found;
+    if (this.countedTexts < TUNING_TEXTS) this.count(text);
     const used = this.long.used;
+    const tags = this.longTags;
     const shortFrom = this.shortFrom;
     const n = text.length;
     let w = 0;
@@ -157,8 +225,11 @@ export class LiteralGate {
       w = (w << WINDOW_SHIFT) ^ MIX[c]!;
       const key = keyOf(w);
       if ((used[key >>> 5]! & (1 << (key & 31))) !== 0 && i >= WINDOW - 1) {
-        found |= verify(this.long, key, text, i - (WINDOW - 1), found);
-        if ((found & gated) === gated) break;
+        const tag = tagOf(w);
+        if ((tags[tag >>> 5]! & (1 << (tag & 31))) !== 0) {
+          found |= verify(this.long, key, text, i - (WINDOW - 1), found);
+          if ((found & gated) === gated) break;
+        }
       }
       if (c >= shortFrom && this.shortByUnit[c] !== 0 && i >= 1) {
         found |= verify(this.short, FOLD[c]!, text, i, found);

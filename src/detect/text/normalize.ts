@@ -135,8 +135,12 @@ export function systemText(messages: ChatMessage[]): string {
 /**
  * The part of a text that content patterns scan: instructions sit at the start or the end of a prompt,
  * so long texts are cut to their head and tail (keeps the regex cost flat on long RAG contexts).
+ *
+ * The cut text is joined into one flat string: `head + '\n' + tail` would be a V8 cons string, and a few of
+ * those among the flat strings JSON.parse makes leave the optimized code of every loop that reads texts with
+ * `charCodeAt` (the literal gate, the phrase hashes) slower on all of them (docs/analyze.md, Speed).
  */
 export function scanWindow(text: string, headChars: number, tailChars: number): string {
   if (text.length <= headChars + tailChars) return text;
-  return text.slice(0, headChars) + '\n' + text.slice(text.length - tailChars);
+  return [text.slice(0, headChars), text.slice(text.length - tailChars)].join('\n');
 }

@@ -181,3 +181,21 @@ test('prepared text: the gate\'s verdicts and the tested patterns agree with the
     assert.equal(out.userKnown, gated);
   }
 });
+
+test('the gate keys its literals again by the windows of the texts it has seen, and its candidates stay the same', () => {
+  const sim = simulate({ scenario: 'mixed', seed: 5, scale: 0.05, dataDir: join(tmpdir(), 'dg-no-data') });
+  const texts: string[] = [];
+  for (const ev of sim.events) texts.push(scanWindow(lastUserText(ev.messages), 1_500, 500));
+  assert.ok(texts.length > 3_000, `enough texts to tune on and to compare (${texts.length})`);
+  const offsets = (g: LiteralGate) => (g as unknown as { longLiterals: { offset: number }[] }).longLiterals.map((l) => l.offset).join(',');
+  const untuned = new LiteralGate(USER_PATTERNS);
+  const tuned = new LiteralGate(USER_PATTERNS);
+  const before = offsets(tuned);
+  // what the untuned gate says, on texts it sees before it could tune itself
+  const compared = texts.slice(-1_000);
+  const expected = compared.map((t) => untuned.candidates(t));
+  for (const t of texts.slice(0, 2_000)) tuned.candidates(t);
+  assert.notEqual(offsets(tuned), before, 'the literals are keyed by other windows after tuning');
+  compared.forEach((t, i) => assert.equal(tuned.candidates(t), expected[i], JSON.stringify(t)));
+  assertNeverRulesOutAMatch(compared);
+});
