@@ -356,10 +356,10 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
  * own, so each member holds one with nearly all the others (0.96–1.0 on `low-and-slow-holdout` 101); a crew's
  * crafted prompt is held by the whole crew. An eval lab sweeping the benchmark a harvest draws its tasks from
  * holds many of the harvest's task sentences, each with a few of its members, and none of its wrappers
- * (0.32 of a 26-account group on that run, where it was a member): task sentences alone, however many, make
+ * (0.13–0.24 of the group on that run, where it had been a member): task sentences alone, however many, make
  * no member. Fixed, not fitted.
  */
-export const MIN_SIGNATURE_COVER = 0.5;
+const MIN_SIGNATURE_COVER = 0.5;
 
 /** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
 const SETTLE_MARGIN = 1.5;
