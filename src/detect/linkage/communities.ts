@@ -467,11 +467,14 @@ function countBy(items: readonly number[], classOf: Map<number, number>): Map<nu
  * Louvain's local moves go one node at a time, and an account never leaves its card (the card's edge outweighs
  * its e-mail shape's); once it aggregates, it moves whole communities. So at a low resolution a card whose
  * accounts signed up partly in a window two actors shared (their e-mail generators producing one shape) can be
- * left in the neighbouring actor's community, though most of its sign-up values are its own actor's. This
- * refinement moves cards whole (the card's node and its holders) and the other binding values one by one, each
- * to the community where the move gains most modularity at the same resolution, in inGraph order, each seeing
- * the moves before it, until a pass moves nothing (at most 8). Modularity only goes up, so the communities
- * Louvain found are kept where they are right. In place.
+ * left in the neighbouring actor's community, though most of its sign-up values are its own actor's
+ * (`hydra-holdout` 1: five cards, 48 accounts of one pool, in another's). This refinement moves cards whole
+ * (the card's node and its holders) and the other binding values one by one, each to the community where the
+ * move gains most modularity at the same resolution, in inGraph order, each seeing the moves before it, until
+ * a pass moves nothing (at most 8). The clients the accounts run (`client_fingerprint` values of real weight,
+ * each sitting with most of its holders) count in the ties: where a card's sign-up values are split between
+ * two actors, the operator's client decides. A card moves only to a community it shares a sign-up value with,
+ * though: a client alone is shared by strangers. In place.
  */
 function settleCards(graph: UndirectedGraph, community: Record<string, number>, inGraph: GraphValue[], lp: DetectorParams['linkage']): void {
   const units: string[][] = [];
@@ -680,10 +683,10 @@ function signupCover(
     g.members.push(m);
     for (const key of keys) g.held.set(key, (g.held.get(key) ?? 0) + 1);
   }
-  // the accounts asked: those made in a burst (an e-mail shape or signup block shared in it); an account
-  // whose only shared sign-up value is its card says nothing about the bursts its side used
-  // a run in the next or previous bucket counts when the other side made more accounts there than this
-  // run holds in all: a burst's last hour spilling over the bucket's edge is its tail, not a burst of its own
+  // The accounts asked are those made in a burst (an e-mail shape or signup block shared in it): an account
+  // whose only shared sign-up value is its card says nothing about the bursts its side used. A run in the
+  // next or previous bucket covers when the other side made more accounts there than this run has in all: a
+  // burst's last hour spilling over the bucket's edge is its tail, not a burst of its own.
   const share = (side: number[], other: Map<string, number>) => {
     const held = (fact: string) => (other.get(fact) ?? 0) >= 2;
     let asked = 0;
