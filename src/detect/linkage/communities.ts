@@ -538,9 +538,12 @@ function settleCards(graph: UndirectedGraph, community: Record<string, number>, 
       let best = own;
       let bestGain = gain(own);
       // only to a community it shares a sign-up value with: clients are shared by strangers
+      // and only where it is tied more strongly than at home: the resolution's size penalty alone does not
+      // pull a card away from its evidence
+      const home = tie.get(own) ?? 0;
       for (const c of [...signedUp].sort((x, y) => x - y)) {
         const g = gain(c);
-        if (g > bestGain + 1e-9) [best, bestGain] = [c, g];
+        if (g > bestGain + 1e-9 && tie.get(c)! > home) [best, bestGain] = [c, g];
       }
       if (best === own && unit.every((u) => community[u] === own)) continue;
       for (const u of unit) {
