@@ -625,25 +625,33 @@ function mergeAcrossHolderEvidence(
   // merge when the link covers a real share of both sides (a hub cut off its own actor is linked almost
   // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
   // even when one side holds that value throughout
-  let merged = false;
-  const cover = signupCover(community, inGraph, lp);
-  const union = (lo: number, hi: number) => {
-    const a = find(lo);
-    const b = find(hi);
-    if (a === b || !cover.covers(a, b)) return;
-    const [keep, gone] = a < b ? [a, b] : [b, a];
-    parent.set(gone, keep);
-    cover.join(keep, gone);
-    merged = true;
-  };
+  const pairs: [number, number][] = [];
   for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
     const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
-    if (share >= lp.merge_min_share) union(link.lo, link.hi);
+    if (share >= lp.merge_min_share) pairs.push([link.lo, link.hi]);
   }
   const tooling = sharedTooling(community, inGraph, lp);
   for (const [, { lo, hi, sources }] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     const independent = sources.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
-    if (independent >= lp.merge_min_bursts) union(lo, hi);
+    if (independent >= lp.merge_min_bursts) pairs.push([lo, hi]);
+  }
+  if (pairs.length === 0) return;
+  // the best-covered pairs merge first, each asked again on the groups as merged so far: a fragment joins
+  // the actor whose bursts it was made in before it could join a neighbour that shares a few of them
+  const cover = signupCover(community, inGraph, lp);
+  const first = new Map(pairs.map(([lo, hi]) => [`${lo}:${hi}`, cover.of(lo, hi).share]));
+  pairs.sort((x, y) => first.get(`${y[0]}:${y[1]}`)! - first.get(`${x[0]}:${x[1]}`)! || x[0] - y[0] || x[1] - y[1]);
+  let merged = false;
+  for (const [lo, hi] of pairs) {
+    const a = find(lo);
+    const b = find(hi);
+    if (a === b) continue;
+    const { share, asked } = cover.of(a, b);
+    if (asked >= lp.merge_cover_min_accounts && share < lp.merge_min_cover) continue;
+    const [keep, gone] = a < b ? [a, b] : [b, a];
+    parent.set(gone, keep);
+    cover.join(keep, gone);
+    merged = true;
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
@@ -663,7 +671,7 @@ function signupCover(
   community: Record<string, number>,
   inGraph: GraphValue[],
   lp: DetectorParams['linkage'],
-): { covers: (a: number, b: number) => boolean; join: (keep: number, gone: number) => void } {
+): { of: (a: number, b: number) => { share: number; asked: number }; join: (keep: number, gone: number) => void } {
   // per account its binding values; per group its accounts holding one and how many of them hold each value
   const valuesOf = new Map<number, string[]>();
   // accounts made in each run (of either domain)
@@ -701,15 +709,15 @@ function signupCover(
       const tail = (fact: string) => nextBursts(fact).some((next) => held(next) && other.get(next)! > made.get(fact)!);
       if (facts.some((fact) => held(fact) || tail(fact))) n++;
     }
-    return asked > 0 ? n / asked : 1;
+    return { share: asked > 0 ? n / asked : 1, asked };
   };
   return {
-    covers: (a, b) => {
+    of: (a, b) => {
       const ga = groups.get(a);
       const gb = groups.get(b);
-      if (!ga || !gb) return false;
+      if (!ga || !gb) return { share: 0, asked: 0 };
       const [small, large] = ga.members.length <= gb.members.length ? [ga, gb] : [gb, ga];
-      return share(small.members, large.held) >= lp.merge_min_cover;
+      return share(small.members, large.held);
     },
     join: (keep, gone) => {
       const gk = groups.get(keep)!;
