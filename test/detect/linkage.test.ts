@@ -196,7 +196,18 @@ test('two operators whose e-mail generators coincide in shared creation bursts s
   uncovered.linkage.merge_min_cover = 0;
   assert.deepEqual(campaigns(uncovered, twoOperators()), [[pool('hyb', 24), pool('hyd', 24)].join(' ').split(' ').sort().join(' ')]);
   // the rest of one operator, cut off by Louvain, made its accounts in the operator's bursts: merged back
-  assert.deepEqual(campaigns(params(), splitPool(2)), [[pool('hyb', 6), pool('hyd', 12)].join(' ').split(' ').sort().join(' ')]);
+  const one = [[pool('hyb', 6), pool('hyd', 12)].join(' ').split(' ').sort().join(' ')];
+  assert.deepEqual(campaigns(params(), splitPool(2)), one);
+  // a fragment of six, four of them made in a burst of their own, is too small to ask: it merges back too
+  const ownBurst = () => {
+    const sets = splitPool(2);
+    for (const acc of sets[1]!.accounts.slice(2)) acc.created_at = new Date(Date.parse(acc.created_at!) + 3 * 86_400_000).toISOString();
+    return sets;
+  };
+  assert.deepEqual(campaigns(params(), ownBurst()), one);
+  const askAll = params();
+  askAll.linkage.merge_cover_min_accounts = 0;
+  assert.equal(campaigns(askAll, ownBurst()).length, 2);
 });
 
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {
