@@ -570,6 +570,9 @@ function settleCards(graph: UndirectedGraph, community: Record<string, number>, 
  * between are one coincidence, not two). The client is the other independent fact: when at least
  * `merge_tooling_share` of the smaller side runs a client (JA4 + user agent, a value rare enough to weigh) that
  * the larger side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
+ * Either rule only proposes: two groups merge when the sign-up runs they share cover the smaller one
+ * (`signupCover`), best-covered pairs first, so two operators whose generators coincide in the bursts they
+ * happened to share stay apart.
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
