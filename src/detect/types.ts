@@ -143,6 +143,12 @@ export interface DetectorParams {
     merge_min_bursts: number;
     /** share of the smaller side running a client the larger side runs that counts as one more independent fact */
     merge_tooling_share: number;
+    /** two groups merge (by either rule above) only when at least this share of the smaller one holds a binding
+     * value that two or more accounts of the other hold too */
+    merge_min_cover: number;
+    /** ... asked only when the smaller one has at least this many accounts made in a burst (a fragment of a
+     * handful can hold a small burst of its actor alone) */
+    merge_cover_min_accounts: number;
     min_campaign_size: number;
     louvain_resolution: number;
     /** a suspicious account outside any holder group stays in its content community when the boundary phrases it

@@ -111,8 +111,9 @@ test('two hydra pools that share one e-mail shape in one creation burst stay two
 
 /**
  * Pool A signs up in two bursts a day apart; pool B, six accounts on two cards of its own, is the rest of
- * the same actor: two of its accounts carry A's e-mail shape, one in each of A's bursts, the others another
- * shape. Louvain puts B in a community of its own (its cards bind it tightly, the bridge is thin).
+ * the same actor: two of its accounts carry A's e-mail shape at A's domain, one in each of A's bursts, the
+ * others the same generator's shape at the other domain it alternates with. Louvain puts B in a community of
+ * its own (its cards and its domain bind it tightly, the bridge is thin).
  */
 function splitPool(bridgeBursts: 1 | 2, sameClient = true, poolClients = 1): { accounts: AccountRecordV1[]; events: LogEventV1[] }[] {
   const a = hydra(12, 3);
@@ -122,7 +123,7 @@ function splitPool(bridgeBursts: 1 | 2, sameClient = true, poolClients = 1): { a
   for (const [i, acc] of b.accounts.entries()) {
     acc.payment_fingerprint = `pm_hyb_${i % 2}`;
     acc.signup_ip = `198.51.${10 + i}.${(i * 7) % 250}`;
-    if (i >= 2) acc.email_local_shape = 'aaaa.aaaa99';
+    if (i >= 2) acc.email_domain = 'othermail.example';
   }
   // the bridge: B's first two accounts in A's two bursts, or both in the first (at A's domain and another)
   if (bridgeBursts === 2) b.accounts[1]!.created_at = burst2(b.accounts[1]!.created_at!);
@@ -164,6 +165,50 @@ test('two pools touching through one creation burst, even at two e-mail domains,
   assert.equal(run(noTooling, splitPool(1, true)).results().campaigns.length, 2);
   // the pool rotates three clients, a third of it runs B's: the smaller side is the one asked
   assert.equal(run(params(), splitPool(1, true, 3)).results().campaigns.length, 1);
+});
+
+/**
+ * Two operators whose e-mail generators produce one shape at one provider, each with its own cards and client,
+ * each signing up in four bursts a day apart; two of the bursts they share (the same days, the same six
+ * hours). Half of each pool was made in bursts the other never used.
+ */
+function twoOperators(): { accounts: AccountRecordV1[]; events: LogEventV1[] }[] {
+  const day = 86_400_000;
+  const a = hydra(24, 3);
+  const b = hydra(24, 3, 9, 'hyb');
+  // A signs up on days 0, 1, 3, 5 after its first burst, B on days 0, 1, 2, 4
+  for (const [i, acc] of a.accounts.entries()) acc.created_at = new Date(Date.parse(acc.created_at!) + [0, 1, 3, 5][i % 4]! * day).toISOString();
+  for (const [i, acc] of b.accounts.entries()) {
+    acc.created_at = new Date(Date.parse(acc.created_at!) + [0, 1, 2, 4][i % 4]! * day).toISOString();
+    acc.payment_fingerprint = `pm_hyb_${i % 3}`;
+    acc.signup_ip = `198.51.${10 + i}.${(i * 7) % 250}`;
+  }
+  for (const ev of b.events) ev.client = { ...ev.client, user_agent: 'pool-b-client/2.1', ja4: 't13d1715h2_5b57614c22b0_93c746dc12af' };
+  return [a, b, universityNat(40), sameSdk(30)];
+}
+
+test('two operators whose e-mail generators coincide in shared creation bursts stay two campaigns; one operator split across bursts is one', () => {
+  const pool = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}_${i}`).sort().join(' ');
+  const campaigns = (p: DetectorParams, sets: { accounts: AccountRecordV1[]; events: LogEventV1[] }[]) =>
+    run(p, sets).results().campaigns.map((c) => [...c.accounts].sort().join(' ')).sort();
+  assert.deepEqual(campaigns(params(), twoOperators()), [pool('hyb', 24), pool('hyd', 24)]);
+  // two shared bursts are two independent sign-up facts: without the cover test the operators are one campaign
+  const uncovered = params();
+  uncovered.linkage.merge_min_cover = 0;
+  assert.deepEqual(campaigns(uncovered, twoOperators()), [[pool('hyb', 24), pool('hyd', 24)].join(' ').split(' ').sort().join(' ')]);
+  // the rest of one operator, cut off by Louvain, made its accounts in the operator's bursts: merged back
+  const one = [[pool('hyb', 6), pool('hyd', 12)].join(' ').split(' ').sort().join(' ')];
+  assert.deepEqual(campaigns(params(), splitPool(2)), one);
+  // a fragment of six, four of them made in a burst of their own, is too small to ask: it merges back too
+  const ownBurst = () => {
+    const sets = splitPool(2);
+    for (const acc of sets[1]!.accounts.slice(2)) acc.created_at = new Date(Date.parse(acc.created_at!) + 3 * 86_400_000).toISOString();
+    return sets;
+  };
+  assert.deepEqual(campaigns(params(), ownBurst()), one);
+  const askAll = params();
+  askAll.linkage.merge_cover_min_accounts = 0;
+  assert.equal(campaigns(askAll, ownBurst()).length, 2);
 });
 
 test('evidence weight falls as the shared value gets more common, and common values carry none', () => {

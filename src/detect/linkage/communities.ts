@@ -76,6 +76,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     return { communities, edges: 0 };
   }
   const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  settleCards(graph, community, inGraph, lp);
   mergeAcrossHolderEvidence(community, inGraph, lp);
   const find = holderGroups(inGraph, community, lp);
   const { communities, taken } = groupMembers(inGraph, find, lp);
@@ -492,6 +493,103 @@ function countBy(items: readonly number[], classOf: Map<number, number>): Map<nu
 }
 
 /**
+ * Louvain's local moves go one node at a time, and an account never leaves its card (the card's edge outweighs
+ * its e-mail shape's); once it aggregates, it moves whole communities. So at a low resolution a card whose
+ * accounts signed up partly in a window two actors shared (their e-mail generators producing one shape) can be
+ * left in the neighbouring actor's community, though most of its sign-up values are its own actor's
+ * (`hydra-holdout` 1: five cards, 48 accounts of one pool, in another's). This refinement moves cards whole
+ * (the card's node and its holders) and the other binding values one by one, each to the community where the
+ * move gains most modularity at the same resolution, in inGraph order, each seeing the moves before it, until
+ * a pass moves nothing (at most 8). The clients the accounts run (`client_fingerprint` values of real weight,
+ * each sitting with most of its holders) count in the ties: where a card's sign-up values are split between
+ * two actors, the operator's client decides. A card moves only to a community it shares a sign-up value with,
+ * though: a client alone is shared by strangers. In place.
+ */
+function settleCards(graph: UndirectedGraph, community: Record<string, number>, inGraph: GraphValue[], lp: DetectorParams['linkage']): void {
+  const units: string[][] = [];
+  const clients = new Set<string>();
+  const edges = new Map<string, [string, number][]>();
+  const link = (a: string, b: string, w: number) => {
+    const list = edges.get(a);
+    if (list) list.push([b, w]);
+    else edges.set(a, [[b, w]]);
+  };
+  for (const { value, holders, node } of inGraph) {
+    const binding = BINDING_KINDS.has(value.kind) && graph.hasNode(node);
+    const tooling = value.kind === 'client_fingerprint' && value.weight >= lp.min_family_weight;
+    if (!binding && !tooling) continue;
+    if (tooling) {
+      clients.add(node);
+      // the client's node sits with most of the accounts that run it
+      const counts = countBy(holders, new Map(holders.map((m) => [m, community[accountNode(m)]!])));
+      community[node] = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
+    }
+    for (const m of holders) {
+      link(node, accountNode(m), value.weight);
+      link(accountNode(m), node, value.weight);
+    }
+    units.push(value.kind === 'payment' ? [node, ...holders.map(accountNode)] : [node]);
+  }
+  if (units.length === 0) return;
+  const degree = new Map<string, number>();
+  const volume = new Map<number, number>();
+  let total = 0;
+  for (const [node, list] of edges) {
+    let k = 0;
+    for (const [, w] of list) k += w;
+    degree.set(node, k);
+    total += k / 2;
+    volume.set(community[node]!, (volume.get(community[node]!) ?? 0) + k);
+  }
+  if (total === 0) return;
+  const scale = lp.louvain_resolution / (2 * total);
+  for (let pass = 0; pass < 8; pass++) {
+    let moved = false;
+    for (const unit of units) {
+      const inside = new Set(unit);
+      const own = community[unit[0]!]!;
+      let k = 0;
+      const tie = new Map<number, number>();
+      const signedUp = new Set<number>();
+      const outOf = new Map<number, number>();
+      for (const u of unit) {
+        const ku = degree.get(u) ?? 0;
+        k += ku;
+        outOf.set(community[u]!, (outOf.get(community[u]!) ?? 0) + ku);
+        for (const [other, w] of edges.get(u) ?? []) {
+          if (inside.has(other)) continue;
+          const c = community[other]!;
+          tie.set(c, (tie.get(c) ?? 0) + w);
+          if (!clients.has(other)) signedUp.add(c);
+        }
+      }
+      const gain = (c: number) => (tie.get(c) ?? 0) - scale * k * ((volume.get(c) ?? 0) - (outOf.get(c) ?? 0));
+      let best = own;
+      let bestGain = gain(own);
+      // only to a community it shares a sign-up value with: clients are shared by strangers
+      // and only where it is tied more strongly than at home: the resolution's size penalty alone does not
+      // pull a card away from its evidence
+      const home = tie.get(own) ?? 0;
+      for (const c of [...signedUp].sort((x, y) => x - y)) {
+        const g = gain(c);
+        if (g > bestGain + 1e-9 && tie.get(c)! > home) [best, bestGain] = [c, g];
+      }
+      if (best === own && unit.every((u) => community[u] === own)) continue;
+      for (const u of unit) {
+        const ku = degree.get(u) ?? 0;
+        volume.set(community[u]!, volume.get(community[u]!)! - ku);
+        volume.set(best, (volume.get(best) ?? 0) + ku);
+        community[u] = best;
+      }
+      if (best !== own) moved = true;
+    }
+    if (!moved) break;
+  }
+  // the client nodes were the refinement's own: the community map holds accounts and binding values only
+  for (const { value, node } of inGraph) if (value.kind === 'client_fingerprint' && !graph.hasNode(node)) delete community[node];
+}
+
+/**
  * Louvain cuts a hydra along its strongest hubs (one community per reused card). Communities that share
  * binding values (several holders on each side, real weight) held by at least `merge_min_share` of each
  * are one actor: merge them (union-find over community ids, in place). So are communities whose shared
@@ -501,6 +599,9 @@ function countBy(items: readonly number[], classOf: Map<number, number>): Map<nu
  * between are one coincidence, not two). The client is the other independent fact: when at least
  * `merge_tooling_share` of the smaller side runs a client (JA4 + user agent, a value rare enough to weigh) that
  * the larger side runs too, a shape shared in one burst is the same actor's, not a coincidence of two generators.
+ * Either rule only proposes: two groups merge when the sign-up runs they share cover the smaller one
+ * (`signupCover`), best-covered pairs first, so two operators whose generators coincide in the bursts they
+ * happened to share stay apart.
  */
 function mergeAcrossHolderEvidence(
   community: Record<string, number>,
@@ -556,25 +657,108 @@ function mergeAcrossHolderEvidence(
   // merge when the link covers a real share of both sides (a hub cut off its own actor is linked almost
   // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
   // even when one side holds that value throughout
-  let merged = false;
-  const union = (lo: number, hi: number) => {
-    const a = find(lo);
-    const b = find(hi);
-    if (a === b) return;
-    parent.set(Math.max(a, b), Math.min(a, b));
-    merged = true;
-  };
+  const pairs: [number, number][] = [];
   for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
     const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
-    if (share >= lp.merge_min_share) union(link.lo, link.hi);
+    if (share >= lp.merge_min_share) pairs.push([link.lo, link.hi]);
   }
   const tooling = sharedTooling(community, inGraph, lp);
   for (const [, { lo, hi, sources }] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
     const independent = sources.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
-    if (independent >= lp.merge_min_bursts) union(lo, hi);
+    if (independent >= lp.merge_min_bursts) pairs.push([lo, hi]);
+  }
+  if (pairs.length === 0) return;
+  // the best-covered pairs merge first, each asked again on the groups as merged so far: a fragment joins
+  // the actor whose bursts it was made in before it could join a neighbour that shares a few of them
+  const cover = signupCover(community, inGraph, lp);
+  const first = new Map(pairs.map(([lo, hi]) => [`${lo}:${hi}`, cover.of(lo, hi).share]));
+  pairs.sort((x, y) => first.get(`${y[0]}:${y[1]}`)! - first.get(`${x[0]}:${x[1]}`)! || x[0] - y[0] || x[1] - y[1]);
+  let merged = false;
+  for (const [lo, hi] of pairs) {
+    const a = find(lo);
+    const b = find(hi);
+    if (a === b) continue;
+    const { share, asked } = cover.of(a, b);
+    if (asked >= lp.merge_cover_min_accounts && share < lp.merge_min_cover) continue;
+    const [keep, gone] = a < b ? [a, b] : [b, a];
+    parent.set(gone, keep);
+    cover.join(keep, gone);
+    merged = true;
   }
   if (!merged) return;
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/**
+ * Whether the sign-up values two groups share cover the smaller of them: one actor's accounts all come from
+ * its own generator runs, cards and signup blocks, so a part Louvain cut off it (a card hub, a few accounts on
+ * cards of their own) signs up in the bursts the rest signs up in, and nearly all of it holds a binding value
+ * that two or more accounts of the rest hold too. Two actors whose e-mail generators produce one shape share
+ * only the bursts in which they happened to sign up together: most accounts of either side were made in
+ * windows the other did not use (`hydra-holdout` 1: 0.09 to 0.43 of a pool). Groups are kept current as
+ * they merge (`join`), so a fragment made entirely in bursts two actors share joins one of them and does not
+ * chain the two together: the merged group is asked again against the other actor.
+ */
+function signupCover(
+  community: Record<string, number>,
+  inGraph: GraphValue[],
+  lp: DetectorParams['linkage'],
+): { of: (a: number, b: number) => { share: number; asked: number }; join: (keep: number, gone: number) => void } {
+  // per account its binding values; per group its accounts holding one and how many of them hold each value
+  const valuesOf = new Map<number, string[]>();
+  // accounts made in each run (of either domain)
+  const made = new Map<string, number>();
+  for (const { value, holders } of inGraph) {
+    if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
+    const fact = value.kind === 'email_shape' ? generatorRun(value.key) : value.key;
+    made.set(fact, (made.get(fact) ?? 0) + value.count);
+    for (const m of holders) {
+      const list = valuesOf.get(m);
+      if (list) list.push(fact);
+      else valuesOf.set(m, [fact]);
+    }
+  }
+  const groups = new Map<number, { members: number[]; held: Map<string, number> }>();
+  for (const [m, keys] of valuesOf) {
+    const c = community[accountNode(m)]!;
+    let g = groups.get(c);
+    if (!g) groups.set(c, (g = { members: [], held: new Map() }));
+    g.members.push(m);
+    for (const key of keys) g.held.set(key, (g.held.get(key) ?? 0) + 1);
+  }
+  // The accounts asked are those made in a burst (an e-mail shape or signup block shared in it): an account
+  // whose only shared sign-up value is its card says nothing about the bursts its side used. A run in the
+  // next or previous bucket covers when the other side made more accounts there than this run has in all: a
+  // burst's last hour spilling over the bucket's edge is its tail, not a burst of its own.
+  const share = (side: number[], other: Map<string, number>) => {
+    const held = (fact: string) => (other.get(fact) ?? 0) >= 2;
+    let asked = 0;
+    let n = 0;
+    for (const m of side) {
+      const facts = valuesOf.get(m)!;
+      if (!facts.some((fact) => nextBursts(fact).length > 0)) continue;
+      asked++;
+      const tail = (fact: string) => nextBursts(fact).some((next) => held(next) && other.get(next)! > made.get(fact)!);
+      if (facts.some((fact) => held(fact) || tail(fact))) n++;
+    }
+    return { share: asked > 0 ? n / asked : 1, asked };
+  };
+  return {
+    of: (a, b) => {
+      const ga = groups.get(a);
+      const gb = groups.get(b);
+      if (!ga || !gb) return { share: 0, asked: 0 };
+      const [small, large] = ga.members.length <= gb.members.length ? [ga, gb] : [gb, ga];
+      return share(small.members, large.held);
+    },
+    join: (keep, gone) => {
+      const gk = groups.get(keep)!;
+      const gg = groups.get(gone)!;
+      for (const m of gg.members) gk.members.push(m);
+      for (const [key, n] of gg.held) gk.held.set(key, (gk.held.get(key) ?? 0) + n);
+      groups.delete(gone);
+    },
+  };
 }
 
 /**
@@ -627,6 +811,29 @@ function sharedTooling(
 function signupFact(key: string): string {
   const bar = key.lastIndexOf('|');
   return bar >= 0 ? `burst ${key.slice(bar + 1)}` : key;
+}
+
+/**
+ * An e-mail shape value without its domain (`mail:aaaaaaaa.999|82919`): one run of a generator in one burst,
+ * whichever of the domains it alternates between an account got.
+ */
+function generatorRun(key: string): string {
+  const at = key.lastIndexOf('@');
+  const bar = key.lastIndexOf('|');
+  return at >= 0 && bar > at ? `${key.slice(0, at)}${key.slice(bar)}` : key;
+}
+
+/**
+ * The same value in the creation bursts just before and after (`…|82915`, `…|82917` for `…|82916`): a burst
+ * lasts hours and the buckets' edges cut it where they fall, so the accounts an actor made in its last hour
+ * land in the next bucket. None for a value without a burst (a card).
+ */
+function nextBursts(fact: string): string[] {
+  const bar = fact.lastIndexOf('|');
+  const burst = bar >= 0 ? Number(fact.slice(bar + 1)) : NaN;
+  if (!Number.isInteger(burst)) return [];
+  const head = fact.slice(0, bar + 1);
+  return [`${head}${burst - 1}`, `${head}${burst + 1}`];
 }
 
 /** Several independent families (one of them about the account's holder), or one very strong value. */
