@@ -352,6 +352,28 @@ test('a campaign member that looks clean alone follows its campaign, strangers u
   assert.deepEqual(groups, [Array.from({ length: 6 }, (_, i) => `slow_${i}`)]);
 });
 
+test('a clean-looking account tied to a campaign by one of its signatures and sentences few members hold does not follow it; one that shares its opener and closer does', () => {
+  const campaign = paraphrased(6, 12);
+  const send = (account: string, i: number, n: number, user: (j: number) => string) =>
+    Array.from({ length: n }, (_, j) => event({ account, atMs: T0 + (j * 5 + i) * 37 * 60_000, user: user(j), ip: `203.0.113.${10 + i}`, asn: 4100 + i, ua: 'curl/8.4', ja4: `t13d1516h2_8daaf6152771_${(3000 + i).toString(16)}` }));
+  const aside = 'Double-check the units against the worked example.';
+  const sheet = (j: number) => ['first', 'second', 'third', 'fourth'][j % 4];
+  const others = {
+    accounts: [],
+    events: [
+      // two members also close a few questions with a sentence of their own
+      ...send('slow_0', 20, 3, (j) => `Which formula fits the ${sheet(j)} table of results? ${aside}`),
+      ...send('slow_1', 21, 3, (j) => `Which constant appears in the ${sheet(j)} derivation here? ${aside}`),
+      // the stranger opens with one of the campaign's openers and closes with those two members' sentence
+      ...send('stranger', 0, 8, (j) => `Here is a problem from my class notes. What does the ${sheet(j)} exercise ask for? ${aside}`),
+      // the lookalike opens with one of its openers and closes with one of its closers
+      ...send('lookalike', 1, 8, (j) => `Here is a problem from my class notes. What does the ${sheet(j)} sheet ask? Please explain your thinking at each step.`),
+    ],
+  };
+  const groups = contentGroupsOf([campaign, others, universityNat(20), sameSdk(20)], (id) => (id.startsWith('slow_') ? 1 : id === 'stranger' || id === 'lookalike' ? 0.3 : 0));
+  assert.deepEqual(groups, [['lookalike', ...Array.from({ length: 6 }, (_, i) => `slow_${i}`)]]);
+});
+
 test('every member of a flagged campaign is flagged, also one whose own risk is above the campaign risk but under the flag threshold', () => {
   const p = params();
   p.thresholds = { suspicious: 0.99998, flagged: 0.99999, campaign: 0.01 }; // nobody flags alone

@@ -362,6 +362,14 @@ function contentValues(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
  */
 const MIN_SIGNATURE_COVER = 0.5;
 
+/**
+ * Signatures a follower must hold with its group: its own behaviour does not vouch for it, so one sentence is
+ * not enough. A paraphrased campaign's clean-looking member sends its opener and its closer; an eval lab or a
+ * power user that opens with the task opener most of a harvest also uses holds that one sentence
+ * (`mixed-holdout` 1, built-in prompts: an opener 22 of a 25-account campaign and 18 other accounts send).
+ */
+const FOLLOWER_MIN_SIGNATURES = 2;
+
 /** How much more strongly a bound member must be tied to another core to move there (see settleStrayMembers). */
 const SETTLE_MARGIN = 1.5;
 
@@ -452,8 +460,8 @@ function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, mi
   const groupOf = new Map<number, number>();
   for (const [g, members] of groups) for (const m of members) groupOf.set(m, g);
   const ties = new Map<number, Map<number, number>>();
-  // per follower and group, the largest share of the group's members holding one phrase with it
-  const covers = new Map<number, Map<number, number>>();
+  // per follower and group, how many of its phrases a share of MIN_SIGNATURE_COVER of the group holds with it
+  const signatures = new Map<number, Map<number, number>>();
   for (const { value, holders, followers, pairWeight } of values) {
     if (followers.length === 0) continue;
     const counts = new Map<number, number>();
@@ -469,16 +477,17 @@ function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, mi
       let tie = ties.get(f);
       if (!tie) ties.set(f, (tie = new Map()));
       tie.set(g, (tie.get(g) ?? 0) + pairWeight * n);
-      let cover = covers.get(f);
-      if (!cover) covers.set(f, (cover = new Map()));
-      if (share > (cover.get(g) ?? 0)) cover.set(g, share);
+      if (share < MIN_SIGNATURE_COVER) continue;
+      let held = signatures.get(f);
+      if (!held) signatures.set(f, (held = new Map()));
+      held.set(g, (held.get(g) ?? 0) + 1);
     }
   }
   for (const [f, tie] of [...ties].sort((x, y) => x[0] - y[0])) {
     let best = -1;
     let bestTie = 0;
     for (const [g, t] of tie) if (t > bestTie || (t === bestTie && g < best)) [best, bestTie] = [g, t];
-    if (bestTie >= minWeight && (covers.get(f)!.get(best) ?? 0) >= MIN_SIGNATURE_COVER) groups.get(best)!.push(f);
+    if (bestTie >= minWeight && (signatures.get(f)?.get(best) ?? 0) >= FOLLOWER_MIN_SIGNATURES) groups.get(best)!.push(f);
   }
 }
 
