@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Detector } from '../../src/detect/detector.ts';
-import { findCommunities } from '../../src/detect/linkage/communities.ts';
+import { findCommunities, settleCards, type GraphValue } from '../../src/detect/linkage/communities.ts';
+import { UndirectedGraph } from 'graphology';
 import { EvidenceIndex } from '../../src/detect/linkage/evidence-index.ts';
 import { addressBlock } from '../../src/detect/linkage/values.ts';
 import { defaultParams } from '../../src/detect/params.ts';
@@ -408,4 +409,34 @@ test('an eval lab sweeping the benchmark a harvest draws its tasks from is never
   // the harvests themselves are still linked: three campaigns of 25
   const sizes = d.results().campaigns.filter((c) => c.accounts.some((m) => sim.labels.accounts[m]?.class === 'distillation')).map((c) => c.accounts.length).sort();
   assert.deepEqual(sizes, [25, 25, 25]);
+});
+
+test('settling after Louvain moves a card left in the other actor\'s community back to the actor whose sign-up run its accounts share', () => {
+  // actor A: cards A1 (accounts 0-5) and A2 (6-11), one e-mail generator run held by all twelve; actor B the same
+  // with accounts 12-23; Louvain left card A2 and its accounts in B's community
+  const graph = new UndirectedGraph({ allowSelfLoops: false });
+  const inGraph: GraphValue[] = [];
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const value = (kind: 'payment' | 'email_shape', key: string, holders: number[], weight: number) => {
+    const node = `v${inGraph.length}`;
+    graph.addNode(node);
+    for (const m of holders) {
+      if (!graph.hasNode(`a${m}`)) graph.addNode(`a${m}`);
+      graph.addEdge(node, `a${m}`, { weight });
+    }
+    inGraph.push({ value: { key, kind, weight, count: holders.length, members: holders }, holders, node });
+    return node;
+  };
+  const cards = [value('payment', 'pay:A1', range(0, 6), 3), value('payment', 'pay:A2', range(6, 12), 3), value('payment', 'pay:B1', range(12, 18), 3), value('payment', 'pay:B2', range(18, 24), 3)];
+  const runs = [value('email_shape', 'mail:aaaa99@x.example|100', range(0, 12), 0.8), value('email_shape', 'mail:aaaa99@x.example|107', range(12, 24), 0.8)];
+  const community: Record<string, number> = {};
+  for (const m of range(0, 24)) community[`a${m}`] = m < 6 ? 0 : 1;
+  community[cards[0]!] = 0;
+  community[cards[1]!] = community[cards[2]!] = community[cards[3]!] = 1;
+  community[runs[0]!] = 0;
+  community[runs[1]!] = 1;
+  settleCards(graph, community, inGraph, defaultParams().linkage);
+  for (const m of range(0, 12)) assert.equal(community[`a${m}`], 0, `account ${m}`);
+  for (const m of range(12, 24)) assert.equal(community[`a${m}`], 1, `account ${m}`);
+  assert.deepEqual(cards.map((c) => community[c]), [0, 0, 1, 1]);
 });

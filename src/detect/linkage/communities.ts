@@ -56,7 +56,7 @@ function accountNode(m: number): string {
 /** A shared value that carries evidence, with its weight. */
 type UsedValue = { key: string; kind: EvidenceKind; weight: number; count: number; members: number[] };
 /** A used value in the graph step: its qualified holders, and its node when it is a binding value. */
-type GraphValue = { value: UsedValue; holders: number[]; node: string };
+export type GraphValue = { value: UsedValue; holders: number[]; node: string };
 
 /**
  * `ownRisk(i)` is account i's own risk: an account whose own behaviour is pristine (far below suspicion)
@@ -512,9 +512,9 @@ function countBy(items: readonly number[], classOf: Map<number, number>): Map<nu
  * a pass moves nothing (at most 8). The clients the accounts run (`client_fingerprint` values of real weight,
  * each sitting with most of its holders) count in the ties: where a card's sign-up values are split between
  * two actors, the operator's client decides. A card moves only to a community it shares a sign-up value with,
- * though: a client alone is shared by strangers. In place.
+ * though: a client alone is shared by strangers. In place; exported for its unit test.
  */
-function settleCards(graph: UndirectedGraph, community: Record<string, number>, inGraph: GraphValue[], lp: DetectorParams['linkage']): void {
+export function settleCards(graph: UndirectedGraph, community: Record<string, number>, inGraph: GraphValue[], lp: DetectorParams['linkage']): void {
   const units: string[][] = [];
   const clients = new Set<string>();
   const edges = new Map<string, [string, number][]>();
