@@ -116,7 +116,8 @@ export class AccountState {
   lastTsMs = NaN;
   /**
    * Recently seen template (LSH band) keys, and boundary-phrase keys, in a direct-mapped table (see BAND_SLOTS):
-   * a key that comes back while still in its slot has repeated. Noise keys overwrite each other; a template's keys recur and stick. O(1), no Map.
+   * a key that comes back while still in its slot has repeated. Noise keys overwrite each other; a template's
+   * keys recur and stick. O(1), no Map.
    */
   readonly templateKeys = new Int32Array(TEMPLATE_SLOTS);
   readonly templateCounts = new Uint8Array(TEMPLATE_SLOTS);

@@ -595,7 +595,7 @@ export function settleCards(graph: UndirectedGraph, community: Record<string, nu
     if (!moved) break;
   }
   // the client nodes were the refinement's own: the community map holds accounts and binding values only
-  for (const { value, node } of inGraph) if (value.kind === 'client_fingerprint' && !graph.hasNode(node)) delete community[node];
+  for (const node of clients) delete community[node];
 }
 
 /**
@@ -680,10 +680,10 @@ function mergeAcrossHolderEvidence(
   // the best-covered pairs merge first, each asked again on the groups as merged so far: a fragment joins
   // the actor whose bursts it was made in before it could join a neighbour that shares a few of them
   const cover = signupCover(community, inGraph, lp);
-  const first = new Map(pairs.map(([lo, hi]) => [`${lo}:${hi}`, cover.of(lo, hi).share]));
-  pairs.sort((x, y) => first.get(`${y[0]}:${y[1]}`)! - first.get(`${x[0]}:${x[1]}`)! || x[0] - y[0] || x[1] - y[1]);
+  const ranked = pairs.map(([lo, hi]) => ({ lo, hi, first: cover.of(lo, hi).share }));
+  ranked.sort((x, y) => y.first - x.first || x.lo - y.lo || x.hi - y.hi);
   let merged = false;
-  for (const [lo, hi] of pairs) {
+  for (const { lo, hi } of ranked) {
     const a = find(lo);
     const b = find(hi);
     if (a === b) continue;
