@@ -515,87 +515,153 @@ function countBy(items: readonly number[], classOf: Map<number, number>): Map<nu
  * though: a client alone is shared by strangers. In place; exported for its unit test.
  */
 export function settleCards(graph: UndirectedGraph, community: Record<string, number>, inGraph: GraphValue[], lp: DetectorParams['linkage']): void {
-  const units: string[][] = [];
-  const clients = new Set<string>();
-  const edges = new Map<string, [string, number][]>();
-  const link = (a: string, b: string, w: number) => {
-    const list = edges.get(a);
-    if (list) list.push([b, w]);
-    else edges.set(a, [[b, w]]);
-  };
+  // Nodes get dense ids in the order they first appear (value node, then its holders), the order the sums
+  // below run in; adjacency, degrees and communities are arrays by id. No closures or string-keyed maps in
+  // the passes: V8 compiled the map-and-closure version of this step into the largest optimized code of a run.
+  const nodes = new SettleNodes();
+  const units: number[][] = [];
   for (const { value, holders, node } of inGraph) {
     const binding = BINDING_KINDS.has(value.kind) && graph.hasNode(node);
     const tooling = value.kind === 'client_fingerprint' && value.weight >= lp.min_family_weight;
     if (!binding && !tooling) continue;
-    if (tooling) {
-      clients.add(node);
-      // the client's node sits with most of the accounts that run it
-      const counts = countBy(holders, new Map(holders.map((m) => [m, community[accountNode(m)]!])));
-      community[node] = [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
-    }
+    // a client's node sits with most of the accounts that run it (ties: the lowest community)
+    const v = nodes.id(node, tooling ? clientCommunity(holders, community) : community[node]!, tooling);
+    const unit = [v];
     for (const m of holders) {
-      link(node, accountNode(m), value.weight);
-      link(accountNode(m), node, value.weight);
+      const key = accountNode(m);
+      const a = nodes.id(key, community[key]!, false);
+      nodes.link(v, a, value.weight);
+      if (value.kind === 'payment') unit.push(a);
     }
-    units.push(value.kind === 'payment' ? [node, ...holders.map(accountNode)] : [node]);
+    units.push(unit);
   }
   if (units.length === 0) return;
-  const degree = new Map<string, number>();
-  const volume = new Map<number, number>();
+  const { keys, adjacent, adjacentWeight, comm, isClient } = nodes;
+  const degree = new Float64Array(keys.length);
+  let maxCommunity = 0;
+  for (const c of comm) maxCommunity = Math.max(maxCommunity, c);
+  const volume = new Float64Array(maxCommunity + 1);
   let total = 0;
-  for (const [node, list] of edges) {
+  for (let id = 0; id < keys.length; id++) {
     let k = 0;
-    for (const [, w] of list) k += w;
-    degree.set(node, k);
+    for (const w of adjacentWeight[id]!) k += w;
+    degree[id] = k;
     total += k / 2;
-    volume.set(community[node]!, (volume.get(community[node]!) ?? 0) + k);
+    volume[comm[id]!] += k;
   }
   if (total === 0) return;
   const scale = lp.louvain_resolution / (2 * total);
+  // per unit: its ties to each community, the communities it shares a sign-up value with, its degree in each
+  const tie = new Float64Array(maxCommunity + 1);
+  const outOf = new Float64Array(maxCommunity + 1);
+  const signedUp = new Uint8Array(maxCommunity + 1);
+  const inside = new Uint8Array(keys.length);
+  const touched: number[] = [];
+  const candidates: number[] = [];
   for (let pass = 0; pass < 8; pass++) {
     let moved = false;
     for (const unit of units) {
-      const inside = new Set(unit);
-      const own = community[unit[0]!]!;
+      for (const u of unit) inside[u] = 1;
+      const own = comm[unit[0]!]!;
       let k = 0;
-      const tie = new Map<number, number>();
-      const signedUp = new Set<number>();
-      const outOf = new Map<number, number>();
       for (const u of unit) {
-        const ku = degree.get(u) ?? 0;
+        const ku = degree[u]!;
         k += ku;
-        outOf.set(community[u]!, (outOf.get(community[u]!) ?? 0) + ku);
-        for (const [other, w] of edges.get(u) ?? []) {
-          if (inside.has(other)) continue;
-          const c = community[other]!;
-          tie.set(c, (tie.get(c) ?? 0) + w);
-          if (!clients.has(other)) signedUp.add(c);
+        touched.push(comm[u]!);
+        outOf[comm[u]!] += ku;
+        const others = adjacent[u]!;
+        const weights = adjacentWeight[u]!;
+        for (let j = 0; j < others.length; j++) {
+          const other = others[j]!;
+          if (inside[other] === 1) continue;
+          const c = comm[other]!;
+          touched.push(c);
+          tie[c] += weights[j]!;
+          // only to a community it shares a sign-up value with: clients are shared by strangers
+          if (!isClient[other] && signedUp[c] === 0) {
+            signedUp[c] = 1;
+            candidates.push(c);
+          }
         }
       }
-      const gain = (c: number) => (tie.get(c) ?? 0) - scale * k * ((volume.get(c) ?? 0) - (outOf.get(c) ?? 0));
       let best = own;
-      let bestGain = gain(own);
-      // only to a community it shares a sign-up value with: clients are shared by strangers
+      let bestGain = tie[own]! - scale * k * (volume[own]! - outOf[own]!);
       // and only where it is tied more strongly than at home: the resolution's size penalty alone does not
       // pull a card away from its evidence
-      const home = tie.get(own) ?? 0;
-      for (const c of [...signedUp].sort((x, y) => x - y)) {
-        const g = gain(c);
-        if (g > bestGain + 1e-9 && tie.get(c)! > home) [best, bestGain] = [c, g];
+      const home = tie[own]!;
+      candidates.sort(ascending);
+      for (const c of candidates) {
+        const g = tie[c]! - scale * k * (volume[c]! - outOf[c]!);
+        if (g > bestGain + 1e-9 && tie[c]! > home) {
+          best = c;
+          bestGain = g;
+        }
       }
-      if (best === own && unit.every((u) => community[u] === own)) continue;
+      for (const c of touched) tie[c] = outOf[c] = 0;
+      for (const c of candidates) signedUp[c] = 0;
+      touched.length = candidates.length = 0;
+      let stays = best === own;
       for (const u of unit) {
-        const ku = degree.get(u) ?? 0;
-        volume.set(community[u]!, volume.get(community[u]!)! - ku);
-        volume.set(best, (volume.get(best) ?? 0) + ku);
-        community[u] = best;
+        inside[u] = 0;
+        if (comm[u] !== own) stays = false;
+      }
+      if (stays) continue;
+      for (const u of unit) {
+        volume[comm[u]!] -= degree[u]!;
+        volume[best] += degree[u]!;
+        comm[u] = best;
       }
       if (best !== own) moved = true;
     }
     if (!moved) break;
   }
   // the client nodes were the refinement's own: the community map holds accounts and binding values only
-  for (const node of clients) delete community[node];
+  for (let id = 0; id < keys.length; id++) if (!isClient[id]) community[keys[id]!] = comm[id]!;
+}
+
+/** settleCards' nodes: dense ids in order of first appearance, with adjacency, community and whether a client. */
+class SettleNodes {
+  readonly keys: string[] = [];
+  readonly adjacent: number[][] = [];
+  readonly adjacentWeight: number[][] = [];
+  readonly comm: number[] = [];
+  readonly isClient: boolean[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(key: string, community: number, client: boolean): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.keys.push(key) - 1;
+      this.ids.set(key, id);
+      this.adjacent.push([]);
+      this.adjacentWeight.push([]);
+      this.comm.push(community);
+      this.isClient.push(client);
+    }
+    return id;
+  }
+
+  link(a: number, b: number, weight: number): void {
+    this.adjacent[a]!.push(b);
+    this.adjacentWeight[a]!.push(weight);
+    this.adjacent[b]!.push(a);
+    this.adjacentWeight[b]!.push(weight);
+  }
+}
+
+const ascending = (x: number, y: number): number => x - y;
+
+/** The community most of a client's holders are in (ties: the lowest). */
+function clientCommunity(holders: readonly number[], community: Record<string, number>): number {
+  const counts = new Map<number, number>();
+  for (const m of holders) {
+    const c = community[accountNode(m)]!;
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let best = -1;
+  let most = 0;
+  for (const [c, n] of counts) if (n > most || (n === most && c < best)) [best, most] = [c, n];
+  return best;
 }
 
 /**
