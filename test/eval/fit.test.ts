@@ -137,7 +137,7 @@ test('established head: fitted on old accounts only, it learns the behaviour shi
   assert.equal(fitEstablishedHead(samples.filter((s) => s.persona !== 'laundering'), 1), null);
 });
 
-test('established head: the level of n > 1 gets no weight, its onset does', () => {
+test('established head: the level of n > 1 gets no weight, its onset with volume does', () => {
   // old copywriting services buy several completions from their first day; old launderers start to
   const samples = establishedSamples();
   const idx = (name: string) => FEATURE_NAMES.indexOf(name);
@@ -145,12 +145,12 @@ test('established head: the level of n > 1 gets no weight, its onset does', () =
     if (s.persona === 'old-user' && s.account.endsWith('0')) s.x[idx('multi_completion_share')] = 0.6;
     if (s.persona === 'laundering') {
       s.x[idx('multi_completion_share')] = 0.3;
-      s.x[idx('multi_completion_shift')] = 0.25;
+      s.x[idx('harvest_onset')] = 0.25;
     }
   }
   const est = fitEstablishedHead(samples, 1)!;
   for (const name of ESTABLISHED_EXCLUDED_FEATURES) assert.equal(est.weights[idx(name)], 0, name);
-  assert.ok(est.weights[idx('multi_completion_shift')]! > 0);
+  assert.ok(est.weights[idx('harvest_onset')]! > 0);
   // the class heads still weigh it
   assert.notEqual(fitHeads(samples, 1).distillation.weights[idx('multi_completion_share')], 0);
 });

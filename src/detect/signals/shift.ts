@@ -13,11 +13,12 @@
 // `harvest_onset` is what a harvest changes that benign change rarely does: volume and what is bought at
 // once, the geometric mean of `volume_shift` and the larger of two shifts: in the share of prompts demanding
 // the full reasoning trace (not mere step-by-step, which eval labs' harnesses and tutoring apps ask for) and
-// in `multi_completion_shift`. A linear head cannot express "both": alone, each shift has benign explanations
+// in the share of requests with n > 1. A linear head cannot express "both": alone, each shift has benign explanations
 // (a lab's bigger sweep, a lab turning to step-by-step math), and the heads weigh volume against the account.
 //
 // The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
-// accounts have no history to depart from; the context family covers them). The recent window is a second
+// accounts have no history to depart from; the context family covers them); its hours of day keep counting
+// until HOURS_BASELINE_HOURS. The recent window is a second
 // set of counters decaying with RECENT_HALF_LIFE_HOURS on top of the engine's common decay. Both are plain
 // additive counters, so a campaign's pooled baseline and window are its members' sums.
 import { C, HOURS } from '../account-state.ts';
@@ -25,8 +26,14 @@ import { COT_FULL_TRACE, COT_MILD } from './cot-coercion.ts';
 import { matches, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
-/** Activity the baseline covers: a day sees a person's or a product's daily rhythm once. */
-export const BASELINE_HOURS = 24;
+/**
+ * Activity the baseline of rates and shares covers. Short, because a log may begin shortly before an old
+ * account turns: with a day, a launderer whose harvest began 23 hours after its first event in the log had a
+ * baseline of 27 ordinary requests and ~100 harvest ones (`hard-negatives-holdout` 2), and no shift to show.
+ */
+export const BASELINE_HOURS = 6;
+/** The hours of day the baseline saw are counted for a whole day: a day sees a daily rhythm once. */
+export const HOURS_BASELINE_HOURS = 24;
 /** Half-life of the recent window: three days, so a lab running one benchmark sweep a day, or one busy session, does not read as a new regime. */
 export const RECENT_HALF_LIFE_HOURS = 72;
 /** Requests per hour added to both rates: a jump from 0.1 to 1 request an hour is not a harvest. */
@@ -37,7 +44,7 @@ const VOLUME_SHIFT_SCALE_BITS = 4;
 const BASELINE_PRIOR_REQUESTS = 8;
 
 export const behaviourShift: SignalFamily = {
-  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'multi_completion_shift', 'hours_shift', 'harvest_onset'],
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'hours_shift', 'harvest_onset'],
   params: ['n'],
   observe(view, acc, env) {
     const c = acc.counters;
@@ -70,7 +77,7 @@ export const behaviourShift: SignalFamily = {
     const n = view.ev.params.n;
     if (typeof n === 'number' && n > 1) c[C.recentMulti]! += 1;
     const hour = Math.floor(tsMs / MS_PER_HOUR) % HOURS;
-    if (c[C.baseFrozen] === 0) c[C.baseHour0 + hour]! += 1;
+    if (tsMs - acc.firstTsMs < HOURS_BASELINE_HOURS * MS_PER_HOUR) c[C.baseHour0 + hour]! += 1;
     else if (!(c[C.baseHour0 + hour]! > 0)) c[C.recentOffHours]! += 1;
     if (c[C.baseFrozen] === 0 && tsMs - acc.firstTsMs >= BASELINE_HOURS * MS_PER_HOUR) {
       c[C.baseFrozen] = 1;
@@ -85,7 +92,7 @@ export const behaviourShift: SignalFamily = {
   },
   fill(src, out, at) {
     const c = src.counters;
-    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = out[at + 5] = 0;
+    out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = 0;
     if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
     // baseline slots decay with everything else, so their ratios stay the baseline's own
     const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
@@ -101,13 +108,13 @@ export const behaviourShift: SignalFamily = {
     const recentReas = reasoningShare(c[C.recentReasTok]!, c[C.recentOutTok]!);
     const baseReas = reasoningShare(c[C.baseReasTok]!, c[C.baseOutTok]!);
     out[at + 2] = Math.max(0, trust * (recentReas - baseReas));
-    const recentMulti = c[C.recentMulti]! / c[C.recentRequests]!;
-    const baseMulti = n > 0 ? c[C.baseMulti]! / n : 0;
-    out[at + 3] = Math.max(0, trust * (recentMulti - baseMulti));
     // share of the recent window sent at hours of the day the baseline never saw (counted from the freeze on)
-    out[at + 4] = trust * Math.min(1, c[C.recentOffHours]! / c[C.recentRequests]!);
+    out[at + 3] = trust * Math.min(1, c[C.recentOffHours]! / c[C.recentRequests]!);
     const fullTraceShift = trust * (c[C.recentFullTrace]! / c[C.recentRequests]! - (n > 0 ? c[C.baseFullTrace]! / n : 0));
-    out[at + 5] = Math.sqrt(out[at]! * Math.max(0, fullTraceShift, out[at + 3]!));
+    // the onset of n > 1 is not a feature of its own: eval labs change sweep mode, and with it how often they
+    // buy several completions, as much as a launderer starts to (docs/fitting.md, ninth fit)
+    const multiShift = trust * (c[C.recentMulti]! / c[C.recentRequests]! - (n > 0 ? c[C.baseMulti]! / n : 0));
+    out[at + 4] = Math.sqrt(out[at]! * Math.max(0, fullTraceShift, multiShift));
   },
 };
 
