@@ -210,7 +210,7 @@ const ACCOUNT_NEW = FEATURE_NAMES.indexOf('account_new');
  * Features the established head does not weigh. `multi_completion_share` is the level of n > 1: copywriting
  * services and eval labs among old accounts use it from their first day, so the head learned it as a sign of
  * a customer (−26 in the second fit) and held back the launderers whose harvest buys four completions a third
- * of the time; what tells a harvest apart is the onset, which `multi_completion_shift` keeps. Chosen by
+ * of the time; what tells a harvest apart is the onset, which `harvest_onset` keeps. Chosen by
  * leaving each training run out (fit on the others, score the run's launderers at the time snapshots against
  * the highest benign log-odds of the training runs): launderers ever above it 9/13 → 13/13, first above it
  * at the 50 % snapshot on average instead of the 75 %, sleepers 134/134 either way.
