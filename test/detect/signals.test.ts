@@ -332,6 +332,21 @@ test('behaviour shift: an established account that turns to a reasoning harvest 
   assert.equal(young.cot_shift, 0);
 });
 
+test('behaviour shift: a harvest that begins just before the account\'s first day is over still departs from its baseline', () => {
+  const HOUR = 3_600_000;
+  const chat = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
+  const harvest = (i: number) => `Explain ${TOPICS[i % TOPICS.length]} step by step and show your full reasoning.`;
+  // a log that begins a day before the account turns: ordinary chat once an hour, then from 23 h 50 min a
+  // harvest ten times a minute (hard-negatives-holdout 2: a baseline of a whole day held a hundred of its requests)
+  const events = [
+    ...repeat(24, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300, reasoning: 0 })),
+    ...repeat(1200, (i) => ({ atMs: T0 + 23 * HOUR + 50 * MIN + i * 6_000, user: harvest(i), output: 700, reasoning: 3000 })),
+  ].sort((a, b) => a.atMs - b.atMs);
+  const f = featuresOf(events, { verification: 'org', created_at: new Date(T0 - 700 * 86_400_000).toISOString() });
+  assert.ok(f.cot_shift! > 0.3, `cot_shift ${f.cot_shift}`);
+  assert.ok(f.harvest_onset! > 0.3, `harvest_onset ${f.harvest_onset}`);
+});
+
 test('behaviour shift: requests at hours the first day never used', () => {
   const HOUR = 3_600_000;
   const DAY = 24 * HOUR;
