@@ -14,6 +14,7 @@ import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
 import { event, T0, type EventSpec } from '../fixtures/detect/builders.ts';
 
 const MIN = 60_000;
+const HOUR = 3_600_000;
 
 /** Features of account "a" after the given events (one account, no linkage). */
 function featuresOf(specs: Omit<EventSpec, 'account'>[], rec?: Partial<AccountRecordV1>): Record<string, number> {
@@ -28,6 +29,9 @@ function repeat(n: number, f: (i: number) => Omit<EventSpec, 'account'>): Omit<E
 }
 
 const TOPICS = ['sorting algorithms', 'the immune system', 'medieval trade routes', 'bond yields', 'volcanoes', 'recursion', 'poetry meter', 'tides'];
+/** An ordinary work request and a reasoning-harvest prompt, for the behaviour-shift tests. */
+const workChat = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
+const harvestPrompt = (i: number) => `Explain ${TOPICS[i % TOPICS.length]} step by step and show your full reasoning.`;
 
 test('cot coercion: full-trace demands match in all eight languages', () => {
   const full = [
@@ -304,13 +308,10 @@ test('context: tier, age, declared use case and end-user diversity', () => {
 });
 
 test('behaviour shift: an established account that turns to a reasoning harvest departs from its first day; steady or new accounts do not', () => {
-  const HOUR = 3_600_000;
-  const chat = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
-  const harvest = (i: number) => `Explain ${TOPICS[i % TOPICS.length]} step by step and show your full reasoning.`;
   // a quiet first day and a half (one request an hour of ordinary chat), then 30 an hour of reasoning coercion
   const launderer = [
-    ...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300, reasoning: 0 })),
-    ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })),
+    ...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: workChat(i), output: 300, reasoning: 0 })),
+    ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: harvestPrompt(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })),
   ];
   const shifted = featuresOf(launderer, { verification: 'org', created_at: new Date(T0 - 700 * 86_400_000).toISOString() });
   assert.ok(shifted.volume_shift! > 0.5, `volume_shift ${shifted.volume_shift}`);
@@ -320,11 +321,11 @@ test('behaviour shift: an established account that turns to a reasoning harvest 
   // more volume and more coercion at once
   assert.ok(shifted.harvest_onset! > 0.4, `harvest_onset ${shifted.harvest_onset}`);
   // the same volume and content from the start: a heavy but steady account has nothing to depart from
-  const steady = featuresOf(repeat(1400, (i) => ({ atMs: T0 + i * 3 * MIN, user: harvest(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })));
+  const steady = featuresOf(repeat(1400, (i) => ({ atMs: T0 + i * 3 * MIN, user: harvestPrompt(i), output: 700, reasoning: 3000, params: { n: i % 3 === 0 ? 4 : 1 } })));
   assert.ok(steady.volume_shift! < 0.1 && steady.cot_shift! < 0.05 && steady.reasoning_shift! < 0.05, JSON.stringify(steady));
   assert.ok(steady.harvest_onset! < 0.1, `harvest_onset ${steady.harvest_onset}`);
   // ten times the volume of the same chat: busier, not a harvest
-  const busier = featuresOf([...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300 })), ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: chat(i + 5), output: 300 }))]);
+  const busier = featuresOf([...repeat(36, (i) => ({ atMs: T0 + i * HOUR, user: workChat(i), output: 300 })), ...repeat(300, (i) => ({ atMs: T0 + 36 * HOUR + i * 2 * MIN, user: workChat(i + 5), output: 300 }))]);
   assert.ok(busier.volume_shift! > 0.5 && busier.harvest_onset === 0, JSON.stringify(busier));
   // under six hours of history there is no baseline yet
   const young = featuresOf(launderer.filter((e) => e.atMs < T0 + 5 * HOUR));
@@ -333,14 +334,11 @@ test('behaviour shift: an established account that turns to a reasoning harvest 
 });
 
 test('behaviour shift: a harvest that begins just before the account\'s first day is over still departs from its baseline', () => {
-  const HOUR = 3_600_000;
-  const chat = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
-  const harvest = (i: number) => `Explain ${TOPICS[i % TOPICS.length]} step by step and show your full reasoning.`;
   // a log that begins a day before the account turns: ordinary chat once an hour, then from 23 h 50 min a
   // harvest ten times a minute (hard-negatives-holdout 2: a baseline of a whole day held a hundred of its requests)
   const events = [
-    ...repeat(24, (i) => ({ atMs: T0 + i * HOUR, user: chat(i), output: 300, reasoning: 0 })),
-    ...repeat(1200, (i) => ({ atMs: T0 + 23 * HOUR + 50 * MIN + i * 6_000, user: harvest(i), output: 700, reasoning: 3000 })),
+    ...repeat(24, (i) => ({ atMs: T0 + i * HOUR, user: workChat(i), output: 300, reasoning: 0 })),
+    ...repeat(1200, (i) => ({ atMs: T0 + 23 * HOUR + 50 * MIN + i * 6_000, user: harvestPrompt(i), output: 700, reasoning: 3000 })),
   ].sort((a, b) => a.atMs - b.atMs);
   const f = featuresOf(events, { verification: 'org', created_at: new Date(T0 - 700 * 86_400_000).toISOString() });
   assert.ok(f.cot_shift! > 0.3, `cot_shift ${f.cot_shift}`);
@@ -348,7 +346,6 @@ test('behaviour shift: a harvest that begins just before the account\'s first da
 });
 
 test('behaviour shift: requests at hours the first day never used', () => {
-  const HOUR = 3_600_000;
   const DAY = 24 * HOUR;
   const ask = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;
   // office hours (eight requests between 14:00 and 22:00 UTC) every day
