@@ -311,7 +311,8 @@ function groupEvidence(used: UsedValue[], groups: readonly number[][]): SharedVa
       else if (list[list.length - 1] !== g) list.push(g);
     }
   });
-  const evidence: SharedValue[][] = groups.map(() => []);
+  const evidence: SharedValue[][] = [];
+  for (let g = 0; g < groups.length; g++) evidence.push([]);
   const holders = new Int32Array(groups.length);
   const touched: number[] = [];
   for (const v of used) {
@@ -395,7 +396,8 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
   const size = new Map<number, number>();
   for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
   // per phrase, its holders per group (kept current as accounts move); per account, the phrases it holds
-  const perGroup = values.map(({ holders }) => countBy(holders, groupOf));
+  const perGroup: Map<number, number>[] = [];
+  for (const { holders } of values) perGroup.push(countBy(holders, groupOf));
   const held = new Map<number, number[]>();
   values.forEach(({ holders }, i) => {
     for (const m of holders) {
