@@ -98,7 +98,8 @@ export class CampaignTracker {
  */
 export function pooledFeatures(community: Community, accounts: readonly AccountState[], tsMs: number, params: DetectorParams, out: Float64Array): { firstSeenMs: number; firstSeen: string } {
   const halfLifeMs = params.decay_half_life_hours * 3_600_000;
-  const members = community.members.map((i) => accounts[i]!);
+  const members: AccountState[] = [];
+  for (const i of community.members) members.push(accounts[i]!);
   const counters = new Float64Array(C.size);
   const users = new Uint8Array(HLL_REGISTERS);
   let firstSeenMs = Infinity;

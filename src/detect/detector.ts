@@ -446,12 +446,21 @@ export class Detector {
     } else if (why === WHY_HELD) {
       reason = `flagged earlier, risk still above suspicious (${round(risk)})`;
     } else {
-      const top = this.ownSignals(acc).filter((s) => s.contribution > 0).slice(0, 3);
-      reason = verdict === 'benign' ? 'no signal above threshold' : top.map((s) => `${s.name}=${s.value}`).join(', ');
+      const top = this.topSignals(acc);
+      reason = verdict === 'benign' ? 'no signal above threshold' : top;
     }
     // what the account is suspected of: a flagged verdict's class, else the class of the score that gives the risk
     const suspected = isFlagged(verdict) ? verdict : camp && camp.risk > acc.ownRisk ? camp.kind : acc.ownClass;
     decisions.push({ account_id: acc.id, ts, verdict, risk: round(risk), campaign_id: campaignId, reason, suspected });
+  }
+
+  /**
+   * The account's three strongest positive signals, as a decision's reason. A method of its own: the arrays
+   * it builds vary in kind (empty or not), and inside applyVerdict each new kind recompiled all of it.
+   */
+  private topSignals(acc: AccountState): string {
+    const top = this.ownSignals(acc).filter((s) => s.contribution > 0).slice(0, 3);
+    return top.map((s) => `${s.name}=${s.value}`).join(', ');
   }
 
   // ── linkage ──────────────────────────────────────────────────────────────────────────────────────

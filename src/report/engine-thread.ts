@@ -35,8 +35,8 @@ const BOUND_BYTES_PER_ACCOUNT = 10 * 1024;
 const BOUND_BASE_MB = 512;
 /**
  * The engine thread's semi-space (V8's young generation is two of them plus a large-object space of the same
- * size). Each scavenge copies the chunk being ingested (its strings and rebuilt events, a few MB), so fewer
- * scavenges cost less. A larger maximum alone is not enough: V8 starts the semi-space small and grows it only
+ * size). Each scavenge copies what is live of the young generation (the chunk being ingested, the state the
+ * detector made since the last one: 1–5 MB on the bench log), so fewer scavenges cost less. A larger maximum alone is not enough: V8 starts the semi-space small and grows it only
  * while much survives, so the engine stayed near 8 MB (33 scavenges on the bench log); starting it at 32 MB
  * scavenges 12–13 times, about half the pause time, for no measurable peak RSS (trace-gc, docs/analyze.md).
  */

@@ -164,11 +164,26 @@ function nullIfNaN(x: number): number | null {
 }
 
 /**
- * Rebuilds the events of an encoded chunk (messages empty), one at a time and in order (the params values
- * coded PARAM_OTHER are read in sequence).
+ * Reads the events of an encoded chunk back (messages empty), one at a time and in order (the params values
+ * coded PARAM_OTHER are read in sequence). Every call fills the same event object (and its `client` and
+ * `response`), so a chunk allocates one params object per event and nothing else: the engine keeps no part
+ * of an event past its ingest (it keeps the strings, which are the chunk's own).
  */
 export class EventDecoder {
   private other = 0;
+  private readonly ev: LogEventV1 = {
+    ts: '',
+    request_id: '',
+    account_id: '',
+    org_id: null,
+    key_id: null,
+    client: { ip: '', asn: null, user_agent: null, ja4: null },
+    endpoint: '',
+    model: '',
+    params: {},
+    messages: NO_MESSAGES,
+    response: { status: 0, input_tokens: null, output_tokens: null, reasoning_tokens: null, finish_reason: null, latency_ms: null },
+  };
 
   constructor(private readonly c: EncodedEvents) {}
 
@@ -176,31 +191,33 @@ export class EventDecoder {
     return this.c.count;
   }
 
-  /** Event `i`; call with i = 0, 1, 2… */
+  /** Event `i`; call with i = 0, 1, 2… The object is the decoder's own and holds event `i` until the next call. */
   event(i: number): LogEventV1 {
     const { strings, refs, nums } = this.c;
     const s = i * STRS;
     const n = i * NUMS;
-    return {
-      ts: strings[refs[s]!]!,
-      request_id: strings[refs[s + 1]!]!,
-      account_id: strings[refs[s + 2]!]!,
-      org_id: stringOrNull(strings, refs[s + 3]!),
-      key_id: stringOrNull(strings, refs[s + 4]!),
-      client: { ip: strings[refs[s + 5]!]!, asn: nullIfNaN(nums[n]!), user_agent: stringOrNull(strings, refs[s + 6]!), ja4: stringOrNull(strings, refs[s + 7]!) },
-      endpoint: strings[refs[s + 8]!]!,
-      model: strings[refs[s + 9]!]!,
-      params: this.params(i),
-      messages: NO_MESSAGES,
-      response: {
-        status: nums[n + 1]!,
-        input_tokens: nullIfNaN(nums[n + 2]!),
-        output_tokens: nullIfNaN(nums[n + 3]!),
-        reasoning_tokens: nullIfNaN(nums[n + 4]!),
-        finish_reason: stringOrNull(strings, refs[s + 10]!),
-        latency_ms: nullIfNaN(nums[n + 5]!),
-      },
-    };
+    const ev = this.ev;
+    ev.ts = strings[refs[s]!]!;
+    ev.request_id = strings[refs[s + 1]!]!;
+    ev.account_id = strings[refs[s + 2]!]!;
+    ev.org_id = stringOrNull(strings, refs[s + 3]!);
+    ev.key_id = stringOrNull(strings, refs[s + 4]!);
+    const c = ev.client;
+    c.ip = strings[refs[s + 5]!]!;
+    c.asn = nullIfNaN(nums[n]!);
+    c.user_agent = stringOrNull(strings, refs[s + 6]!);
+    c.ja4 = stringOrNull(strings, refs[s + 7]!);
+    ev.endpoint = strings[refs[s + 8]!]!;
+    ev.model = strings[refs[s + 9]!]!;
+    ev.params = this.params(i);
+    const r = ev.response;
+    r.status = nums[n + 1]!;
+    r.input_tokens = nullIfNaN(nums[n + 2]!);
+    r.output_tokens = nullIfNaN(nums[n + 3]!);
+    r.reasoning_tokens = nullIfNaN(nums[n + 4]!);
+    r.finish_reason = stringOrNull(strings, refs[s + 10]!);
+    r.latency_ms = nullIfNaN(nums[n + 5]!);
+    return ev;
   }
 
   private params(i: number): Record<string, unknown> {

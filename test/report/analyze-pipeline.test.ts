@@ -90,7 +90,10 @@ test('events survive the wire format (messages left out, params only those named
   assert.equal(wire.strings.filter((x) => x === 'm').length, 1, 'repeated strings travel once');
   const decoder = new EventDecoder(structuredClone(wire));
   const back: LogEventV1[] = [];
-  for (let i = 0; i < decoder.count; i++) back.push(decoder.event(i));
+  // the decoder fills one event object call after call: keep copies
+  for (let i = 0; i < decoder.count; i++) back.push(structuredClone(decoder.event(i)));
+  const again = new EventDecoder(structuredClone(wire));
+  assert.equal(again.event(0), again.event(1), 'one event object, filled again');
   const kept = (params: Record<string, unknown>) => Object.fromEntries(named.filter((k) => k in params).map((k) => [k, params[k]]));
   assert.deepEqual(back, lines.map((ev) => ({ ...ev, params: kept(ev.params), messages: [] })));
   // every kind of params value comes back as it was (deepEqual: -0 is not 0); names not asked for stay behind

@@ -311,7 +311,8 @@ function groupEvidence(used: UsedValue[], groups: readonly number[][]): SharedVa
       else if (list[list.length - 1] !== g) list.push(g);
     }
   });
-  const evidence: SharedValue[][] = groups.map(() => []);
+  const evidence: SharedValue[][] = [];
+  for (let g = 0; g < groups.length; g++) evidence.push([]);
   const holders = new Int32Array(groups.length);
   const touched: number[] = [];
   for (const v of used) {
@@ -395,7 +396,8 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
   const size = new Map<number, number>();
   for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
   // per phrase, its holders per group (kept current as accounts move); per account, the phrases it holds
-  const perGroup = values.map(({ holders }) => countBy(holders, groupOf));
+  const perGroup: Map<number, number>[] = [];
+  for (const { holders } of values) perGroup.push(countBy(holders, groupOf));
   const held = new Map<number, number[]>();
   values.forEach(({ holders }, i) => {
     for (const m of holders) {
@@ -689,12 +691,56 @@ function mergeAcrossHolderEvidence(
     while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
     return r;
   };
-  // members of each community, and per pair of communities the members on each side that hold a binding
-  // value the other side holds too (at least two holders on each side)
+  // members of each community
   const size = new Map<number, number>();
   for (const node of Object.keys(community)) if (node.startsWith('a')) size.set(community[node]!, (size.get(community[node]!) ?? 0) + 1);
+  const { linked, facts } = communityPairs(community, inGraph, lp);
+  // merge when the link covers a real share of both sides (a hub cut off its own actor is linked almost
+  // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
+  // even when one side holds that value throughout
+  const pairs: [number, number][] = [];
+  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
+    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
+    if (share >= lp.merge_min_share) pairs.push([link.lo, link.hi]);
+  }
+  const tooling = sharedTooling(community, inGraph, lp);
+  for (const [, { lo, hi, sources }] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const independent = sources.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
+    if (independent >= lp.merge_min_bursts) pairs.push([lo, hi]);
+  }
+  if (pairs.length === 0) return;
+  // the best-covered pairs merge first, each asked again on the groups as merged so far: a fragment joins
+  // the actor whose bursts it was made in before it could join a neighbour that shares a few of them
+  const cover = signupCover(community, inGraph, lp);
+  const ranked = pairs.map(([lo, hi]) => ({ lo, hi, first: cover.of(lo, hi).share }));
+  ranked.sort((x, y) => y.first - x.first || x.lo - y.lo || x.hi - y.hi);
+  let merged = false;
+  for (const { lo, hi } of ranked) {
+    const a = find(lo);
+    const b = find(hi);
+    if (a === b) continue;
+    const { share, asked } = cover.of(a, b);
+    if (asked >= lp.merge_cover_min_accounts && share < lp.merge_min_cover) continue;
+    const [keep, gone] = a < b ? [a, b] : [b, a];
+    parent.set(gone, keep);
+    cover.join(keep, gone);
+    merged = true;
+  }
+  if (!merged) return;
+  for (const node of Object.keys(community)) community[node] = find(community[node]!);
+}
+
+/**
+ * Per pair of communities: the members on each side that hold a binding value the other side holds too (at
+ * least two holders on each side), and the independent sign-up facts behind the binding values they share.
+ * The hot loop of mergeAcrossHolderEvidence, in a function of its own: V8 compiles it without the rest.
+ */
+function communityPairs(
+  community: Record<string, number>,
+  inGraph: GraphValue[],
+  lp: DetectorParams['linkage'],
+): { linked: Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>; facts: Map<string, { lo: number; hi: number; sources: Set<string> }> } {
   const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
-  // per pair of communities, the independent sign-up facts behind the binding values they share
   const facts = new Map<string, { lo: number; hi: number; sources: Set<string> }>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
@@ -729,39 +775,7 @@ function mergeAcrossHolderEvidence(
       }
     }
   }
-  // merge when the link covers a real share of both sides (a hub cut off its own actor is linked almost
-  // whole); two actors touching through a few coincidental values (one e-mail shape in one burst) are not,
-  // even when one side holds that value throughout
-  const pairs: [number, number][] = [];
-  for (const link of [...linked.values()].sort((x, y) => x.lo - y.lo || x.hi - y.hi)) {
-    const share = Math.min(link.loSide.size / size.get(link.lo)!, link.hiSide.size / size.get(link.hi)!);
-    if (share >= lp.merge_min_share) pairs.push([link.lo, link.hi]);
-  }
-  const tooling = sharedTooling(community, inGraph, lp);
-  for (const [, { lo, hi, sources }] of [...facts].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-    const independent = sources.size + (tooling(lo, hi) >= lp.merge_tooling_share ? 1 : 0);
-    if (independent >= lp.merge_min_bursts) pairs.push([lo, hi]);
-  }
-  if (pairs.length === 0) return;
-  // the best-covered pairs merge first, each asked again on the groups as merged so far: a fragment joins
-  // the actor whose bursts it was made in before it could join a neighbour that shares a few of them
-  const cover = signupCover(community, inGraph, lp);
-  const ranked = pairs.map(([lo, hi]) => ({ lo, hi, first: cover.of(lo, hi).share }));
-  ranked.sort((x, y) => y.first - x.first || x.lo - y.lo || x.hi - y.hi);
-  let merged = false;
-  for (const { lo, hi } of ranked) {
-    const a = find(lo);
-    const b = find(hi);
-    if (a === b) continue;
-    const { share, asked } = cover.of(a, b);
-    if (asked >= lp.merge_cover_min_accounts && share < lp.merge_min_cover) continue;
-    const [keep, gone] = a < b ? [a, b] : [b, a];
-    parent.set(gone, keep);
-    cover.join(keep, gone);
-    merged = true;
-  }
-  if (!merged) return;
-  for (const node of Object.keys(community)) community[node] = find(community[node]!);
+  return { linked, facts };
 }
 
 /**
