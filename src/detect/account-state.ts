@@ -55,7 +55,7 @@ export const C = {
   releaseAdopted: 30 + TOPICS + HOURS,
   releaseFast: 31 + TOPICS + HOURS,
   // behaviour shift (signals/shift.ts): a faster-decaying recent window and a baseline frozen after the
-  // account's first day of activity
+  // account's first hours of activity (its hours of day: after its first day)
   recentRequests: 32 + TOPICS + HOURS,
   recentHours: 33 + TOPICS + HOURS,
   recentCot: 34 + TOPICS + HOURS,
@@ -70,7 +70,7 @@ export const C = {
   recentMulti: 43 + TOPICS + HOURS,
   baseMulti: 44 + TOPICS + HOURS,
   recentOffHours: 45 + TOPICS + HOURS,
-  /** requests per hour of day (UTC) in the baseline: the hours the account was active on its first day */
+  /** requests per hour of day (UTC) on the account's first day: the hours it was active then */
   baseHour0: 46 + TOPICS + HOURS,
   harmfulRequest: 46 + TOPICS + 2 * HOURS,
   recentFullTrace: 47 + TOPICS + 2 * HOURS,

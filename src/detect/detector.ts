@@ -446,8 +446,7 @@ export class Detector {
     } else if (why === WHY_HELD) {
       reason = `flagged earlier, risk still above suspicious (${round(risk)})`;
     } else {
-      const top = this.topSignals(acc);
-      reason = verdict === 'benign' ? 'no signal above threshold' : top;
+      reason = verdict === 'benign' ? 'no signal above threshold' : this.topSignals(acc);
     }
     // what the account is suspected of: a flagged verdict's class, else the class of the score that gives the risk
     const suspected = isFlagged(verdict) ? verdict : camp && camp.risk > acc.ownRisk ? camp.kind : acc.ownClass;

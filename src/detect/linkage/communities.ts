@@ -730,6 +730,11 @@ function mergeAcrossHolderEvidence(
   for (const node of Object.keys(community)) community[node] = find(community[node]!);
 }
 
+/** Two communities, with their members that hold a binding value the other side holds too. */
+type PairLink = { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> };
+/** Two communities, with the independent sign-up facts behind the binding values they share. */
+type PairFacts = { lo: number; hi: number; sources: Set<string> };
+
 /**
  * Per pair of communities: the members on each side that hold a binding value the other side holds too (at
  * least two holders on each side), and the independent sign-up facts behind the binding values they share.
@@ -739,9 +744,9 @@ function communityPairs(
   community: Record<string, number>,
   inGraph: GraphValue[],
   lp: DetectorParams['linkage'],
-): { linked: Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>; facts: Map<string, { lo: number; hi: number; sources: Set<string> }> } {
-  const linked = new Map<string, { lo: number; hi: number; loSide: Set<number>; hiSide: Set<number> }>();
-  const facts = new Map<string, { lo: number; hi: number; sources: Set<string> }>();
+): { linked: Map<string, PairLink>; facts: Map<string, PairFacts> } {
+  const linked = new Map<string, PairLink>();
+  const facts = new Map<string, PairFacts>();
   for (const { value, holders } of inGraph) {
     if (!BINDING_KINDS.has(value.kind) || value.weight < lp.min_family_weight) continue;
     const perCommunity = new Map<number, number[]>();

@@ -1,4 +1,4 @@
-// Behaviour shift: how far an account's recent behaviour departs from its own first day. Why it indicates
+// Behaviour shift: how far an account's recent behaviour departs from its own first hours. Why it indicates
 // abuse: an established account that launders a harvest, or a sleeper that wakes up, keeps the context of
 // a trusted customer (old, verified), so absolute levels weigh little against it; what gives it away is the
 // change: volume jumping an order of magnitude, prompts turning to reasoning coercion, answers turning into
@@ -13,14 +13,15 @@
 // `harvest_onset` is what a harvest changes that benign change rarely does: volume and what is bought at
 // once, the geometric mean of `volume_shift` and the larger of two shifts: in the share of prompts demanding
 // the full reasoning trace (not mere step-by-step, which eval labs' harnesses and tutoring apps ask for) and
-// in the share of requests with n > 1. A linear head cannot express "both": alone, each shift has benign explanations
-// (a lab's bigger sweep, a lab turning to step-by-step math), and the heads weigh volume against the account.
+// in the share of requests with n > 1. A linear head cannot express "both": alone, each shift has benign
+// explanations (a lab's bigger sweep, a lab turning to step-by-step math), and the heads weigh volume against
+// the account.
 //
 // The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
 // accounts have no history to depart from; the context family covers them); its hours of day keep counting
-// until HOURS_BASELINE_HOURS. The recent window is a second
-// set of counters decaying with RECENT_HALF_LIFE_HOURS on top of the engine's common decay. Both are plain
-// additive counters, so a campaign's pooled baseline and window are its members' sums.
+// until HOURS_BASELINE_HOURS. The recent window is a second set of counters decaying with
+// RECENT_HALF_LIFE_HOURS on top of the engine's common decay. Both are plain additive counters, so a
+// campaign's pooled baseline and window are its members' sums.
 import { C, HOURS } from '../account-state.ts';
 import { COT_FULL_TRACE, COT_MILD } from './cot-coercion.ts';
 import { matches, SYS_COT_FULL, SYS_COT_MILD, type SignalFamily } from './types.ts';
@@ -108,7 +109,7 @@ export const behaviourShift: SignalFamily = {
     const recentReas = reasoningShare(c[C.recentReasTok]!, c[C.recentOutTok]!);
     const baseReas = reasoningShare(c[C.baseReasTok]!, c[C.baseOutTok]!);
     out[at + 2] = Math.max(0, trust * (recentReas - baseReas));
-    // share of the recent window sent at hours of the day the baseline never saw (counted from the freeze on)
+    // share of the recent window sent at hours of the day the first day never saw (counted after that day)
     out[at + 3] = trust * Math.min(1, c[C.recentOffHours]! / c[C.recentRequests]!);
     const fullTraceShift = trust * (c[C.recentFullTrace]! / c[C.recentRequests]! - (n > 0 ? c[C.baseFullTrace]! / n : 0));
     // the onset of n > 1 is not a feature of its own: eval labs change sweep mode, and with it how often they
