@@ -440,3 +440,22 @@ test('settling after Louvain moves a card left in the other actor\'s community b
   for (const m of range(12, 24)) assert.equal(community[`a${m}`], 1, `account ${m}`);
   assert.deepEqual(cards.map((c) => community[c]), [0, 0, 1, 1]);
 });
+
+test('suspicious accounts that hold only public sentences do not dilute a crew\'s cover of its own openings (jailbreak-holdout 2, public prompts)', () => {
+  // four crews of three, each holding two crafted openings of its own; three strays that send only the public
+  // sentences every crew member sends too (as do eight clean accounts). Louvain leaves the strays in one crew's
+  // core; counted in that group, they cut its members' cover of their openings to 2 of 5, and the crew was lost
+  const index = new EvidenceIndex(5000);
+  const phrase = (key: string, members: number[]) => index.entries.set(key, { kind: 'phrase', count: members.length, members });
+  const crewOf = (c: number) => [3 * c, 3 * c + 1, 3 * c + 2];
+  for (let c = 0; c < 4; c++) {
+    phrase(`phr:crew${c}-opening-a`, crewOf(c));
+    phrase(`phr:crew${c}-opening-b`, crewOf(c));
+  }
+  const crews = [0, 1, 2, 3].flatMap(crewOf);
+  const strays = [12, 13, 14];
+  const clean = [20, 21, 22, 23, 24, 25, 26, 27];
+  for (let q = 0; q < 4; q++) phrase(`phr:public-${q}`, [...crews, ...strays, ...clean]);
+  const { communities } = findCommunities(index, 400, defaultParams(), (i) => (i < 20 ? 1 : 0));
+  assert.deepEqual(communities.map((c) => c.members), [0, 1, 2, 3].map(crewOf));
+});

@@ -255,30 +255,32 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
   const coreOf = new Map<number, number>();
   for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
   const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
-  const size = new Map<number, number>();
-  for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
   // per account, the weight of its group's own phrases (most of whose suspicious holders are in the group)
   // that it shares with others of the group: a sentence that many suspicious accounts across groups hold
-  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs;
-  // and the largest share of the group's other members holding one of those phrases with it (its cover)
+  // (a public template's slot filled with a popular goal) ties no one to any group, however often it recurs
   const inside = new Map<number, number>();
-  const cover = new Map<number, number>();
-  for (const { value, holders, pairWeight } of values) {
-    for (const [g, n] of countBy(holders, groupOf)) {
-      if (n < 2 || 2 * n < holders.length) continue;
-      // a signature is the group's own among all its holders too, not only among the suspicious ones
-      const share = 2 * n >= value.count ? (n - 1) / (size.get(g)! - 1) : 0;
-      for (const m of holders) {
-        if (groupOf.get(m) !== g) continue;
-        inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1));
-        if (share > (cover.get(m) ?? 0)) cover.set(m, share);
-      }
-    }
-  }
-  const groups = new Map<number, number[]>();
-  for (const [m, w] of [...inside].sort((x, y) => x[0] - y[0])) {
-    if (w < lp.content_bind_min_weight || (cover.get(m) ?? 0) < MIN_SIGNATURE_COVER) continue;
+  forOwnPhrases(values, groupOf, (m, n, pairWeight) => inside.set(m, (inside.get(m) ?? 0) + pairWeight * (n - 1)));
+  // the members tied to their group that strongly; the others are not members, so they count in no one's cover
+  const tiedOf = new Map<number, number>();
+  const tiedSize = new Map<number, number>();
+  for (const [m, w] of inside) {
+    if (w < lp.content_bind_min_weight) continue;
     const g = groupOf.get(m)!;
+    tiedOf.set(m, g);
+    tiedSize.set(g, (tiedSize.get(g) ?? 0) + 1);
+  }
+  // per tied member, the largest share of its group's other tied members holding one own phrase with it (its
+  // cover). Strays with no tie (a crew member whose only phrases are public ones settles into some group)
+  // must not dilute it: a crew of three holding its crafted openings had a cover of 2/5 in a group of six
+  // (`jailbreak-holdout` 2, public prompts)
+  const cover = new Map<number, number>();
+  forOwnPhrases(values, tiedOf, (m, n, _w, count) => {
+    const share = 2 * n >= count ? (n - 1) / (tiedSize.get(tiedOf.get(m)!)! - 1) : 0;
+    if (share > (cover.get(m) ?? 0)) cover.set(m, share);
+  });
+  const groups = new Map<number, number[]>();
+  for (const [m, g] of [...tiedOf].sort((x, y) => x[0] - y[0])) {
+    if ((cover.get(m) ?? 0) < MIN_SIGNATURE_COVER) continue;
     const list = groups.get(g);
     if (list) list.push(m);
     else groups.set(g, [m]);
@@ -295,6 +297,21 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
     const ordered = orderEvidence(evidence[g]!);
     return { members, evidence: ordered, families: new Set(ordered.map((e) => KIND_FAMILY[e.kind])) };
   });
+}
+
+/**
+ * Calls `visit(m, n, pairWeight, count)` for each holder m of each of its group's own phrases: held by n ≥ 2
+ * accounts of m's group (per `groupOf`; accounts it leaves out are in no group), most of the phrase's suspicious
+ * holders. `count` is how many accounts hold the phrase at all: a signature is the group's own among all its
+ * holders too, not only among the suspicious ones.
+ */
+function forOwnPhrases(values: ContentValue[], groupOf: Map<number, number>, visit: (m: number, n: number, pairWeight: number, count: number) => void): void {
+  for (const { value, holders, pairWeight } of values) {
+    for (const [g, n] of countBy(holders, groupOf)) {
+      if (n < 2 || 2 * n < holders.length) continue;
+      for (const m of holders) if (groupOf.get(m) === g) visit(m, n, pairWeight, value.count);
+    }
+  }
 }
 
 /**
@@ -493,12 +510,12 @@ function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, mi
   }
 }
 
-/** How many of `items` fall in each class of `classOf`. */
+/** How many of `items` fall in each class of `classOf` (items it has no class for are not counted). */
 function countBy(items: readonly number[], classOf: Map<number, number>): Map<number, number> {
   const counts = new Map<number, number>();
   for (const m of items) {
-    const c = classOf.get(m)!;
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    const c = classOf.get(m);
+    if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return counts;
 }
