@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Detector } from '../../src/detect/detector.ts';
-import { findCommunities, settleCards, type GraphValue } from '../../src/detect/linkage/communities.ts';
+import { findCommunities, joinFollowers, settleCards, type ContentValue, type GraphValue } from '../../src/detect/linkage/communities.ts';
 import { UndirectedGraph } from 'graphology';
 import { EvidenceIndex } from '../../src/detect/linkage/evidence-index.ts';
 import { addressBlock } from '../../src/detect/linkage/values.ts';
@@ -458,4 +458,24 @@ test('suspicious accounts that hold only public sentences do not dilute a crew\'
   for (let q = 0; q < 4; q++) phrase(`phr:public-${q}`, [...crews, ...strays, ...clean]);
   const { communities } = findCommunities(index, 400, defaultParams(), (i) => (i < 20 ? 1 : 0));
   assert.deepEqual(communities.map((c) => c.members), [0, 1, 2, 3].map(crewOf));
+});
+
+test('a suspicious account no content group kept follows the campaign whose wrappers it holds (low-and-slow-holdout 2, public prompts)', () => {
+  // a campaign of 25 wraps its tasks in three sentences all of it holds; Louvain left eight of them in a core of
+  // their own, pulled there by a sentence only they hold, which alone ties them too little to be a group. The
+  // seventeen others make the group; the eight follow it, as accounts under suspicion would
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const phrase = (key: string, holders: number[], weight: number): ContentValue => ({
+    value: { key, kind: 'phrase', weight, count: holders.length, members: holders }, holders, followers: [], pairWeight: weight / (holders.length - 1),
+  });
+  const wrappers = ['opener-a', 'opener-b', 'closer'].map((k) => phrase(`phr:${k}`, range(0, 25), 0.57));
+  const theirsAlone = phrase('phr:closer-after-a-file-name', range(17, 25), 0.76);
+  const groups = new Map([[0, range(0, 17)]]);
+  joinFollowers([...wrappers, theirsAlone], groups, defaultParams().linkage.content_bind_min_weight);
+  assert.deepEqual(groups.get(0), range(0, 25));
+  // a stranger under suspicion holding one of the wrappers and nothing else does not follow (one signature)
+  const stranger = [phrase('phr:opener-a', [...range(0, 17), 99], 0.57)];
+  const alone = new Map([[0, range(0, 17)]]);
+  joinFollowers(stranger, alone, defaultParams().linkage.content_bind_min_weight);
+  assert.deepEqual(alone.get(0), range(0, 17));
 });

@@ -220,7 +220,7 @@ function groupMembers(inGraph: GraphValue[], find: (m: number) => number, lp: De
  * A boundary phrase in the content graph: its suspicious holders, its other holders that may follow them
  * (own risk under suspicion, at least `member_min_own_risk`), and the weight it gives each pair of holders.
  */
-type ContentValue = { value: UsedValue; holders: number[]; followers: number[]; pairWeight: number };
+export type ContentValue = { value: UsedValue; holders: number[]; followers: number[]; pairWeight: number };
 
 /**
  * 6. Groups held together by content alone: a paraphrased campaign on distinct cards, e-mails and networks
@@ -474,20 +474,28 @@ function settleStrayMembers(values: ContentValue[], coreOf: Map<number, number>,
  * them): a task sentence that three harvests share with an eval lab does not pull the lab into whichever
  * harvest holds it most. Followers only join: they shape no core and tie no one else in, so strangers who
  * share a sentence with each other, however many, make no group.
+ *
+ * A suspicious account that no group kept as a member follows by the same rule: Louvain may leave part of a
+ * campaign in a core of its own, pulled together by a sentence only they hold, where too little of what they
+ * share is that core's own to tie them (`low-and-slow-holdout` 2, public prompts: eight of 25 accounts whose
+ * code tasks named a `.txt` file, so "txt Walk me through every step of the reasoning please." was a sentence
+ * of theirs alone; the campaign's three wrappers, held by all 25, tie them to the other seventeen).
  */
-function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
+export function joinFollowers(values: ContentValue[], groups: Map<number, number[]>, minWeight: number): void {
   const groupOf = new Map<number, number>();
   for (const [g, members] of groups) for (const m of members) groupOf.set(m, g);
   const ties = new Map<number, Map<number, number>>();
   // per follower and group, how many of its phrases a share of MIN_SIGNATURE_COVER of the group holds with it
   const signatures = new Map<number, Map<number, number>>();
-  for (const { value, holders, followers, pairWeight } of values) {
-    if (followers.length === 0) continue;
+  for (const { value, holders, followers: clean, pairWeight } of values) {
     const counts = new Map<number, number>();
+    const followers = [...clean];
     for (const m of holders) {
       const g = groupOf.get(m);
       if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
+      else followers.push(m);
     }
+    if (followers.length === 0) continue;
     // only a phrase that no other group holds, held by two members or more, vouches for a follower
     if (counts.size !== 1 || [...counts.values()][0]! < 2) continue;
     const [g, n] = [...counts][0]!;
