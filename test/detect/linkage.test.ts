@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { Detector } from '../../src/detect/detector.ts';
 import { findCommunities, joinFollowers, settleCards, type ContentValue, type GraphValue } from '../../src/detect/linkage/communities.ts';
@@ -478,4 +481,24 @@ test('a suspicious account no content group kept follows the campaign whose wrap
   const alone = new Map([[0, range(0, 17)]]);
   joinFollowers(stranger, alone, defaultParams().linkage.content_bind_min_weight);
   assert.deepEqual(alone.get(0), range(0, 17));
+});
+
+test('Louvain returns on the graph where the library cycled for ever (patches/: a visit budget per level)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/detect/louvain-cycle-graph.json', import.meta.url), 'utf8')) as {
+    resolution: number;
+    nodes: string[];
+    edges: [string, string, number][];
+  };
+  assert.equal(fixture.resolution, defaultParams().linkage.louvain_resolution, 'the fixture is the engine binding graph at its resolution');
+  // in a child process: without the patch the call never returns, and a synchronous loop cannot be timed out here
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('../fixtures/detect/louvain-cycle.ts', import.meta.url))], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(child.signal, null, 'Louvain did not return within 60 s (is patches/graphology-communities-louvain+2.0.2.patch applied? npm install runs patch-package)');
+  assert.equal(child.status, 0, child.stderr);
+  const community = JSON.parse(child.stdout) as Record<string, number>;
+  assert.deepEqual(Object.keys(community).sort(), [...fixture.nodes].sort());
+  // the pairs the fixture binds with full weight (a crew's shared openings) stay together
+  for (const [source, target, weight] of fixture.edges) if (weight >= 1) assert.equal(community[source], community[target], `${source}–${target}`);
 });

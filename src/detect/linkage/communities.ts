@@ -21,6 +21,15 @@ const louvain: Louvain =
 /** Fixed seed: Louvain's visiting order is random; a fixed seed makes the engine deterministic. */
 const LOUVAIN_SEED = 0x5eed;
 
+/**
+ * Louvain communities of a weighted graph (node key → community). graphology-communities-louvain 2.0.2 can
+ * cycle for ever at a resolution below 1 (nodes of an aggregated level taking turns moving back to a
+ * singleton); patches/ gives its local-move loop a visit budget, after which the partition reached stands.
+ */
+export function louvainCommunities(graph: UndirectedGraph, resolution: number): Record<string, number> {
+  return louvain(graph, { getEdgeWeight: 'weight', resolution, rng: seededRandom(LOUVAIN_SEED) });
+}
+
 export interface SharedValue {
   key: string;
   kind: EvidenceKind;
@@ -75,7 +84,7 @@ export function findCommunities(index: EvidenceIndex, accounts: number, params: 
     const communities = contentGroups(used, new Set(), ownRisk, params);
     return { communities, edges: 0 };
   }
-  const community = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  const community = louvainCommunities(graph, lp.louvain_resolution);
   settleCards(graph, community, inGraph, lp);
   mergeAcrossHolderEvidence(community, inGraph, lp);
   const find = holderGroups(inGraph, community, lp);
@@ -251,7 +260,7 @@ function contentGroups(used: UsedValue[], taken: Set<number>, ownRisk: (idx: num
       graph.addEdge(pnode, anode, { weight: pairWeight });
     }
   });
-  const louvainOf = louvain(graph, { getEdgeWeight: 'weight', resolution: lp.content_louvain_resolution, rng: seededRandom(LOUVAIN_SEED) });
+  const louvainOf = louvainCommunities(graph, lp.content_louvain_resolution);
   const coreOf = new Map<number, number>();
   for (const node of Object.keys(louvainOf)) if (node.startsWith('a')) coreOf.set(Number(node.slice(1)), louvainOf[node]!);
   const groupOf = settleStrayMembers(values, coreOf, lp.content_bind_min_weight, lp.min_campaign_size);
