@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { Detector } from '../../src/detect/detector.ts';
@@ -13,6 +12,7 @@ import { isFlagged, type DetectorParams } from '../../src/detect/types.ts';
 import type { AccountRecordV1, LogEventV1 } from '../../src/events/types.ts';
 import { boundaryPhrases } from '../../src/detect/linkage/phrases.ts';
 import { simulate } from '../../src/sim/simulate.ts';
+import { louvainCycleFixture } from '../fixtures/detect/louvain-cycle-graph.ts';
 import { byTime, enterprise, event, hydra, jailbreakCrews, paraphrased, sameSdk, T0, tutoringApp, universityNat } from '../fixtures/detect/builders.ts';
 
 function params(): DetectorParams {
@@ -484,11 +484,7 @@ test('a suspicious account no content group kept follows the campaign whose wrap
 });
 
 test('Louvain returns on the graph where the library cycled for ever (patches/: a visit budget per level)', () => {
-  const fixture = JSON.parse(readFileSync(new URL('../fixtures/detect/louvain-cycle-graph.json', import.meta.url), 'utf8')) as {
-    resolution: number;
-    nodes: string[];
-    edges: [string, string, number][];
-  };
+  const fixture = louvainCycleFixture();
   assert.equal(fixture.resolution, defaultParams().linkage.louvain_resolution, 'the fixture is the engine binding graph at its resolution');
   // in a child process: without the patch the call never returns, and a synchronous loop cannot be timed out here
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('../fixtures/detect/louvain-cycle.ts', import.meta.url))], {
