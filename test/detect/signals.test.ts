@@ -345,6 +345,23 @@ test('behaviour shift: a harvest that begins just before the account\'s first da
   assert.ok(f.harvest_onset! > 0.3, `harvest_onset ${f.harvest_onset}`);
 });
 
+test('harvest level: a busy account demanding full reasoning traces from its first request scores, busy step-by-step work or a rare demand does not', () => {
+  const old = { verification: 'org' as const, created_at: new Date(T0 - 700 * 86_400_000).toISOString() };
+  // the launderer whose harvest precedes its ordinary traffic: every shift reads 0, the level does not
+  const harvest = featuresOf(repeat(600, (i) => ({ atMs: T0 + i * 6_000 * (1 + (i % 3)), user: harvestPrompt(i), output: 700, reasoning: 3000 })), old);
+  assert.ok(harvest.harvest_onset! < 0.1, `harvest_onset ${harvest.harvest_onset}`);
+  assert.ok(harvest.harvest_level! > 0.7, `harvest_level ${harvest.harvest_level}`);
+  // an eval lab's sweep at the same pace asks for step-by-step, not for the whole trace
+  const sweep = featuresOf(repeat(600, (i) => ({ atMs: T0 + i * 6_000 * (1 + (i % 3)), user: `Q${i}: what is ${i} + ${i * 3}? Let's think step by step.`, output: 300 })), old);
+  assert.equal(sweep.harvest_level, 0);
+  // a person who demands the full trace now and then, a few requests a day
+  const person = featuresOf(repeat(20, (i) => ({ atMs: T0 + i * 5 * HOUR, user: i % 4 === 0 ? harvestPrompt(i) : workChat(i), output: 400 })), old);
+  assert.ok(person.harvest_level! < 0.25, `harvest_level ${person.harvest_level}`);
+  // a handful of requests is not yet a level
+  const first = featuresOf(repeat(2, (i) => ({ atMs: T0 + i * 6_000, user: harvestPrompt(i) })), old);
+  assert.ok(first.harvest_level! < 0.3, `harvest_level ${first.harvest_level}`);
+});
+
 test('behaviour shift: requests at hours the first day never used', () => {
   const DAY = 24 * HOUR;
   const ask = (i: number) => `please help me with ${TOPICS[i % TOPICS.length]} for a project at work`;

@@ -16,6 +16,11 @@
 // in the share of requests with n > 1. A linear head cannot express "both": alone, each shift has benign
 // explanations (a lab's bigger sweep, a lab turning to step-by-step math), and the heads weigh volume against
 // the account.
+// `harvest_level` is the same conjunction on levels rather than changes, for a harvest that began before the
+// log did or before the account's ordinary traffic (its first hours are then the harvest, and every shift
+// reads 0): the geometric mean of the recent request rate (log-scaled) and the recent share of prompts
+// demanding the full reasoning trace. Old benign accounts that are busy (eval labs, resellers, RAG apps) do
+// not demand the trace; those that demand it now and then are not busy.
 //
 // The baseline is frozen at the first event at least BASELINE_HOURS after the account's first event (new
 // accounts have no history to depart from; the context family covers them); its hours of day keep counting
@@ -43,9 +48,11 @@ const RATE_PRIOR_PER_HOUR = 1;
 const VOLUME_SHIFT_SCALE_BITS = 4;
 /** Pseudo-requests that pull the baseline's shares toward the recent ones (a thin baseline says little). */
 const BASELINE_PRIOR_REQUESTS = 8;
+/** log2(1 + requests per hour) that saturates the volume half of `harvest_level` (31 an hour). */
+const HARVEST_LEVEL_RATE_BITS = 5;
 
 export const behaviourShift: SignalFamily = {
-  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'hours_shift', 'harvest_onset'],
+  names: ['volume_shift', 'cot_shift', 'reasoning_shift', 'hours_shift', 'harvest_onset', 'harvest_level'],
   params: ['n'],
   observe(view, acc, env) {
     const c = acc.counters;
@@ -94,6 +101,7 @@ export const behaviourShift: SignalFamily = {
   fill(src, out, at) {
     const c = src.counters;
     out[at] = out[at + 1] = out[at + 2] = out[at + 3] = out[at + 4] = 0;
+    out[at + 5] = harvestLevel(c);
     if (!(c[C.baseFrozen]! > 0) || !(c[C.recentHours]! > 0)) return;
     // baseline slots decay with everything else, so their ratios stay the baseline's own
     const baseRate = c[C.baseHours]! > 0 ? c[C.baseRequests]! / c[C.baseHours]! : 0;
@@ -118,6 +126,16 @@ export const behaviourShift: SignalFamily = {
     out[at + 4] = Math.sqrt(out[at]! * Math.max(0, fullTraceShift, multiShift));
   },
 };
+
+/** `harvest_level`: needs no baseline, so it reads from an account's first requests (shrunk while they are few). */
+function harvestLevel(c: Float64Array): number {
+  const requests = c[C.recentRequests]!;
+  if (!(requests > 0)) return 0;
+  const rate = requests / (c[C.recentHours]! + 1);
+  const volume = Math.min(1, Math.log2(1 + rate) / HARVEST_LEVEL_RATE_BITS);
+  const fullTrace = c[C.recentFullTrace]! / (requests + BASELINE_PRIOR_REQUESTS);
+  return Math.sqrt(volume * fullTrace);
+}
 
 function reasoningShare(reasoning: number, output: number): number {
   const total = reasoning + output;
