@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DetectorParamsError } from '../detect/errors.ts';
 import { ConfigError } from '../errors.ts';
-import { renderEvalHtml, type EvalDocument } from '../eval/eval-html.ts';
+import { renderEvalHtml, type EvalDocument, type EvalRunRow } from '../eval/eval-html.ts';
 import { ATTACK_CLASSES, type EvalMetrics } from '../eval/metrics.ts';
+import { parseSeedList, poolMetrics, runsMeetingTargets, type LabelledMetrics, type RunsMeetingTargets } from '../eval/pool.ts';
 import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
 import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
@@ -16,6 +17,7 @@ import { defaultDataDir } from '../sim/prompts/data.ts';
 interface EvalFlags {
   scenario?: string;
   seed: string;
+  seeds?: string;
   scale: string;
   days?: string;
   data?: string;
@@ -30,8 +32,9 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description('Score the detector against labelled traffic: --scenario NAME (simulated in memory) or --events/--accounts/--labels files.')
-    .option('--scenario <name>', 'simulate this scenario in memory (e.g. mixed-holdout)')
+    .option('--scenario <names>', 'simulate this scenario in memory (e.g. mixed-holdout); several, comma-separated, are scored one by one and pooled')
     .option('--seed <n>', 'simulation seed', '1')
+    .option('--seeds <list>', 'several seeds, e.g. 101,1-6: each scenario is run with each seed and the runs pooled (instead of --seed)')
     .option('--scale <x>', 'simulation scale (multiplies accounts)', '1')
     .option('--days <d>', 'simulated days (default: the scenario\'s)')
     .option('--data <path>', 'folder of public prompt sets for the simulator (default: ../shared/data when it exists)')
@@ -51,48 +54,82 @@ function parseNumber(value: string, flag: string): number {
   return n;
 }
 
+function seedList(text: string): number[] {
+  try {
+    return parseSeedList(text);
+  } catch (err) {
+    throw new ConfigError(`--seeds: ${(err as Error).message}`);
+  }
+}
+
+function singleRunDocument(run: EvalRun, provenance: string | undefined): EvalDocument {
+  return { version: 1, generated_at: new Date().toISOString(), source: run.source, events: run.events, params_provenance: provenance ?? null, metrics: run.metrics };
+}
+
+/** Several runs: the pooled metrics, and each run's own. */
+function pooledDocument(runs: readonly { label: string; run: EvalRun }[], provenance: string | undefined): EvalDocument {
+  const labelled: LabelledMetrics[] = runs.map(({ label, run }) => ({ label, metrics: run.metrics }));
+  return {
+    version: 1,
+    generated_at: new Date().toISOString(),
+    source: { pooled_runs: runs.length, runs: runs.map((r) => r.label).join(',') },
+    events: runs.reduce((n, r) => n + r.run.events, 0),
+    params_provenance: provenance ?? null,
+    metrics: poolMetrics(labelled),
+    runs_meeting_targets: runsMeetingTargets(labelled),
+    runs: runs.map(({ label, run }) => ({ label, source: run.source, events: run.events, metrics: run.metrics })),
+  };
+}
+
 export async function runEval(flags: EvalFlags): Promise<number> {
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {percentage}% | {events} events', stream: process.stderr, hideCursor: true }) : null;
-  const progress = bar
-    ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US') })
-    : undefined;
+  const bar = process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {percentage}% | {events} events{run}', stream: process.stderr, hideCursor: true }) : null;
   try {
     const params = loadDetectorParams(flags.config);
-    let run: EvalRun;
-    bar?.start(100, 0, { events: 0 });
-    if (flags.scenario !== undefined) {
-      if (flags.events || flags.labels) throw new ConfigError('give either --scenario or --events/--labels, not both');
-      run = evalScenario(
-        {
-          scenario: flags.scenario,
-          seed: parseNumber(flags.seed, '--seed'),
-          scale: parseNumber(flags.scale, '--scale'),
-          days: flags.days === undefined ? undefined : parseNumber(flags.days, '--days'),
-          dataDir: flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd()),
-        },
-        params,
-        progress,
-      );
+    const scenarios = flags.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (scenarios !== undefined && (flags.events || flags.labels)) throw new ConfigError('give either --scenario or --events/--labels, not both');
+    if (flags.seeds !== undefined && scenarios === undefined) throw new ConfigError('--seeds needs --scenario');
+    const seeds = flags.seeds !== undefined ? seedList(flags.seeds) : [parseNumber(flags.seed, '--seed')];
+    let doc: EvalDocument;
+    bar?.start(100, 0, { events: 0, run: '' });
+    if (scenarios !== undefined) {
+      if (scenarios.length === 0) throw new ConfigError('--scenario needs a scenario name');
+      const grid = scenarios.flatMap((scenario) => seeds.map((seed) => ({ scenario, seed })));
+      const runs: { label: string; run: EvalRun }[] = [];
+      for (const [i, { scenario, seed }] of grid.entries()) {
+        const label = `${scenario}:${seed}`;
+        const progress = bar
+          ? (done: number, events: number) => bar.update(Math.round(((i + done) / grid.length) * 100), { events: events.toLocaleString('en-US'), run: grid.length > 1 ? ` | run ${i + 1}/${grid.length} ${label}` : '' })
+          : undefined;
+        const run = evalScenario(
+          {
+            scenario,
+            seed,
+            scale: parseNumber(flags.scale, '--scale'),
+            days: flags.days === undefined ? undefined : parseNumber(flags.days, '--days'),
+            dataDir: flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd()),
+          },
+          params,
+          progress,
+        );
+        runs.push({ label, run });
+      }
+      doc = grid.length === 1 ? singleRunDocument(runs[0]!.run, params.provenance) : pooledDocument(runs, params.provenance);
     } else {
       if (!flags.events || !flags.labels) throw new ConfigError('give --scenario NAME, or --events FILE and --labels FILE (and --accounts FILE)');
-      run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
+      const progress = bar ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US'), run: '' }) : undefined;
+      const run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
+      doc = singleRunDocument(run, params.provenance);
     }
     bar?.update(100);
     bar?.stop();
-    const doc: EvalDocument = {
-      version: 1,
-      generated_at: new Date().toISOString(),
-      source: run.source,
-      events: run.events,
-      params_provenance: params.provenance ?? null,
-      metrics: run.metrics,
-    };
     const dir = resolve(flags.out);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'eval.json'), `${JSON.stringify(doc, null, 2)}\n`);
     writeFileSync(join(dir, 'eval.html'), renderEvalHtml(doc));
-    console.log(summaryTable(run.metrics));
-    console.log(`eval: ${run.events.toLocaleString('en-US')} events; wrote ${join(dir, 'eval.json')} and ${join(dir, 'eval.html')}`);
+    if (doc.runs) console.log(runsTable(doc.runs));
+    console.log(summaryTable(doc.metrics, doc.runs_meeting_targets));
+    const runsNote = doc.runs ? ` in ${doc.runs.length} runs, pooled` : '';
+    console.log(`eval: ${doc.events.toLocaleString('en-US')} events${runsNote}; wrote ${join(dir, 'eval.json')} and ${join(dir, 'eval.html')}`);
     return 0;
   } catch (err) {
     bar?.stop();
@@ -111,25 +148,42 @@ export async function runEval(flags: EvalFlags): Promise<number> {
 const pct = (v: number | null, d = 1) => (v === null ? 'n/a' : `${(v * 100).toFixed(d)}%`);
 
 /** The short table printed at the end of a run. */
-export function summaryTable(m: EvalMetrics): string {
-  const rows: [string, string, string][] = [['metric', 'value', 'target']];
+export function summaryTable(m: EvalMetrics, perRun?: RunsMeetingTargets): string {
+  const rows: [string, string, string][] = [['metric', perRun ? 'value (pooled)' : 'value', 'target']];
   for (const c of ATTACK_CLASSES) {
     rows.push([`${c} precision / recall`, `${pct(m.classes[c].precision)} / ${pct(m.classes[c].recall)}`, `(${m.classes[c].support} accounts)`]);
   }
   const t = m.targets;
-  const mark = (met: boolean) => (met ? 'ok' : 'MISSED');
-  rows.push(['attack-account recall', pct(m.attack_recall.value), `>= 95% ${mark(t.attack_recall_min.met)}`]);
-  rows.push(['benign false-positive rate', `${pct(m.benign_fpr.value, 2)} (${m.benign_fpr.numerator}/${m.benign_fpr.denominator})`, `<= 0.2% ${mark(t.benign_fpr_max.met)}`]);
+  const runs = (name: keyof RunsMeetingTargets) => (perRun ? ` (met in ${perRun[name].met}/${perRun[name].runs} runs)` : '');
+  const mark = (met: boolean, name: keyof RunsMeetingTargets) => `${met ? 'ok' : 'MISSED'}${runs(name)}`;
+  rows.push(['attack-account recall', pct(m.attack_recall.value), `>= 95% ${mark(t.attack_recall_min.met, 'attack_recall_min')}`]);
+  rows.push(['benign false-positive rate', `${pct(m.benign_fpr.value, 2)} (${m.benign_fpr.numerator}/${m.benign_fpr.denominator})`, `<= 0.2% ${mark(t.benign_fpr_max.met, 'benign_fpr_max')}`]);
   const worst = Object.entries(m.benign_fpr_per_persona).sort(([, a], [, b]) => (b.rate ?? 0) - (a.rate ?? 0))[0];
   if (worst && (worst[1].rate ?? 0) > 0) rows.push(['  worst benign persona', `${worst[0]} ${pct(worst[1].rate)} (${worst[1].flagged}/${worst[1].accounts})`, '']);
   const ever = m.benign_ever_flagged;
   const everPersonas = Object.entries(ever.per_persona).map(([p, n]) => `${p} ${n}`).join(', ');
   rows.push(['benign ever flagged (streaming)', `${ever.numerator}/${ever.denominator}, ${pct(ever.requests_after.value, 2)} of benign requests after${everPersonas ? ` (${everPersonas})` : ''}`, '']);
-  rows.push(['campaign pairwise F1', m.campaign_pairwise.f1 === null ? 'n/a' : m.campaign_pairwise.f1.toFixed(3), `>= 0.90 ${mark(t.campaign_pairwise_f1_min.met)}`]);
-  rows.push(['served before flagged', pct(m.served_before_flagged.value), `<= 15% ${mark(t.served_before_flagged_max.met)}`]);
+  rows.push(['campaign pairwise F1', m.campaign_pairwise.f1 === null ? 'n/a' : m.campaign_pairwise.f1.toFixed(3), `>= 0.90 ${mark(t.campaign_pairwise_f1_min.met, 'campaign_pairwise_f1_min')}`]);
+  rows.push(['served before flagged', pct(m.served_before_flagged.value), `<= 15% ${mark(t.served_before_flagged_max.met, 'served_before_flagged_max')}`]);
   const h = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} h`);
   rows.push(['time to detect median / p90', `${h(m.time_to_detect.median_hours)} / ${h(m.time_to_detect.p90_hours)}`, `(${m.time_to_detect.detected}/${m.time_to_detect.campaigns} campaigns)`]);
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   return rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd()).join('\n');
+}
+
+/** One line per run of a pooled evaluation, the targets each misses marked. */
+export function runsTable(runs: readonly EvalRunRow[]): string {
+  const rows: string[][] = [['run', 'events', 'recall', 'benign FP', 'ever flagged', 'pairwise F1', 'served before flag', 'targets']];
+  for (const r of runs) {
+    const m = r.metrics;
+    const missed = Object.entries(m.targets).filter(([, t]) => !t.met).map(([name]) => name);
+    rows.push([
+      r.label, r.events.toLocaleString('en-US'), pct(m.attack_recall.value), `${m.benign_fpr.numerator}/${m.benign_fpr.denominator}`,
+      String(m.benign_ever_flagged.numerator), m.campaign_pairwise.f1 === null ? 'n/a' : m.campaign_pairwise.f1.toFixed(3),
+      pct(m.served_before_flagged.value), missed.length === 0 ? 'all met' : `MISSED ${missed.join(', ')}`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

@@ -118,12 +118,20 @@ export interface EvalMetrics {
   targets: Record<keyof typeof TARGETS, { target: number; value: number | null; met: boolean }>;
 }
 
-function ratio(numerator: number, denominator: number): Ratio {
+export function ratio(numerator: number, denominator: number): Ratio {
   return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator };
 }
 
-function divide(n: number, d: number): number | null {
+export function divide(n: number, d: number): number | null {
   return d === 0 ? null : n / d;
+}
+
+/** The pairwise scores from the three pair counts. */
+export function pairScores(truePairs: number, predictedPairs: number, commonPairs: number): EvalMetrics['campaign_pairwise'] {
+  const precision = divide(commonPairs, predictedPairs);
+  const recall = divide(commonPairs, truePairs);
+  const f1 = precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { true_pairs: truePairs, predicted_pairs: predictedPairs, common_pairs: commonPairs, precision, recall, f1 };
 }
 
 function pairs(n: number): number {
@@ -162,10 +170,7 @@ export function pairwiseF1(assignments: Iterable<{ truth: string | null; predict
   for (const n of trueSizes.values()) truePairs += pairs(n);
   for (const n of predSizes.values()) predictedPairs += pairs(n);
   for (const n of cells.values()) commonPairs += pairs(n);
-  const precision = divide(commonPairs, predictedPairs);
-  const recall = divide(commonPairs, truePairs);
-  const f1 = precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { true_pairs: truePairs, predicted_pairs: predictedPairs, common_pairs: commonPairs, precision, recall, f1 };
+  return pairScores(truePairs, predictedPairs, commonPairs);
 }
 
 export function computeMetrics(labels: EvalLabels, results: readonly AccountResult[], tally: ServedTally): EvalMetrics {
@@ -280,12 +285,17 @@ export function computeMetrics(labels: EvalLabels, results: readonly AccountResu
     campaign_pairwise: pairwise,
     served_before_flagged: { ...served, per_class: perClassServed },
     time_to_detect: { campaigns: perCampaign.length, detected: detectHours.length, median_hours: quantile(detectHours, 0.5), p90_hours: quantile(detectHours, 0.9), per_campaign: perCampaign },
-    targets: {
-      benign_fpr_max: target(TARGETS.benign_fpr_max, benignFpr.value, (v) => v <= TARGETS.benign_fpr_max),
-      attack_recall_min: target(TARGETS.attack_recall_min, attackRecall.value, (v) => v >= TARGETS.attack_recall_min),
-      campaign_pairwise_f1_min: target(TARGETS.campaign_pairwise_f1_min, pairwise.f1, (v) => v >= TARGETS.campaign_pairwise_f1_min),
-      served_before_flagged_max: target(TARGETS.served_before_flagged_max, served.value, (v) => v <= TARGETS.served_before_flagged_max),
-    },
+    targets: targetsOf(benignFpr.value, attackRecall.value, pairwise.f1, served.value),
+  };
+}
+
+/** Each target against its value (a null value misses). */
+export function targetsOf(benignFpr: number | null, attackRecall: number | null, f1: number | null, served: number | null): EvalMetrics['targets'] {
+  return {
+    benign_fpr_max: target(TARGETS.benign_fpr_max, benignFpr, (v) => v <= TARGETS.benign_fpr_max),
+    attack_recall_min: target(TARGETS.attack_recall_min, attackRecall, (v) => v >= TARGETS.attack_recall_min),
+    campaign_pairwise_f1_min: target(TARGETS.campaign_pairwise_f1_min, f1, (v) => v >= TARGETS.campaign_pairwise_f1_min),
+    served_before_flagged_max: target(TARGETS.served_before_flagged_max, served, (v) => v <= TARGETS.served_before_flagged_max),
   };
 }
 
@@ -295,7 +305,7 @@ function bump(groups: Record<string, GroupRate>, key: string, flagged: boolean):
   if (flagged) g.flagged++;
 }
 
-function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+export function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -125,6 +125,29 @@ test('eval --scenario simulates in memory and scores the run', async () => {
   assert.match(r.stdout, /benign false-positive rate/);
 });
 
+test('eval --scenario with --seeds runs every scenario and seed and pools them, each run listed', async () => {
+  const dir = tempDir();
+  const r = await run(['eval', '--scenario', 'small', '--seeds', '3-4', '--scale', '0.1', '--days', '0.25', '--out', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
+  assert.deepEqual(doc.runs.map((x: { label: string }) => x.label), ['small:3', 'small:4']);
+  assert.deepEqual(doc.runs.map((x: { source: { seed: number } }) => x.source.seed), [3, 4]);
+  assert.equal(doc.events, doc.runs[0].events + doc.runs[1].events);
+  const sum = (f: (m: { benign_fpr: { denominator: number }; served_before_flagged: { denominator: number } }) => number) => doc.runs.reduce((n: number, x: { metrics: never }) => n + f(x.metrics), 0);
+  assert.equal(doc.metrics.benign_fpr.denominator, sum((m) => m.benign_fpr.denominator));
+  assert.equal(doc.metrics.served_before_flagged.denominator, sum((m) => m.served_before_flagged.denominator));
+  assert.equal(doc.runs_meeting_targets.benign_fpr_max.runs, 2);
+  assert.match(r.stdout, /small:3 .*\n.*small:4/);
+  assert.match(r.stdout, /value \(pooled\)/);
+  assert.match(r.stdout, /in 2 runs, pooled/);
+  const html = readFileSync(join(dir, 'eval.html'), 'utf8');
+  assert.ok(html.includes('2 runs pooled') && html.includes('small:4'));
+
+  const bad = await run(['eval', '--scenario', 'small', '--seeds', '4-2', '--out', dir]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--seeds: "4-2": a range goes from the smaller seed to the larger/);
+});
+
 test('eval without a scenario or files explains what it needs', async () => {
   const r = await run(['eval', '--out', tempDir()]);
   assert.equal(r.code, 1);
