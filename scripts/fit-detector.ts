@@ -5,7 +5,7 @@
 // src/detect/params.json with the held-out score in its provenance.
 //
 //   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,low-and-slow:2:builtin,...] [--holdout mixed-holdout:101]
-//        [--l2 20] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
+//        [--l2 20] [--benign-balance account|persona] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import { summaryTable } from '../src/cli/eval.ts';
 import { defaultParams } from '../src/detect/params.ts';
 import type { DetectorParams } from '../src/detect/types.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../src/detect/scoring.ts';
-import { chooseThresholds, collectSamples, fitCampaignHead, fitHeads, promptDataDir, runName, streamingThreshold, toParams, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
+import { BENIGN_BALANCES, chooseThresholds, collectSamples, DEFAULT_WEIGHTING, fitCampaignHead, fitHeads, promptDataDir, runName, streamingThreshold, toParams, type BenignBalance, type CommunitySample, type Sample, type StreamingPeak, type TrainingRun } from '../src/eval/fit/procedure.ts';
 import { TARGETS, type EvalMetrics } from '../src/eval/metrics.ts';
 import { evalScenario } from '../src/eval/run-eval.ts';
 import { defaultDataDir } from '../src/sim/prompts/data.ts';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102,small-holdout:101,mixed-holdout:101:builtin,hard-negatives-holdout:102:builtin,small-holdout:101:builtin' },
     scale: { type: 'string', default: '1' },
     l2: { type: 'string', default: '20' },
+    // how the benign samples share the benign weight in the heads: alike ('account') or equally per persona
+    'benign-balance': { type: 'string', default: 'account' },
     'fpr-target': { type: 'string', default: '0.001' },
     'verify-rounds': { type: 'string', default: '4' },
     // log-odds added above the benign edge when choosing the flag threshold
@@ -78,7 +80,9 @@ for (const run of train) {
 }
 
 // 2. heads, 3. thresholds
-const heads = fitHeads(samples, Number(args.l2));
+const benignBalance = args['benign-balance'] as BenignBalance;
+if (!BENIGN_BALANCES.includes(benignBalance)) throw new Error(`--benign-balance must be one of ${BENIGN_BALANCES.join(', ')}, got ${benignBalance}`);
+const heads = fitHeads(samples, Number(args.l2), { ...DEFAULT_WEIGHTING, benignBalance });
 const fprTarget = Number(args['fpr-target']);
 const choice = chooseThresholds(heads, samples, fprTarget, Number(args.margin));
 log(`thresholds: flagged ${choice.flagged.toFixed(4)}, suspicious ${choice.suspicious.toFixed(4)}; training accounts at their riskiest snapshot: ` +
@@ -165,7 +169,7 @@ for (const run of holdout) {
 const score = held
   .map(({ run, metrics: m }) => `${runName(run)} recall ${pct(m.attack_recall.value)}, benign FPR ${pct(m.benign_fpr.value)}, pairwise F1 ${m.campaign_pairwise.f1?.toFixed(3) ?? 'n/a'}, served-before-flagged ${pct(m.served_before_flagged.value)}`)
   .join('; ');
-const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in only' : 'shared data, built-in where marked'}); held-out: ${score}`;
+const provenance = `fitted ${new Date().toISOString().slice(0, 10)} by scripts/fit-detector.ts on ${args.train} (scale ${scale}, l2 ${args.l2}, benign weight per ${benignBalance}, FP target ${fprTarget}, prompts ${dataDir === null ? 'built-in only' : 'shared data, built-in where marked'}); held-out: ${score}`;
 params = toParams(base, heads, campaignFit.head, thresholds, provenance);
 
 if (args.report) {

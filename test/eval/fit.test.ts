@@ -7,7 +7,7 @@ import { FEATURE_NAMES } from '../../src/detect/signals/index.ts';
 import { CAMPAIGN_FEATURE_NAMES } from '../../src/detect/scoring.ts';
 import { defaultParams, validateParams } from '../../src/detect/params.ts';
 import { fitLogistic, solveSpd } from '../../src/eval/fit/logistic.ts';
-import { chooseThresholds, collectSamples, RELINK_SNAPSHOT, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, runName, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
+import { chooseThresholds, classWeights, collectSamples, DEFAULT_WEIGHTING, RELINK_SNAPSHOT, ESTABLISHED_EXCLUDED_FEATURES, ESTABLISHED_MAX_ACCOUNT_NEW, fitEstablishedHead, fitHeads, riskOf, runName, toParams, type Sample } from '../../src/eval/fit/procedure.ts';
 import { Scorer } from '../../src/detect/scoring.ts';
 import { writePromptDataFixtures } from '../helpers/prompt-data.ts';
 
@@ -72,6 +72,55 @@ test('fitted heads separate the classes on their own signals', () => {
   const attacker = samples.find((s) => s.cls === 'extraction')!;
   const benign = samples.find((s) => s.cls === 'benign')!;
   assert.ok(riskOf(heads, attacker.x) > riskOf(heads, benign.x));
+});
+
+/** Casual users, a few eval labs that look like distillers on the output shares, and distillers who also demand the full trace. */
+function hardNegativeSamples(): Sample[] {
+  const rand = lcg(11);
+  const idx = (name: string) => FEATURE_NAMES.indexOf(name);
+  const out: Sample[] = [];
+  const make = (cls: Sample['cls'], persona: string, i: number, high: string[]) => {
+    const x = new Float64Array(FEATURE_NAMES.length);
+    for (let j = 0; j < x.length; j++) x[j] = rand() * 0.3;
+    for (const f of high) x[idx(f)] = 0.6 + rand() * 0.4;
+    out.push({ run: 'r', account: `${persona}${i}`, cls, persona, at: 0, x });
+  };
+  for (let i = 0; i < 800; i++) make('benign', 'casual', i, []);
+  for (let i = 0; i < 8; i++) make('benign', 'eval-lab', i, ['output_token_share', 'reasoning_token_share']);
+  for (let i = 0; i < 100; i++) make('distillation', 'hydra', i, ['output_token_share', 'reasoning_token_share', ...(i % 4 === 0 ? [] : ['cot_full_trace_share'])]);
+  for (let i = 0; i < 40; i++) make('extraction', 'logprob-extraction', i, ['logit_bias_share']);
+  for (let i = 0; i < 40; i++) make('jailbreak', 'jailbreaker', i, ['jailbreak_share']);
+  return out;
+}
+
+test('benign weight per persona: every benign persona carries the same total, the benign total is unchanged', () => {
+  const samples = hardNegativeSamples();
+  const isDistiller = (s: Sample) => s.cls === 'distillation';
+  const sums = (balance: 'account' | 'persona') => {
+    const cw = classWeights(samples, isDistiller, { ...DEFAULT_WEIGHTING, benignBalance: balance })!;
+    const by = new Map<string, number>();
+    samples.forEach((s, i) => by.set(s.persona, (by.get(s.persona) ?? 0) + cw.w[i]!));
+    return by;
+  };
+  const perAccount = sums('account');
+  const perPersona = sums('persona');
+  assert.ok(Math.abs(perPersona.get('casual')! - perPersona.get('eval-lab')!) < 1e-12);
+  assert.ok(perAccount.get('casual')! > 50 * perAccount.get('eval-lab')!);
+  const benignTotal = (m: Map<string, number>) => m.get('casual')! + m.get('eval-lab')!;
+  assert.ok(Math.abs(benignTotal(perAccount) - benignTotal(perPersona)) < 1e-12);
+  assert.ok(Math.abs(perPersona.get('hydra')! - 1) < 1e-12, 'positives carry the same total as the negatives');
+  assert.equal(classWeights(samples.filter((s) => !isDistiller(s)), isDistiller, DEFAULT_WEIGHTING), null);
+});
+
+test('benign weight per persona: a rare benign persona that looks like a harvest scores lower', () => {
+  const samples = hardNegativeSamples();
+  const labLike = new Float64Array(FEATURE_NAMES.length).fill(0.15);
+  labLike[FEATURE_NAMES.indexOf('output_token_share')] = 0.8;
+  labLike[FEATURE_NAMES.indexOf('reasoning_token_share')] = 0.8;
+  const risk = (balance: 'account' | 'persona') => riskOf(fitHeads(samples, 1, { ...DEFAULT_WEIGHTING, benignBalance: balance }), labLike);
+  const logOdds = (p: number) => Math.log(p / (1 - p));
+  const [perAccount, perPersona] = [risk('account'), risk('persona')];
+  assert.ok(logOdds(perAccount) - logOdds(perPersona) > 1.5, `eval-lab-like risk ${perPersona} (per persona) vs ${perAccount} (per account)`);
 });
 
 test('chosen thresholds keep benign accounts under the false-positive target on the training samples', () => {

@@ -219,50 +219,85 @@ export const ESTABLISHED_EXCLUDED_FEATURES: readonly string[] = ['multi_completi
 const ESTABLISHED_EXCLUDED = ESTABLISHED_EXCLUDED_FEATURES.map((name) => FEATURE_NAMES.indexOf(name));
 
 /**
- * One-vs-rest heads. Positives and negatives carry equal total weight; within the negatives, benign accounts
- * weigh `benignWeight` times as much as other attack classes (false positives on customers cost most).
+ * How the benign samples share the benign weight. `account`: every sample alike, so a persona weighs by how
+ * many samples it has (in the default training runs casual users hold 42.9 % of the benign samples, eval labs 1.7 %);
+ * `persona`: every benign persona carries the same total, so the rare hard negatives (eval labs, tutoring
+ * apps, routers) shape the heads as much as the common ones; `sqrt`: between the two, a persona's total grows
+ * with the square root of its samples. The total benign weight is the same in all three.
+ */
+export type BenignBalance = 'account' | 'sqrt' | 'persona';
+export const BENIGN_BALANCES: readonly BenignBalance[] = ['account', 'sqrt', 'persona'];
+/** a persona's total benign weight grows as (its samples)^(1 − exponent) */
+const BALANCE_EXPONENT: Record<BenignBalance, number> = { account: 0, sqrt: 0.5, persona: 1 };
+
+export interface HeadWeighting {
+  /** benign samples weigh this many times as much as other attack classes among the negatives */
+  benignWeight: number;
+  benignBalance: BenignBalance;
+}
+export const DEFAULT_WEIGHTING: HeadWeighting = { benignWeight: 2, benignBalance: 'account' };
+
+/**
+ * One-vs-rest sample weights for the positive class `cls`: positives and negatives carry equal total weight;
+ * among the negatives, benign samples weigh `benignWeight` times as much as other attack classes, shared out
+ * as `benignBalance` says. Null when either side is empty.
+ */
+export function classWeights(samples: readonly Sample[], isPositive: (s: Sample) => boolean, weighting: HeadWeighting): { y: number[]; w: number[] } | null {
+  const perPersona = new Map<string, number>();
+  let benign = 0;
+  for (const s of samples) {
+    if (s.cls !== 'benign' || isPositive(s)) continue;
+    benign++;
+    perPersona.set(s.persona, (perPersona.get(s.persona) ?? 0) + 1);
+  }
+  const e = BALANCE_EXPONENT[weighting.benignBalance];
+  let shares = 0;
+  for (const n of perPersona.values()) shares += n ** (1 - e);
+  const benignRaw = (s: Sample): number => (weighting.benignWeight * benign * perPersona.get(s.persona)! ** -e) / shares;
+  const y = samples.map((s) => (isPositive(s) ? 1 : 0));
+  const raw = samples.map((s, i) => (y[i] ? 1 : s.cls === 'benign' ? benignRaw(s) : 1));
+  let pos = 0, neg = 0;
+  raw.forEach((r, i) => (y[i] ? (pos += r) : (neg += r)));
+  if (pos === 0 || neg === 0) return null;
+  return { y, w: raw.map((r, i) => (y[i] ? r / pos : r / neg)) };
+}
+
+/**
+ * One-vs-rest heads, weighted by `classWeights`.
  * (Giving every attack persona equal weight among the positives was tried: on the training runs' streaming
  * pass it let 1,582 rather than 1,804 of 1,895 attackers reach the flag threshold, so it was dropped.)
  */
-export function fitHeads(samples: readonly Sample[], l2: number, benignWeight = 2): Heads {
+export function fitHeads(samples: readonly Sample[], l2: number, weighting: HeadWeighting = DEFAULT_WEIGHTING): Heads {
   const rows = samples.map((s) => s.x);
   const heads = {} as Heads;
   for (const cls of FLAGGED_VERDICTS) {
-    const y = samples.map((s) => (s.cls === cls ? 1 : 0));
-    const raw = samples.map((s) => (s.cls === cls ? 1 : s.cls === 'benign' ? benignWeight : 1));
-    let pos = 0, neg = 0;
-    samples.forEach((s, i) => (y[i] ? (pos += raw[i]!) : (neg += raw[i]!)));
-    if (pos === 0) throw new Error(`fitting: no ${cls} samples in the training runs`);
-    const w = raw.map((r, i) => (y[i] ? r / pos : r / neg));
-    const fit = fitLogistic(rows, y, w, { l2 });
+    const cw = classWeights(samples, (s) => s.cls === cls, weighting);
+    if (!cw) throw new Error(`fitting: no ${cls} samples in the training runs`);
+    const fit = fitLogistic(rows, cw.y, cw.w, { l2 });
     heads[cls] = { bias: fit.bias, weights: fit.weights };
   }
-  const established = fitEstablishedHead(samples, l2, benignWeight);
+  const established = fitEstablishedHead(samples, l2, weighting);
   if (established) heads.established = established;
   return heads;
 }
 
 /**
  * The distillation head of established accounts, fitted on their samples alone with the same weighting
- * (distillers against benign accounts at `benignWeight` and other attackers): among old accounts the
+ * (distillers against benign accounts and other attackers): among old accounts the
  * harvest's shape and the change from the account's own first day carry the weight that newness carries
  * among all. Null when the training runs hold no established distiller.
  */
-export function fitEstablishedHead(samples: readonly Sample[], l2: number, benignWeight = 2, maxAccountNew = ESTABLISHED_MAX_ACCOUNT_NEW): (Head & { maxAccountNew: number }) | null {
+export function fitEstablishedHead(samples: readonly Sample[], l2: number, weighting: HeadWeighting = DEFAULT_WEIGHTING, maxAccountNew = ESTABLISHED_MAX_ACCOUNT_NEW): (Head & { maxAccountNew: number }) | null {
   const sub = samples.filter((s) => s.x[ACCOUNT_NEW]! <= maxAccountNew);
-  const y = sub.map((s) => (s.cls === 'distillation' ? 1 : 0));
-  const raw = sub.map((s) => (s.cls === 'distillation' ? 1 : s.cls === 'benign' ? benignWeight : 1));
-  let pos = 0, neg = 0;
-  sub.forEach((s, i) => (y[i] ? (pos += raw[i]!) : (neg += raw[i]!)));
-  if (pos === 0 || neg === 0) return null;
-  const w = raw.map((r, i) => (y[i] ? r / pos : r / neg));
+  const cw = classWeights(sub, (s) => s.cls === 'distillation', weighting);
+  if (!cw) return null;
   // an excluded column is constant (0) for the fit, which gives it no weight
   const rows = sub.map((s) => {
     const x = Float64Array.from(s.x);
     for (const i of ESTABLISHED_EXCLUDED) x[i] = 0;
     return x;
   });
-  const fit = fitLogistic(rows, y, w, { l2 });
+  const fit = fitLogistic(rows, cw.y, cw.w, { l2 });
   return { bias: fit.bias, weights: fit.weights, maxAccountNew };
 }
 
