@@ -26,8 +26,12 @@ const SYSTEM_HEAD = 600;
 export const USER_PATTERNS: readonly RegExp[] = [COT_FULL_TRACE, COT_MILD, GRADER, JAILBREAK, INJECTION, SYSTEM_PROMPT_EXTRACTION, HARMFUL_REQUEST];
 /** the pattern bits of userKnown (all set: every pattern's result is known) */
 export const ALL_USER_PATTERNS = (1 << USER_PATTERNS.length) - 1;
-/** Which USER_PATTERNS can match a text at all: one pass over it instead of seven regexes that rarely match. */
-const USER_GATE = new LiteralGate(USER_PATTERNS);
+/**
+ * Which USER_PATTERNS can match a text at all: one pass over it instead of seven regexes that rarely match.
+ * Built on first use, not at load: analyze's engine thread gets its texts gated by the reader thread and
+ * mostly never needs it, and building it is most of the CPU a thread spends loading these modules.
+ */
+let userGate: LiteralGate | undefined;
 /** A bit of userKnown beside the patterns': the literal gate has run on userScan. */
 export const GATED = 1 << 30;
 
@@ -78,7 +82,8 @@ export function prepareText(ev: LogEventV1, params: DetectorParams, hasher: MinH
 /** Marks the USER_PATTERNS that cannot match userScan (none of their literals occurs) as known, once. */
 export function gateUserPatterns(out: PreparedText): void {
   if ((out.userKnown & GATED) !== 0) return;
-  out.userKnown |= GATED | (ALL_USER_PATTERNS & ~USER_GATE.candidates(out.userScan));
+  userGate ??= new LiteralGate(USER_PATTERNS);
+  out.userKnown |= GATED | (ALL_USER_PATTERNS & ~userGate.candidates(out.userScan));
 }
 
 /**
