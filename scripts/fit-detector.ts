@@ -5,7 +5,7 @@
 // src/detect/params.json with the held-out score in its provenance.
 //
 //   node --import tsx scripts/fit-detector.ts [--scale 1] [--train mixed:1,mixed:2,low-and-slow:2:builtin,...] [--holdout mixed-holdout:101]
-//        [--l2 20] [--benign-balance account|persona] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
+//        [--l2 20] [--benign-balance account|sqrt|persona] [--fpr-target 0.001] [--verify-rounds 4] [--margin 0.5] [--campaign-threshold fitted] [--data DIR] [--out src/detect/params.json] [--report fit-report.json] [--dry-run]
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,9 @@ const { values: args } = parseArgs({
     holdout: { type: 'string', default: 'mixed-holdout:101,hard-negatives-holdout:102,small-holdout:101,mixed-holdout:101:builtin,hard-negatives-holdout:102:builtin,small-holdout:101:builtin' },
     scale: { type: 'string', default: '1' },
     l2: { type: 'string', default: '20' },
-    // how the benign samples share the benign weight in the heads: alike ('account') or equally per persona
-    'benign-balance': { type: 'string', default: 'account' },
+    // how the benign samples share the benign weight in the heads: alike ('account'), equally per persona
+    // ('persona'), or in between ('sqrt'); docs/fitting.md, step 3
+    'benign-balance': { type: 'string', default: DEFAULT_WEIGHTING.benignBalance },
     'fpr-target': { type: 'string', default: '0.001' },
     'verify-rounds': { type: 'string', default: '4' },
     // log-odds added above the benign edge when choosing the flag threshold
@@ -48,6 +49,8 @@ const { values: args } = parseArgs({
 });
 
 const scale = Number(args.scale);
+const benignBalance = args['benign-balance'] as BenignBalance;
+if (!BENIGN_BALANCES.includes(benignBalance)) throw new Error(`--benign-balance must be one of ${BENIGN_BALANCES.join(', ')}, got ${benignBalance}`);
 const runs = (spec: string): TrainingRun[] =>
   spec.split(',').filter(Boolean).map((part) => {
     const [scenario, seed, prompts] = part.split(':');
@@ -80,8 +83,6 @@ for (const run of train) {
 }
 
 // 2. heads, 3. thresholds
-const benignBalance = args['benign-balance'] as BenignBalance;
-if (!BENIGN_BALANCES.includes(benignBalance)) throw new Error(`--benign-balance must be one of ${BENIGN_BALANCES.join(', ')}, got ${benignBalance}`);
 const heads = fitHeads(samples, Number(args.l2), { ...DEFAULT_WEIGHTING, benignBalance });
 const fprTarget = Number(args['fpr-target']);
 const choice = chooseThresholds(heads, samples, fprTarget, Number(args.margin));

@@ -225,10 +225,10 @@ const ESTABLISHED_EXCLUDED = ESTABLISHED_EXCLUDED_FEATURES.map((name) => FEATURE
  * apps, routers) shape the heads as much as the common ones; `sqrt`: between the two, a persona's total grows
  * with the square root of its samples. The total benign weight is the same in all three.
  */
-export type BenignBalance = 'account' | 'sqrt' | 'persona';
-export const BENIGN_BALANCES: readonly BenignBalance[] = ['account', 'sqrt', 'persona'];
-/** a persona's total benign weight grows as (its samples)^(1 − exponent) */
-const BALANCE_EXPONENT: Record<BenignBalance, number> = { account: 0, sqrt: 0.5, persona: 1 };
+/** per balance, the exponent e: a persona's total benign weight grows as (its samples)^(1 − e) */
+const BALANCE_EXPONENT = { account: 0, sqrt: 0.5, persona: 1 } as const;
+export type BenignBalance = keyof typeof BALANCE_EXPONENT;
+export const BENIGN_BALANCES = Object.keys(BALANCE_EXPONENT) as readonly BenignBalance[];
 
 export interface HeadWeighting {
   /** benign samples weigh this many times as much as other attack classes among the negatives */
@@ -238,7 +238,7 @@ export interface HeadWeighting {
 export const DEFAULT_WEIGHTING: HeadWeighting = { benignWeight: 2, benignBalance: 'account' };
 
 /**
- * One-vs-rest sample weights for the positive class `cls`: positives and negatives carry equal total weight;
+ * One-vs-rest sample weights, positives being the samples `isPositive` picks: both sides carry equal total weight;
  * among the negatives, benign samples weigh `benignWeight` times as much as other attack classes, shared out
  * as `benignBalance` says. Null when either side is empty.
  */
