@@ -18,14 +18,15 @@ function reply(m: EngineReply): void {
   port.postMessage(m);
 }
 
-function ingestEvents(events: EncodedEvents, texts: PackedTexts): void {
+/** `gate`: run the literal gate on texts that arrive ungated (false: leave their patterns to the signals) */
+function ingestEvents(events: EncodedEvents, texts: PackedTexts, gate: boolean): void {
   const decoder = new EventDecoder(events);
   const unpacker = new TextUnpacker(texts);
   for (let i = 0; i < decoder.count; i++) {
     const ev = decoder.event(i);
     unpacker.next(text);
     // the reader thread leaves the gate to this one when it is the busier of the two
-    gateUserPatterns(text);
+    if (gate) gateUserPatterns(text);
     detector.ingest(ev, text);
   }
 }
@@ -38,7 +39,7 @@ port.on('message', (m: EngineRequest) => {
     } else if (m.type === 'accounts') {
       for (const rec of m.records as AccountRecordV1[]) detector.ingestAccount(rec);
     } else if (m.type === 'events') {
-      ingestEvents(m.events, m.texts);
+      ingestEvents(m.events, m.texts, m.gate);
       Atomics.add(progress, 0, 1);
       Atomics.notify(progress, 0);
     } else {

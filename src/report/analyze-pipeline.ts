@@ -89,18 +89,23 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   // engine and falls while the engine waits for chunks.
   const maxLevel = USER_PATTERNS.length + 1;
   let level = maxLevel;
+  // The first chunk crosses with no pattern work at all, and the engine leaves its texts ungated: building the
+  // literal gate takes this thread ~60-100 ms at start-up, while the engine thread, its modules loaded, has
+  // nothing to do yet. The engine tests those texts' patterns when its signals ask, as without a gate.
+  let first = true;
   await naming(o.eventsPath, async () => {
     for await (const chunk of chunks) {
       for (let i = 0; i < chunk.length; i++) {
         prepareText(chunk[i]!, params, hasher, text, false);
-        if (level > 0) testUserPatterns(text, (1 << (level - 1)) - 1);
+        if (level > 0 && !first) testUserPatterns(text, (1 << (level - 1)) - 1);
         packer.push(text);
       }
       const wire = encodeEvents(chunk, PARAMS_READ);
       // copied, not transferred: the first detached ArrayBuffer of a thread invalidates a V8 protector and
       // sends every optimized function there that reads a typed array (token hashes, the literal gate,
       // MinHash…) back to be recompiled; copying ~0.5 MB per chunk costs less (docs/analyze.md)
-      const waited = await engine.send({ type: 'events', events: wire, texts: packer.take() });
+      const waited = await engine.send({ type: 'events', events: wire, texts: packer.take(), gate: !first });
+      first = false;
       if (waited) level = Math.min(maxLevel, level + 1);
       else if (engine.inFlight() <= 1) level = Math.max(0, level - 1);
       events += chunk.length;

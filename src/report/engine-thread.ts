@@ -20,7 +20,8 @@ import type { EncodedEvents } from './event-wire.ts';
 export type EngineRequest =
   | { type: 'params'; params: DetectorParams }
   | { type: 'accounts'; records: AccountRecordV1[] }
-  | { type: 'events'; events: EncodedEvents; texts: PackedTexts }
+  /** gate: whether the engine runs the literal gate on texts that arrive ungated */
+  | { type: 'events'; events: EncodedEvents; texts: PackedTexts; gate: boolean }
   | { type: 'end' };
 
 export type EngineReply =
