@@ -95,9 +95,12 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   let first = true;
   await naming(o.eventsPath, async () => {
     for await (const chunk of chunks) {
+      // the chunk's share of the pattern work, decided once per chunk (none: level 0, or the first chunk)
+      const testsPatterns = level > 0 && !first;
+      const mask = (1 << (level - 1)) - 1;
       for (let i = 0; i < chunk.length; i++) {
         prepareText(chunk[i]!, params, hasher, text, false);
-        if (level > 0 && !first) testUserPatterns(text, (1 << (level - 1)) - 1);
+        if (testsPatterns) testUserPatterns(text, mask);
         packer.push(text);
       }
       const wire = encodeEvents(chunk, PARAMS_READ);
