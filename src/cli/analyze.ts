@@ -10,6 +10,7 @@ import { DetectorParamsError } from '../detect/errors.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
+import { checkOutputFile, fileErrorMessage, inputFile, outputFile } from './paths.ts';
 
 interface AnalyzeFlags {
   events: string;
@@ -46,6 +47,11 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
   // the class is only known once its module is loaded (the catch below needs it)
   let InputLineError: (typeof import('../report/input-lines.ts'))['InputLineError'] | undefined;
   try {
+    // before any work: a long analysis should not end in a folder it cannot write to
+    inputFile('--events', flags.events);
+    if (flags.accounts !== undefined) inputFile('--accounts', flags.accounts);
+    checkOutputFile('--out', flags.out);
+    if (flags.html !== undefined) checkOutputFile('--html', flags.html);
     const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
     if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
     if (threads === 2) engine = startEngineThread({ accountsPath: flags.accounts });
@@ -75,13 +81,13 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
         : undefined,
     });
     if (barStarted) bar!.stop();
-    writeReport(flags.out, report);
-    if (flags.html) writeFileSync(flags.html, (await import('../report/html.ts')).renderReportHtml(report));
+    writeReport(outputFile('--out', flags.out), report);
+    if (flags.html) writeFileSync(outputFile('--html', flags.html), (await import('../report/html.ts')).renderReportHtml(report));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const flagged = report.accounts.filter((a) => isFlagged(a.verdict)).length;
     const lines = [
-      `analyzed ${report.input.events.toLocaleString('en-US')} events from ${report.input.accounts.toLocaleString('en-US')} accounts in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
-      `flagged ${flagged.toLocaleString('en-US')} accounts in ${report.campaigns.length} campaigns; ${report.input.rejected.toLocaleString('en-US')} lines rejected`,
+      `analyzed ${counted(report.input.events, 'event')} from ${counted(report.input.accounts, 'account')} in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
+      `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];
     for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);
@@ -99,10 +105,16 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       console.error(`distillguard analyze: ${err.message}`);
       return 1;
     }
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      console.error(`distillguard analyze: ${(err as Error).message}`);
+    const fileError = fileErrorMessage(err);
+    if (fileError !== null) {
+      console.error(`distillguard analyze: ${fileError}`);
       return 1;
     }
     throw err;
   }
+}
+
+/** "1 account", "1,503 accounts" */
+function counted(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 // `distillguard eval`: runs the detector over labelled traffic (a scenario simulated in memory, or the files
 // `simulate` wrote) and scores it against the labels; writes DIR/eval.json and DIR/eval.html.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -13,6 +13,7 @@ import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
 import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
 import { defaultDataDir } from '../sim/prompts/data.ts';
+import { checkOutputFolder, fileErrorMessage, inputFile, outputFolder } from './paths.ts';
 
 interface EvalFlags {
   scenario?: string;
@@ -85,6 +86,8 @@ export async function runEval(flags: EvalFlags): Promise<number> {
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'eval [{bar}] {percentage}% | {events} events{run}', stream: process.stderr, hideCursor: true }) : null;
   try {
     const params = loadDetectorParams(flags.config);
+    // before any work: a long run should not end in a folder it cannot write to
+    const dir = checkOutputFolder('--out', resolve(flags.out));
     const scenarios = flags.scenario?.split(',').map((name) => name.trim()).filter((name) => name !== '');
     if (scenarios !== undefined && (flags.events || flags.labels)) throw new ConfigError('give either --scenario or --events/--labels, not both');
     if (flags.seeds !== undefined && scenarios === undefined) throw new ConfigError('--seeds needs --scenario');
@@ -116,14 +119,16 @@ export async function runEval(flags: EvalFlags): Promise<number> {
       doc = grid.length === 1 ? singleRunDocument(runs[0]!.run, params.provenance) : pooledDocument(runs, params.provenance);
     } else {
       if (!flags.events || !flags.labels) throw new ConfigError('give --scenario NAME, or --events FILE and --labels FILE (and --accounts FILE)');
+      inputFile('--events', flags.events);
+      inputFile('--labels', flags.labels);
+      if (flags.accounts) inputFile('--accounts', flags.accounts);
       const progress = bar ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US'), run: '' }) : undefined;
       const run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
       doc = singleRunDocument(run, params.provenance);
     }
     bar?.update(100);
     bar?.stop();
-    const dir = resolve(flags.out);
-    mkdirSync(dir, { recursive: true });
+    outputFolder('--out', dir);
     writeFileSync(join(dir, 'eval.json'), `${JSON.stringify(doc, null, 2)}\n`);
     writeFileSync(join(dir, 'eval.html'), renderEvalHtml(doc));
     if (doc.runs) console.log(runsTable(doc.runs));
@@ -137,8 +142,9 @@ export async function runEval(flags: EvalFlags): Promise<number> {
       console.error(`distillguard eval: ${err.message}`);
       return 1;
     }
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      console.error(`distillguard eval: ${(err as Error).message}`);
+    const fileError = fileErrorMessage(err);
+    if (fileError !== null) {
+      console.error(`distillguard eval: ${fileError}`);
       return 1;
     }
     throw err;

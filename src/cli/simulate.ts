@@ -8,6 +8,7 @@ import { scenarioNames } from '../sim/scenarios.ts';
 import { simulate } from '../sim/simulate.ts';
 import { SCENARIO_START_MS } from '../sim/time.ts';
 import { writeSimulation } from '../sim/writer.ts';
+import { checkOutputFolder, fileErrorMessage, outputFolder } from './paths.ts';
 
 interface SimulateFlags {
   scenario: string;
@@ -44,6 +45,7 @@ export function runSimulate(flags: SimulateFlags): number {
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% of simulated time | {events} events', stream: process.stderr, hideCursor: true }) : null;
   try {
     const dataDir = flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd());
+    const out = checkOutputFolder('--out', resolve(flags.out));
     const result = simulate({
       scenario: flags.scenario,
       seed: parseNumber(flags.seed, '--seed'),
@@ -53,7 +55,8 @@ export function runSimulate(flags: SimulateFlags): number {
     });
     const span = result.labels.days * 86_400_000;
     bar?.start(100, 0, { events: 0 });
-    const summary = writeSimulation(resolve(flags.out), result, bar
+    outputFolder('--out', out);
+    const summary = writeSimulation(out, result, bar
       ? (written, ts) => bar.update(Math.min(100, Math.floor(((Date.parse(ts) - SCENARIO_START_MS) / span) * 100)), { events: written.toLocaleString('en-US') })
       : undefined);
     bar?.update(100, { events: summary.events.toLocaleString('en-US') });
@@ -64,8 +67,9 @@ export function runSimulate(flags: SimulateFlags): number {
     return 0;
   } catch (err) {
     bar?.stop();
-    if (err instanceof ConfigError) {
-      console.error(`distillguard simulate: ${err.message}`);
+    const message = err instanceof ConfigError ? err.message : fileErrorMessage(err);
+    if (message !== null) {
+      console.error(`distillguard simulate: ${message}`);
       return 1;
     }
     throw err;

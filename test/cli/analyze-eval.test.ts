@@ -2,7 +2,7 @@
 import { describe, test as plainTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -152,6 +152,41 @@ test('eval without a scenario or files explains what it needs', async () => {
   const r = await run(['eval', '--out', tempDir()]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--scenario NAME, or --events FILE and --labels FILE/);
+});
+
+test('analyze makes the folders of --out and --html, and says summary counts in the singular when there is one', async () => {
+  const dir = tempDir();
+  const out = join(dir, 'reports', 'nov', 'report.json');
+  const html = join(dir, 'pages', 'report.html');
+  const r = await run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', out, '--html', html]);
+  assert.equal(r.code, 0, r.stderr);
+  validateReport(JSON.parse(readFileSync(out, 'utf8')));
+  assert.ok(existsSync(html));
+  assert.match(r.stderr, /; 1 line rejected/);
+});
+
+test('analyze and eval name the flag when a path is a folder, a file or missing, before any work', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'plain.txt');
+  writeFileSync(file, 'not a folder\n');
+  const cases: [string[], RegExp][] = [
+    [['analyze', '--events', dir, '--out', join(dir, 'r.json')], /--events .+ is a folder; give a file/],
+    [['analyze', '--events', join(dir, 'none.jsonl'), '--out', join(dir, 'r.json')], /--events .+none\.jsonl: no such file/],
+    [['analyze', '--events', EVENTS, '--accounts', dir, '--out', join(dir, 'r.json')], /--accounts .+ is a folder/],
+    [['analyze', '--events', EVENTS, '--out', dir], /--out .+ is a folder; give a file name/],
+    [['analyze', '--events', EVENTS, '--out', join(file, 'r.json')], /--out: cannot make the folder .+plain\.txt is a file/],
+    [['analyze', '--events', EVENTS, '--out', join(dir, 'r.json'), '--html', dir], /--html .+ is a folder/],
+    [['eval', '--events', EVENTS, '--labels', dir, '--out', join(dir, 'eval')], /--labels .+ is a folder/],
+    [['eval', '--scenario', 'small', '--out', file], /--out .+plain\.txt is a file; give a folder/],
+    [['simulate', '--scenario', 'small', '--out', file], /--out .+plain\.txt is a file; give a folder/],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(args)));
+  results.forEach((r, i) => {
+    assert.equal(r.code, 1, `${cases[i]![0].join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, cases[i]![1]);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+  assert.equal(existsSync(join(dir, 'r.json')), false, 'nothing written');
 });
 
 describe('analyze and eval commands', { concurrency: 4 }, () => {
