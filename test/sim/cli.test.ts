@@ -40,10 +40,12 @@ test('simulate exits 1 with a message on an unknown scenario or a bad number', a
   try {
     assert.equal(await cli(['--scenario', 'nope', '--out', join(root, 'x')]), 1);
     assert.equal(await cli(['--scenario', 'small', '--seed', 'abc', '--out', join(root, 'y')]), 1);
+    assert.equal(await cli(['--scenario', 'small', '--scale', '1e9', '--out', join(root, 'z')]), 1);
   } finally {
     console.error = original;
   }
   assert.match(errors[0], /unknown scenario "nope"/);
   assert.match(errors[1], /--seed must be a number/);
+  assert.match(errors[2], /--scale must be a positive number up to 50, got 1000000000/);
   assert.ok(!existsSync(join(root, 'x')));
 });
