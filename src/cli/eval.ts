@@ -124,6 +124,7 @@ export async function runEval(flags: EvalFlags): Promise<number> {
       if (flags.accounts) inputFile('--accounts', flags.accounts);
       const progress = bar ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US'), run: '' }) : undefined;
       const run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
+      checkLabelsMatch(run, flags.labels);
       doc = singleRunDocument(run, params.provenance);
     }
     bar?.update(100);
@@ -149,6 +150,19 @@ export async function runEval(flags: EvalFlags): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * Labels from another run label none of the accounts, and every metric comes out n/a: say so instead. Some
+ * unlabelled accounts (a log edited by hand, say) are only reported: they are left out of the scores.
+ */
+function checkLabelsMatch(run: EvalRun, labelsPath: string): void {
+  const { evaluated, unlabelled_in_results: unlabelled } = run.metrics.accounts;
+  const seen = run.results.accounts.length;
+  if (seen > 0 && evaluated === 0) {
+    throw new ConfigError(`--labels ${labelsPath} labels none of the ${seen.toLocaleString('en-US')} accounts in the events; give the labels.json that simulate wrote with them`);
+  }
+  if (unlabelled > 0) console.error(`eval: ${unlabelled.toLocaleString('en-US')} of ${seen.toLocaleString('en-US')} accounts in the events have no label in ${labelsPath} and are left out of the scores`);
 }
 
 const pct = (v: number | null, d = 1) => (v === null ? 'n/a' : `${(v * 100).toFixed(d)}%`);

@@ -114,6 +114,25 @@ test('eval on files scores the run against labels.json and writes eval.json and 
   assert.ok(html.includes('Time to detect'));
 });
 
+test('eval stops on labels of another run, and names the accounts a partial labels file leaves out', async () => {
+  const dir = tempDir();
+  const labels = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'));
+  const foreign = join(dir, 'foreign.json');
+  writeFileSync(foreign, JSON.stringify({ ...labels, accounts: { acct_elsewhere: labels.accounts.acct_casual }, campaigns: {} }));
+  const none = await run(['eval', '--events', EVENTS, '--labels', foreign, '--out', join(dir, 'none')]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /--labels .+foreign\.json labels none of the 3 accounts in the events/);
+  assert.equal(existsSync(join(dir, 'none', 'eval.json')), false);
+
+  const partial = join(dir, 'partial.json');
+  const { acct_casual, acct_probe } = labels.accounts;
+  writeFileSync(partial, JSON.stringify({ ...labels, accounts: { acct_casual, acct_probe } }));
+  const some = await run(['eval', '--events', EVENTS, '--labels', partial, '--out', join(dir, 'some')]);
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stderr, /1 of 3 accounts in the events have no label in .+partial\.json and are left out of the scores/);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'some', 'eval.json'), 'utf8')).metrics.accounts.unlabelled_in_results, 1);
+});
+
 test('eval --scenario simulates in memory and scores the run', async () => {
   const dir = tempDir();
   const r = await run(['eval', '--scenario', 'small', '--seed', '3', '--scale', '0.1', '--days', '0.25', '--out', dir]);
