@@ -10,10 +10,10 @@ import { DetectorParamsError } from '../detect/errors.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
-import { checkOutputFile, fileErrorMessage, inputFile, outputFile } from './paths.ts';
+import { checkOutputFile, fileErrorMessage, inputFile, logFiles, outputFile } from './paths.ts';
 
 interface AnalyzeFlags {
-  events: string;
+  events: string[];
   accounts?: string;
   out: string;
   html?: string;
@@ -26,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description('Run the detector over a request log (log format v1, .jsonl or .jsonl.gz) and write report v1.')
-    .requiredOption('--events <file>', 'events.jsonl or events.jsonl.gz')
+    .requiredOption('--events <paths...>', 'events.jsonl or events.jsonl.gz; several are read in the order given, and a folder (the gateway\'s data/events) gives its files, oldest first')
     .option('--accounts <file>', 'accounts.jsonl (read first; richer campaign linking)')
     .requiredOption('--out <file>', 'where to write the report (JSON, report v1)')
     .option('--html <file>', 'also write the self-contained HTML report here')
@@ -48,7 +48,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
   let InputLineError: (typeof import('../report/input-lines.ts'))['InputLineError'] | undefined;
   try {
     // before any work: a long analysis should not end in a folder it cannot write to
-    inputFile('--events', flags.events);
+    const events = logFiles('--events', flags.events);
     if (flags.accounts !== undefined) inputFile('--accounts', flags.accounts);
     checkOutputFile('--out', flags.out);
     if (flags.html !== undefined) checkOutputFile('--html', flags.html);
@@ -66,7 +66,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     const params = flags.config ? (await import('../report/detector-config.ts')).loadDetectorParams(flags.config) : defaultParams();
     const { report } = await run({
       engine,
-      eventsPath: flags.events,
+      eventsPath: events,
       accountsPath: flags.accounts,
       params,
       strict: flags.strict ?? false,
@@ -90,7 +90,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];
-    for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);
+    for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.path ?? ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);
     console.error(lines.join('\n'));
     return 0;
   } catch (err) {

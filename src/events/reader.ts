@@ -26,6 +26,8 @@ export interface ReadJsonlOptions {
 /** A line of a log file that is not valid log format v1; `field` names the offending field (null: not JSON). */
 export class LogParseError extends Error {
   readonly code = 'DG_ERR_LOG_PARSE';
+  /** the file, when it was read as one of several (readEventChunksOfFiles) */
+  path: string | undefined;
   constructor(
     readonly lineNo: number,
     readonly field: string | null,
@@ -40,6 +42,8 @@ export interface LineRejection {
   lineNo: number;
   field: string | null;
   message: string;
+  /** the file, when it was read as one of several (readEventChunksOfFiles) */
+  path?: string;
 }
 
 export interface ReadRecordsOptions extends ReadJsonlOptions {
@@ -181,6 +185,37 @@ async function* readRecordChunks<R extends { ok: true }, T>(
 /** Valid events of a log v1 file in file order, in arrays of one read chunk each (the fast path for `analyze`). */
 export function readEventChunks(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<LogEventV1[]> {
   return readRecordChunks(path, opts, parseEventLine, (r) => r.event);
+}
+
+/**
+ * Valid events of several log v1 files, one after the other (rotated logs, oldest first), in chunks as
+ * readEventChunks. Line numbers count within each file, and rejections and errors carry the file's path;
+ * progress counts the bytes of all the files.
+ */
+export async function* readEventChunksOfFiles(paths: readonly string[], opts: ReadRecordsOptions = {}): AsyncGenerator<LogEventV1[]> {
+  if (paths.length === 1) {
+    yield* readEventChunks(paths[0]!, opts);
+    return;
+  }
+  const sizes = paths.map((path) => statSync(path).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  const { onReject, onProgress } = opts;
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    const done = before;
+    try {
+      yield* readEventChunks(path, {
+        ...opts,
+        onReject: onReject ? (r) => onReject({ ...r, path }) : undefined,
+        onProgress: onProgress ? (read) => onProgress(done + read, total) : undefined,
+      });
+    } catch (err) {
+      if (err instanceof LogParseError) err.path = path;
+      throw err;
+    }
+    before += sizes[i]!;
+  }
 }
 
 /** Valid events of a log v1 file in file order; bad lines go to `onReject`, or throw in strict mode. */

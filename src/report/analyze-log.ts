@@ -2,13 +2,14 @@
 // The loop pays one await per read chunk (about a megabyte of lines), not per event.
 import { Detector } from '../detect/detector.ts';
 import type { Decision, DetectorParams } from '../detect/types.ts';
-import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
+import { readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { LogEventV1 } from '../events/types.ts';
-import { naming } from './input-lines.ts';
+import { eventFiles, naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface AnalyzeLogOptions {
-  eventsPath: string;
+  /** the log, or several read one after the other (rotated files, oldest first) */
+  eventsPath: string | readonly string[];
   accountsPath?: string;
   params?: DetectorParams;
   /** stop at the first bad line (throws InputLineError naming file, line and field) */
@@ -48,12 +49,13 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
   let events = 0;
   const onProgress = o.onProgress;
   const onIngested = o.onIngested;
-  const chunks = readEventChunks(o.eventsPath, {
+  const files = eventFiles(o.eventsPath);
+  const chunks = readEventChunksOfFiles(files, {
     strict,
-    onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message),
+    onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message, r.path),
     onProgress: onProgress ? (read, total) => onProgress(read, total, events) : undefined,
   });
-  await naming(o.eventsPath, async () => {
+  await naming(files[0]!, async () => {
     for await (const chunk of chunks) {
       if (onIngested) {
         for (let i = 0; i < chunk.length; i++) onIngested(chunk[i]!, detector.ingest(chunk[i]!));

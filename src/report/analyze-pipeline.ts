@@ -11,12 +11,12 @@ import { defaultParams, validateParams } from '../detect/params.ts';
 import { PARAMS_READ } from '../detect/signals/index.ts';
 import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
-import { readAccounts, readEventChunks, type LineRejection } from '../events/reader.ts';
+import { readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import type { AnalyzeLogOptions } from './analyze-log.ts';
 import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-thread.ts';
 import { encodeEvents } from './event-wire.ts';
-import { naming } from './input-lines.ts';
+import { eventFiles, naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface PipelinedOptions extends Omit<AnalyzeLogOptions, 'onIngested'> {
@@ -76,9 +76,10 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
 
   let events = 0;
   const onProgress = o.onProgress;
-  const chunks = readEventChunks(o.eventsPath, {
+  const files = eventFiles(o.eventsPath);
+  const chunks = readEventChunksOfFiles(files, {
     strict,
-    onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message),
+    onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message, r.path),
     onProgress: onProgress ? (read, total) => onProgress(read, total, events) : undefined,
   });
   const text = newPreparedText(hasher.k);
@@ -93,7 +94,7 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   // literal gate takes this thread ~60-100 ms at start-up, while the engine thread, its modules loaded, has
   // nothing to do yet. The engine tests those texts' patterns when its signals ask, as without a gate.
   let first = true;
-  await naming(o.eventsPath, async () => {
+  await naming(files[0]!, async () => {
     for await (const chunk of chunks) {
       // the chunk's share of the pattern work, decided once per chunk (none: level 0, or the first chunk)
       const testsPatterns = level > 0 && !first;

@@ -17,12 +17,17 @@ export class InputLineError extends Error {
   }
 }
 
-/** Runs `run`, turning a LogParseError into an InputLineError naming `path`. */
+/** Runs `run`, turning a LogParseError into an InputLineError naming its file (`path`, or the one it carries). */
 export async function naming<T>(path: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof LogParseError) throw new InputLineError(path, err.lineNo, err.field, err.message.replace(/^line \d+: /, ''));
+    if (err instanceof LogParseError) throw new InputLineError(err.path ?? path, err.lineNo, err.field, err.message.replace(/^line \d+: /, ''));
     throw err;
   }
+}
+
+/** The events files of an analyze run (`AnalyzeLogOptions.eventsPath`), as a list. */
+export function eventFiles(eventsPath: string | readonly string[]): readonly string[] {
+  return typeof eventsPath === 'string' ? [eventsPath] : eventsPath;
 }

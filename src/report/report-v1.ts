@@ -17,6 +17,8 @@ export interface RejectedExample {
   /** the offending field, null when the line is not JSON at all */
   field: string | null;
   message: string;
+  /** the events file, when analyze read several (optional field) */
+  path?: string;
 }
 
 export interface ReportInputV1 {
@@ -55,9 +57,9 @@ export class ReportValidationError extends Error {
 export class RejectionLog {
   count = 0;
   readonly examples: RejectedExample[] = [];
-  add(file: RejectedExample['file'], line: number, field: string | null, message: string): void {
+  add(file: RejectedExample['file'], line: number, field: string | null, message: string, path?: string): void {
     this.count++;
-    if (this.examples.length < MAX_REJECTED_EXAMPLES) this.examples.push({ file, line, field, message });
+    if (this.examples.length < MAX_REJECTED_EXAMPLES) this.examples.push(path === undefined ? { file, line, field, message } : { file, line, field, message, path });
   }
 }
 
@@ -164,6 +166,7 @@ export function validateReport(value: unknown): ReportV1 {
     count(ex.line, `${p}.line`);
     nullable(ex.field, `${p}.field`, str);
     str(ex.message, `${p}.message`);
+    if (ex.path !== undefined) str(ex.path, `${p}.path`);
   });
   if (input.account_records !== undefined) count(input.account_records, 'input.account_records');
 

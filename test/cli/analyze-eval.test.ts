@@ -2,7 +2,7 @@
 import { describe, test as plainTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -79,6 +79,49 @@ test('analyze reads .jsonl.gz the same as .jsonl', async () => {
   const b = JSON.parse(readFileSync(join(dir, 'zipped.json'), 'utf8'));
   assert.deepEqual(b.accounts, a.accounts);
   assert.deepEqual(b.input, a.input);
+});
+
+test('analyze reads a folder of rotated logs oldest first, as the one log they were cut from, naming the file of a bad line', async () => {
+  const dir = tempDir();
+  const logs = join(dir, 'events');
+  mkdirSync(logs);
+  const lines = readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l !== '');
+  // the gateway's names (events/jsonl-sink.ts): -10 comes after -2, which a sort by name would not give
+  writeFileSync(join(logs, 'events-20261001T000000000Z.jsonl'), lines.slice(0, 20).join('\n') + '\n');
+  writeFileSync(join(logs, 'events-20261001T000000000Z-2.jsonl'), lines.slice(20, 60).join('\n') + '\n');
+  writeFileSync(join(logs, 'events-20261001T000000000Z-10.jsonl.gz'), gzipSync(lines.slice(60).join('\n') + '\n'));
+  writeFileSync(join(logs, 'notes.txt'), 'not a log\n');
+  const whole = await run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', join(dir, 'whole.json')]);
+  const rotated = await run(['analyze', '--events', logs, '--accounts', ACCOUNTS, '--out', join(dir, 'rotated.json')]);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(rotated.code, 0, rotated.stderr);
+  const a = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8'));
+  const b = validateReport(JSON.parse(readFileSync(join(dir, 'rotated.json'), 'utf8')));
+  assert.deepEqual(b.accounts, a.accounts);
+  assert.deepEqual(b.campaigns, a.campaigns);
+  // the fixture's bad line 31 is line 11 of the second file
+  const second = join(logs, 'events-20261001T000000000Z-2.jsonl');
+  assert.deepEqual(b.input.rejected_examples, [{ file: 'events', line: BAD_LINE - 20, field: 'client.ip', message: 'client.ip: expected an IPv4 or IPv6 address', path: second }]);
+  assert.ok(rotated.stderr.includes(`rejected ${second} line 11 (client.ip)`), rotated.stderr);
+  const strict = await run(['analyze', '--events', logs, '--out', join(dir, 'strict.json'), '--strict']);
+  assert.equal(strict.code, 1);
+  assert.ok(strict.stderr.includes(`stopped (--strict) at ${second} line 11, field client.ip`), strict.stderr);
+});
+
+test('analyze reads several --events files in the order given', async () => {
+  const dir = tempDir();
+  const lines = readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l !== '');
+  const [first, second] = [join(dir, 'day1.jsonl'), join(dir, 'day2.jsonl')];
+  writeFileSync(first, lines.slice(0, 80).join('\n') + '\n');
+  writeFileSync(second, lines.slice(80).join('\n') + '\n');
+  const whole = await run(['analyze', '--events', EVENTS, '--out', join(dir, 'whole.json')]);
+  const both = await run(['analyze', '--events', first, second, '--out', join(dir, 'both.json')]);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(both.code, 0, both.stderr);
+  const a = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8'));
+  assert.deepEqual(b.accounts, a.accounts);
+  assert.equal(b.input.rejected_examples[0].path, first);
 });
 
 test('analyze applies the detector section of --config and rejects an invalid one', async () => {
@@ -189,8 +232,8 @@ test('analyze and eval name the flag when a path is a folder, a file or missing,
   const file = join(dir, 'plain.txt');
   writeFileSync(file, 'not a folder\n');
   const cases: [string[], RegExp][] = [
-    [['analyze', '--events', dir, '--out', join(dir, 'r.json')], /--events .+ is a folder; give a file/],
-    [['analyze', '--events', join(dir, 'none.jsonl'), '--out', join(dir, 'r.json')], /--events .+none\.jsonl: no such file/],
+    [['analyze', '--events', dir, '--out', join(dir, 'r.json')], /--events .+ is a folder without \.jsonl or \.jsonl\.gz files/],
+    [['analyze', '--events', join(dir, 'none.jsonl'), '--out', join(dir, 'r.json')], /--events .+none\.jsonl: no such file or folder/],
     [['analyze', '--events', EVENTS, '--accounts', dir, '--out', join(dir, 'r.json')], /--accounts .+ is a folder/],
     [['analyze', '--events', EVENTS, '--out', dir], /--out .+ is a folder; give a file name/],
     [['analyze', '--events', EVENTS, '--out', join(file, 'r.json')], /--out: cannot make the folder .+plain\.txt is a file/],
