@@ -10,7 +10,8 @@ import { DetectorParamsError } from '../detect/errors.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
-import { checkOutputFile, fileErrorMessage, inputFile, logFiles, outputFile } from './paths.ts';
+import { logFiles } from './log-files.ts';
+import { checkOutputFile, fileErrorMessage, inputFile, outputFile } from './paths.ts';
 
 interface AnalyzeFlags {
   events: string[];

@@ -1,12 +1,12 @@
 // The files and folders a command's flags name, checked before the run: a log that turns out to be a folder,
 // or a report whose folder is missing, should stop the command at once with the flag named, not crash
 // midway or fail to write after a long analysis.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 
 /** What `path` is on disk, or null when there is nothing there. */
-function kindOf(path: string): 'file' | 'directory' | null {
+export function kindOf(path: string): 'file' | 'directory' | null {
   try {
     return statSync(path).isDirectory() ? 'directory' : 'file';
   } catch (err) {
@@ -47,42 +47,6 @@ export function inputFile(flag: string, path: string): string {
   if (kind === null) throw new ConfigError(`${flag} ${path}: no such file`);
   if (kind === 'directory') throw new ConfigError(`${flag} ${path} is a folder; give a file`);
   return path;
-}
-
-/** The gateway's rotated event files (events/jsonl-sink.ts), gzipped or not: their order is in the name. */
-const ROTATED = /^events-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl(?:\.gz)?$/;
-const LOG = /\.jsonl(?:\.gz)?$/;
-
-/**
- * The log files `flag` names, in the order to read them: files as given; for a folder, its `.jsonl` and
- * `.jsonl.gz` files, the gateway's rotated `events-<timestamp>[-<n>].jsonl` first, oldest first (by name, `-2`
- * would sort after `-10`), then any others by name.
- */
-export function logFiles(flag: string, paths: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    const kind = kindOf(path);
-    if (kind === null) throw new ConfigError(`${flag} ${path}: no such file or folder`);
-    if (kind === 'file') {
-      files.push(path);
-      continue;
-    }
-    const names = readdirSync(path).filter((name) => LOG.test(name) && kindOf(join(path, name)) === 'file');
-    if (names.length === 0) throw new ConfigError(`${flag} ${path} is a folder without .jsonl or .jsonl.gz files`);
-    files.push(...sortLogNames(names).map((name) => join(path, name)));
-  }
-  return files;
-}
-
-function sortLogNames(names: string[]): string[] {
-  const rotated = names.map((name) => ({ name, m: ROTATED.exec(name) }));
-  return rotated
-    .sort((a, b) => {
-      if (a.m && b.m) return a.m[1]! < b.m[1]! ? -1 : a.m[1]! > b.m[1]! ? 1 : Number(a.m[2] ?? 0) - Number(b.m[2] ?? 0) || (a.name < b.name ? -1 : 1);
-      if (a.m || b.m) return a.m ? -1 : 1;
-      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-    })
-    .map((r) => r.name);
 }
 
 /** `path` of a file to write later, checked: not a folder, and its folder exists or can be made (not made yet). */
