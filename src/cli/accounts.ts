@@ -1,13 +1,15 @@
-// `distillguard accounts create|list|set-tier|set-group`: accounts in the data dir's identity store.
+// `distillguard accounts create|list|export|set-tier|set-group`: accounts in the data dir's identity store.
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
-import { accountJson } from '../identity/identity-store.ts';
+import { accountJson, accountRecord } from '../identity/identity-store.ts';
 import { type CliIo, DEFAULT_DATA_DIR, processIo, fail, formatTable, withIdentityStore } from './data-dir.ts';
+import { outputFile } from './paths.ts';
 
 const TIERS = VERIFICATION_TIERS.join('|');
 
 export function register(program: Command, io: CliIo = processIo): void {
-  const accounts = program.command('accounts').description('Create and list accounts, set their verification tier and rate-limit group.');
+  const accounts = program.command('accounts').description('Create, list and export accounts, set their verification tier and rate-limit group.');
 
   accounts
     .command('create')
@@ -37,6 +39,19 @@ export function register(program: Command, io: CliIo = processIo): void {
         }
         const rows = all.map((a) => [a.id, a.orgId ?? '-', a.tier, a.groupId ?? '-', a.status, a.createdAt]);
         io.out(formatTable(['ID', 'ORG', 'TIER', 'GROUP', 'STATUS', 'CREATED'], rows));
+      }),
+    );
+
+  accounts
+    .command('export')
+    .description('Write the accounts as accounts.jsonl (log format v1) for `analyze --accounts`, as the gateway\'s own detector sees them.')
+    .option('--out <file>', 'where to write (default: standard output)')
+    .option('--data-dir <dir>', 'data dir of the embedded store', DEFAULT_DATA_DIR)
+    .action((flags: { out?: string; dataDir: string }) =>
+      withIdentityStore(io, 'accounts export', flags.dataDir, {}, (store) => {
+        const lines = store.listAccounts().map((a) => JSON.stringify(accountRecord(a)) + '\n').join('');
+        if (flags.out === undefined) io.out(lines);
+        else writeFileSync(outputFile('--out', flags.out), lines);
       }),
     );
 

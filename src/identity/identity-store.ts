@@ -1,7 +1,7 @@
 // Accounts and API keys in the embedded SQLite store. Every writer (admin API, CLI, serve) goes
 // through this class; the gateway reads through IdentityCache, which loads from here.
 import { DgError, ERRORS } from '../errors.ts';
-import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
+import { VERIFICATION_TIERS, type AccountRecordV1, type VerificationTier } from '../events/types.ts';
 import { migrate, type Database } from '../store/sqlite.ts';
 import { generateKey, hashSecret, hmacSecret, isKeyId } from './keys.ts';
 import type { Account, AccountStatus, ApiKeyRecord, Principal } from './types.ts';
@@ -282,6 +282,14 @@ function checkTier(tier: unknown): asserts tier is VerificationTier {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/**
+ * What the store knows of an account as a record of accounts.jsonl (log format v1): the gateway's online
+ * detector starts from these, and `accounts export` writes them for `analyze` over the gateway's own log.
+ */
+export function accountRecord(a: Account): AccountRecordV1 {
+  return { account_id: a.id, org_id: a.orgId, created_at: a.createdAt, verification: a.tier };
 }
 
 /** An account in the wire form (snake_case) that the admin API and `--json` output share. */

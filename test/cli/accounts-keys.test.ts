@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { Command, CommanderError } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register as registerAccounts } from '../../src/cli/accounts.ts';
 import type { CliIo } from '../../src/cli/data-dir.ts';
+import { parseAccountLine } from '../../src/events/parse.ts';
 import { register as registerKeys } from '../../src/cli/keys.ts';
 import { IdentityCache } from '../../src/identity/identity-cache.ts';
 import { IDENTITY_DB_FILE, IdentityStore } from '../../src/identity/identity-store.ts';
@@ -119,6 +120,31 @@ test('accounts create, list (table and JSON), set-tier and set-group with --grou
   ok(await cli(dir, 'accounts', 'set-group', '--id', 'acct_2', '--clear'));
   const after = JSON.parse(ok(await cli(dir, 'accounts', 'list', '--json')).stdout) as Array<{ id: string; group_id: string | null }>;
   assert.equal(after.find((a) => a.id === 'acct_2')!.group_id, null);
+});
+
+test('accounts export writes accounts.jsonl records (log format v1) that analyze reads, to stdout or --out', async (t) => {
+  const dir = tempDataDir(t);
+  ok(await cli(dir, 'accounts', 'create', '--id', 'acct_1', '--org', 'org_a', '--tier', 'org'));
+  ok(await cli(dir, 'accounts', 'create', '--id', 'acct_2'));
+  const lines = ok(await cli(dir, 'accounts', 'export')).stdout.split('\n');
+  assert.equal(lines.pop(), '', 'one record a line, the last one ended');
+  const records = lines.map((line) => {
+    const parsed = parseAccountLine(line);
+    assert.ok(parsed.ok, line);
+    return parsed.account;
+  });
+  const byId = Object.fromEntries(records.map((r) => [r.account_id, r]));
+  const { account_id, org_id, verification, payment_fingerprint } = byId.acct_1!;
+  assert.deepEqual({ account_id, org_id, verification, payment_fingerprint }, { account_id: 'acct_1', org_id: 'org_a', verification: 'org', payment_fingerprint: null });
+  assert.equal(byId.acct_2!.verification, 'none');
+  assert.ok(Date.parse(byId.acct_2!.created_at!) > 0);
+
+  const out = join(dir, '..', 'exports', 'accounts.jsonl');
+  ok(await cli(dir, 'accounts', 'export', '--out', out));
+  assert.equal(readFileSync(out, 'utf8'), lines.join('\n') + '\n');
+  const folder = await cli(dir, 'accounts', 'export', '--out', join(dir, '..'));
+  assert.equal(folder.code, 1);
+  assert.match(folder.stderr, /^distillguard accounts export: --out .+ is a folder; give a file name\n$/);
 });
 
 test('keys create prints the secret last; keys list shows ids and state but never the secret', async (t) => {
