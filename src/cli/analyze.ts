@@ -91,6 +91,8 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];
+    const late = report.input.late_events;
+    if (late) lines.push(`  ${counted(late, 'event')} came more than an hour before events read ahead of them: are the --events files in time order, oldest first?`);
     for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.path ?? ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);
     console.error(lines.join('\n'));
     return 0;

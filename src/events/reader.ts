@@ -46,11 +46,30 @@ export interface LineRejection {
   path?: string;
 }
 
+/**
+ * How far back an event may be from the latest one read before it without counting as late: the gateway logs a
+ * request when it ends, so its log runs a few minutes out of order; hours back means files read out of order.
+ */
+export const LATE_AFTER_MS = 60 * 60 * 1000;
+
+/** Counts the events of a log that come more than LATE_AFTER_MS before the latest one read ahead of them. */
+export class ArrivalOrder {
+  late = 0;
+  private latestMs = -Infinity;
+
+  see(tsMs: number): void {
+    if (tsMs > this.latestMs) this.latestMs = tsMs;
+    else if (this.latestMs - tsMs > LATE_AFTER_MS) this.late++;
+  }
+}
+
 export interface ReadRecordsOptions extends ReadJsonlOptions {
   /** Throw a LogParseError at the first bad line instead of skipping it. */
   strict?: boolean;
   /** Called for each bad line that is skipped (not in strict mode). */
   onReject?: (rejection: LineRejection) => void;
+  /** events only: counts those that arrive late (see ArrivalOrder) */
+  order?: ArrivalOrder;
 }
 
 function openSource(path: string, opts: ReadJsonlOptions): { raw: Readable; text: Readable; totalBytes: number } {
@@ -184,7 +203,12 @@ async function* readRecordChunks<R extends { ok: true }, T>(
 
 /** Valid events of a log v1 file in file order, in arrays of one read chunk each (the fast path for `analyze`). */
 export function readEventChunks(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<LogEventV1[]> {
-  return readRecordChunks(path, opts, parseEventLine, (r) => r.event);
+  const order = opts.order;
+  if (!order) return readRecordChunks(path, opts, parseEventLine, (r) => r.event);
+  return readRecordChunks(path, opts, parseEventLine, (r) => {
+    order.see(r.tsMs);
+    return r.event;
+  });
 }
 
 /**

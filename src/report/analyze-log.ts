@@ -2,7 +2,7 @@
 // The loop pays one await per read chunk (about a megabyte of lines), not per event.
 import { Detector } from '../detect/detector.ts';
 import type { Decision, DetectorParams } from '../detect/types.ts';
-import { readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
+import { ArrivalOrder, readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import { eventFiles, naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
@@ -50,8 +50,10 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
   const onProgress = o.onProgress;
   const onIngested = o.onIngested;
   const files = eventFiles(o.eventsPath);
+  const order = new ArrivalOrder();
   const chunks = readEventChunksOfFiles(files, {
     strict,
+    order,
     onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message, r.path),
     onProgress: onProgress ? (read, total) => onProgress(read, total, events) : undefined,
   });
@@ -68,6 +70,6 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
   // a last relink over the tail of the log (what an online run would do at its next link time)
   detector.flush();
 
-  const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, rejections, results: detector.results() });
+  const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results: detector.results() });
   return { report, detector };
 }

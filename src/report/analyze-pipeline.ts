@@ -11,7 +11,7 @@ import { defaultParams, validateParams } from '../detect/params.ts';
 import { PARAMS_READ } from '../detect/signals/index.ts';
 import { MinHasher } from '../detect/sketches/minhash.ts';
 import { newPreparedText, prepareText, testUserPatterns, TextPacker, USER_PATTERNS } from '../detect/text/prepare.ts';
-import { readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
+import { ArrivalOrder, readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import type { AnalyzeLogOptions } from './analyze-log.ts';
 import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-thread.ts';
@@ -77,8 +77,10 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   let events = 0;
   const onProgress = o.onProgress;
   const files = eventFiles(o.eventsPath);
+  const order = new ArrivalOrder();
   const chunks = readEventChunksOfFiles(files, {
     strict,
+    order,
     onReject: (r) => rejections.add('events', r.lineNo, r.field, r.message, r.path),
     onProgress: onProgress ? (read, total) => onProgress(read, total, events) : undefined,
   });
@@ -116,5 +118,5 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
     }
   });
   const results = await engine.finish();
-  return buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, rejections, results });
+  return buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results });
 }

@@ -31,6 +31,8 @@ export interface ReportInputV1 {
   rejected_examples: RejectedExample[];
   /** records read from accounts.jsonl (optional field; absent when no accounts file was given) */
   account_records?: number;
+  /** events more than an hour older than an event read before them (optional field; absent when none) */
+  late_events?: number;
 }
 
 export interface ReportV1 {
@@ -67,6 +69,8 @@ export interface BuildReportInput {
   generatedAt: Date;
   events: number;
   accountRecords: number | null;
+  /** events that arrived late (events/reader.ts ArrivalOrder) */
+  lateEvents?: number;
   rejections: RejectionLog;
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
 }
@@ -80,6 +84,7 @@ export function buildReport(b: BuildReportInput): ReportV1 {
     rejected_examples: b.rejections.examples,
   };
   if (b.accountRecords !== null) input.account_records = b.accountRecords;
+  if (b.lateEvents) input.late_events = b.lateEvents;
   return validateReport({
     version: REPORT_VERSION,
     generated_at: b.generatedAt.toISOString(),
@@ -169,6 +174,7 @@ export function validateReport(value: unknown): ReportV1 {
     if (ex.path !== undefined) str(ex.path, `${p}.path`);
   });
   if (input.account_records !== undefined) count(input.account_records, 'input.account_records');
+  if (input.late_events !== undefined) count(input.late_events, 'input.late_events');
 
   const accounts = arr(r.accounts, 'accounts');
   if (accounts.length !== accountsSeen) fail('input.accounts', `says ${accountsSeen} but accounts has ${accounts.length} entries`);

@@ -108,7 +108,7 @@ test('analyze reads a folder of rotated logs oldest first, as the one log they w
   assert.ok(strict.stderr.includes(`stopped (--strict) at ${second} line 11, field client.ip`), strict.stderr);
 });
 
-test('analyze reads several --events files in the order given', async () => {
+test('analyze reads several --events files in the order given, and counts the events that come hours late', async () => {
   const dir = tempDir();
   const lines = readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l !== '');
   const [first, second] = [join(dir, 'day1.jsonl'), join(dir, 'day2.jsonl')];
@@ -122,6 +122,12 @@ test('analyze reads several --events files in the order given', async () => {
   const b = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8'));
   assert.deepEqual(b.accounts, a.accounts);
   assert.equal(b.input.rejected_examples[0].path, first);
+  assert.equal(b.input.late_events, undefined);
+  // newest first: the first file's 79 valid events (00:05-00:48) come after the second's (up to 19:31)
+  const reversed = await run(['analyze', '--events', second, first, '--out', join(dir, 'reversed.json')]);
+  assert.equal(reversed.code, 0, reversed.stderr);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'reversed.json'), 'utf8')).input.late_events, 79);
+  assert.match(reversed.stderr, /79 events came more than an hour before events read ahead of them: are the --events files in time order/);
 });
 
 test('analyze applies the detector section of --config and rejects an invalid one', async () => {
