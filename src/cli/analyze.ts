@@ -27,7 +27,7 @@ export function register(program: Command): void {
   program
     .command('analyze')
     .description('Run the detector over a request log (log format v1, .jsonl or .jsonl.gz) and write report v1.')
-    .requiredOption('--events <paths...>', 'events.jsonl or events.jsonl.gz; several are read in the order given, and a folder (the gateway\'s data/events) gives its files, oldest first')
+    .requiredOption('--events <paths...>', 'events.jsonl or events.jsonl.gz; several are read in the order given, a folder (the gateway\'s data/events) gives its files, oldest first, and - reads standard input')
     .option('--accounts <file>', 'accounts.jsonl (read first; richer campaign linking)')
     .requiredOption('--out <file>', 'where to write the report (JSON, report v1)')
     .option('--html <file>', 'also write the self-contained HTML report here')
@@ -71,8 +71,10 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       accountsPath: flags.accounts,
       params,
       strict: flags.strict ?? false,
+      // no bar when the size is unknown (standard input)
       onProgress: bar
         ? (read, total, events) => {
+            if (total === 0) return;
             if (!barStarted) {
               bar.start(total, 0, { events: 0 });
               barStarted = true;

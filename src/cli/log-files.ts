@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import { STDIN } from '../events/reader.ts';
 import { kindOf } from './paths.ts';
 
 /** A rotated file of the gateway's, gzipped or not: `events-<UTC timestamp>[-<n>].jsonl[.gz]`. */
@@ -10,12 +11,17 @@ const ROTATED = /^events-(\d{8}T\d{9}Z)(?:-(\d+))?\.jsonl(?:\.gz)?$/;
 const LOG = /\.jsonl(?:\.gz)?$/;
 
 /**
- * Files as given; for a folder, its `.jsonl` and `.jsonl.gz` files: the gateway's rotated files first, oldest
- * first, then any others by name.
+ * Files as given (`-`: standard input); for a folder, its `.jsonl` and `.jsonl.gz` files: the gateway's rotated
+ * files first, oldest first, then any others by name.
  */
 export function logFiles(flag: string, paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
+    if (path === STDIN) {
+      if (files.includes(STDIN)) throw new ConfigError(`${flag}: standard input (-) can be read once`);
+      files.push(path);
+      continue;
+    }
     const kind = kindOf(path);
     if (kind === null) throw new ConfigError(`${flag} ${path}: no such file or folder`);
     if (kind === 'file') {

@@ -13,7 +13,7 @@ export interface JsonlLine {
 }
 
 export interface ReadJsonlOptions {
-  /** Called after each chunk; for `.gz` files both numbers count compressed bytes. */
+  /** Called after each chunk; for `.gz` files both numbers count compressed bytes; the total is 0 when unknown (stdin). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Force or forbid gunzip; by default files ending in `.gz` are decompressed. */
   gzip?: boolean;
@@ -72,13 +72,22 @@ export interface ReadRecordsOptions extends ReadJsonlOptions {
   order?: ArrivalOrder;
 }
 
+/** The path that names standard input (plain JSON lines: `zcat logs/*.gz | distillguard analyze --events -`). */
+export const STDIN = '-';
+
+/** The size of `path` in bytes, 0 for standard input (unknown). */
+function sizeOf(path: string): number {
+  return path === STDIN ? 0 : statSync(path).size;
+}
+
 function openSource(path: string, opts: ReadJsonlOptions): { raw: Readable; text: Readable; totalBytes: number } {
-  const totalBytes = statSync(path).size;
-  const raw = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 });
-  const gzip = opts.gzip ?? path.endsWith('.gz');
+  const stdin = path === STDIN;
+  const totalBytes = sizeOf(path);
+  const raw: Readable = stdin ? process.stdin : createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 });
+  const gzip = opts.gzip ?? (!stdin && path.endsWith('.gz'));
   if (!gzip) return { raw, text: raw, totalBytes };
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  raw.on('error', (err) => gunzip.destroy(err));
+  raw.on('error', (err: Error) => gunzip.destroy(err));
   raw.pipe(gunzip);
   return { raw, text: gunzip, totalBytes };
 }
@@ -221,7 +230,7 @@ export async function* readEventChunksOfFiles(paths: readonly string[], opts: Re
     yield* readEventChunks(paths[0]!, opts);
     return;
   }
-  const sizes = paths.map((path) => statSync(path).size);
+  const sizes = paths.map(sizeOf);
   const total = sizes.reduce((a, b) => a + b, 0);
   let before = 0;
   const { onReject, onProgress } = opts;

@@ -12,7 +12,7 @@ export class InputLineError extends Error {
     readonly field: string | null,
     readonly detail: string,
   ) {
-    super(`${path} line ${lineNo}${field ? `, field ${field}` : ''}: ${detail}`);
+    super(`${path === '-' ? 'standard input' : path} line ${lineNo}${field ? `, field ${field}` : ''}: ${detail}`);
     this.name = 'InputLineError';
   }
 }

@@ -16,15 +16,16 @@ const ACCOUNTS = join(FIXTURES, 'accounts.jsonl');
 /** the fixture's one bad line: client.ip missing */
 const BAD_LINE = 31;
 
-/** Runs the CLI in a child process (asynchronously, so the tests below run side by side). */
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in a child process (asynchronously, so the tests below run side by side), `input` on its stdin. */
+function run(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
       // a child killed by a signal (or refused by execFile) leaves no exit code: say so in stderr
       const note = err !== null && typeof err.code !== 'number' ? `\n[child ended without an exit code: signal ${err.signal ?? 'none'}, ${err.message}]` : '';
       resolve({ code, stdout, stderr: stderr + note });
     });
+    child.stdin!.end(input);
   });
 }
 
@@ -128,6 +129,22 @@ test('analyze reads several --events files in the order given, and counts the ev
   assert.equal(reversed.code, 0, reversed.stderr);
   assert.equal(JSON.parse(readFileSync(join(dir, 'reversed.json'), 'utf8')).input.late_events, 79);
   assert.match(reversed.stderr, /79 events came more than an hour before events read ahead of them: are the --events files in time order/);
+});
+
+test('analyze --events - reads standard input as it reads a file, and names it in a --strict stop', async () => {
+  const dir = tempDir();
+  const log = readFileSync(EVENTS, 'utf8');
+  const file = await run(['analyze', '--events', EVENTS, '--out', join(dir, 'file.json')]);
+  const piped = await run(['analyze', '--events', '-', '--out', join(dir, 'piped.json')], log);
+  assert.equal(file.code, 0, file.stderr);
+  assert.equal(piped.code, 0, piped.stderr);
+  const a = JSON.parse(readFileSync(join(dir, 'file.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'piped.json'), 'utf8'));
+  assert.deepEqual(b.accounts, a.accounts);
+  assert.deepEqual(b.input, a.input);
+  const strict = await run(['analyze', '--events', '-', '--out', join(dir, 'strict.json'), '--strict'], log);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, new RegExp(`stopped \\(--strict\\) at standard input line ${BAD_LINE}, field client\\.ip`));
 });
 
 test('analyze applies the detector section of --config and rejects an invalid one', async () => {
