@@ -12,7 +12,7 @@ import { parseSeedList, poolMetrics, runsMeetingTargets, type LabelledMetrics, t
 import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
 import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
-import { defaultDataDir } from '../sim/prompts/data.ts';
+import { dataDirFromFlag } from '../sim/prompts/data.ts';
 import { checkOutputFolder, fileErrorMessage, inputFile, outputFolder } from './paths.ts';
 
 interface EvalFlags {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--seeds <list>', 'several seeds, e.g. 101,1-6: each scenario is run with each seed and the runs pooled (instead of --seed)')
     .option('--scale <x>', 'simulation scale (multiplies accounts)', '1')
     .option('--days <d>', 'simulated days (default: the scenario\'s)')
-    .option('--data <path>', 'folder of public prompt sets for the simulator (default: ../shared/data when it exists)')
+    .option('--data <path>', 'folder of public prompt sets for the simulator, or none for the built-in templates (default: ../shared/data when it exists)')
     .option('--events <file>', 'events.jsonl(.gz) written by simulate')
     .option('--accounts <file>', 'accounts.jsonl written by simulate')
     .option('--labels <file>', 'labels.json written by simulate')
@@ -96,6 +96,7 @@ export async function runEval(flags: EvalFlags): Promise<number> {
     bar?.start(100, 0, { events: 0, run: '' });
     if (scenarios !== undefined) {
       if (scenarios.length === 0) throw new ConfigError('--scenario needs a scenario name');
+      const dataDir = dataDirFromFlag(flags.data, process.cwd());
       const grid = scenarios.flatMap((scenario) => seeds.map((seed) => ({ scenario, seed })));
       const runs: { label: string; run: EvalRun }[] = [];
       for (const [i, { scenario, seed }] of grid.entries()) {
@@ -109,7 +110,7 @@ export async function runEval(flags: EvalFlags): Promise<number> {
             seed,
             scale: parseNumber(flags.scale, '--scale'),
             days: flags.days === undefined ? undefined : parseNumber(flags.days, '--days'),
-            dataDir: flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd()),
+            dataDir,
           },
           params,
           progress,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { ConfigError } from '../errors.ts';
-import { defaultDataDir } from '../sim/prompts/data.ts';
+import { dataDirFromFlag } from '../sim/prompts/data.ts';
 import { scenarioNames } from '../sim/scenarios.ts';
 import { simulate } from '../sim/simulate.ts';
 import { SCENARIO_START_MS } from '../sim/time.ts';
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed; the same seed gives byte-identical files', '1')
     .option('--scale <x>', 'multiplies the number of accounts', '1')
     .option('--days <d>', 'length of the simulated period (default: the scenario\'s)')
-    .option('--data <path>', 'folder of public prompt sets (default: ../shared/data when it exists, else built-in templates)')
+    .option('--data <path>', 'folder of public prompt sets, or none for the built-in templates (default: ../shared/data when it exists, else the built-in templates)')
     .action((flags: SimulateFlags) => {
       process.exitCode = runSimulate(flags);
     });
@@ -44,7 +44,7 @@ function parseNumber(value: string, flag: string): number {
 export function runSimulate(flags: SimulateFlags): number {
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% of simulated time | {events} events', stream: process.stderr, hideCursor: true }) : null;
   try {
-    const dataDir = flags.data !== undefined ? resolve(flags.data) : defaultDataDir(process.cwd());
+    const dataDir = dataDirFromFlag(flags.data, process.cwd());
     const out = checkOutputFolder('--out', resolve(flags.out));
     const result = simulate({
       scenario: flags.scenario,
