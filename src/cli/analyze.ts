@@ -6,7 +6,7 @@
 import './analyze-compile-budget.ts'; // first: sets V8 flags before the other modules load
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DetectorParamsError } from '../detect/errors.ts';
+import { DetectorInputError, DetectorParamsError } from '../detect/errors.ts';
 import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
@@ -21,6 +21,7 @@ interface AnalyzeFlags {
   config?: string;
   strict?: boolean;
   threads?: string;
+  state?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--html <file>', 'also write the self-contained HTML report here')
     .option('--config <file>', 'config file (JSON or YAML); its detector: section overrides the fitted parameters')
     .option('--strict', 'stop at the first bad line instead of counting it and going on')
+    .option('--state <file>', 'continue from the engine state in this file when it exists, and write the state back: run it log after log')
     .option('--threads <n>', '1: everything on one thread; 2: parse on one thread, detect on another (default: 2 on a multi-core machine)')
     .action(async (flags: AnalyzeFlags) => {
       process.exitCode = await analyze(flags);
@@ -53,6 +55,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     if (flags.accounts !== undefined) inputFile('--accounts', flags.accounts);
     checkOutputFile('--out', flags.out);
     if (flags.html !== undefined) checkOutputFile('--html', flags.html);
+    if (flags.state !== undefined) outputFile('--state', flags.state);
     const threads = flags.threads === undefined ? (pipelineUseful() ? 2 : 1) : Number(flags.threads);
     if (threads !== 1 && threads !== 2) throw new ConfigError(`--threads must be 1 or 2, got ${flags.threads}`);
     if (threads === 2) engine = startEngineThread({ accountsPath: flags.accounts });
@@ -68,6 +71,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     const { report } = await run({
       engine,
       eventsPath: events,
+      statePath: flags.state,
       accountsPath: flags.accounts,
       params,
       strict: flags.strict ?? false,
@@ -106,7 +110,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       console.error(`distillguard analyze: ${flags.strict ? 'stopped (--strict) at ' : ''}${err.message}`);
       return 1;
     }
-    if (err instanceof ConfigError || err instanceof DetectorParamsError) {
+    if (err instanceof ConfigError || err instanceof DetectorParamsError || err instanceof DetectorInputError) {
       console.error(`distillguard analyze: ${err.message}`);
       return 1;
     }

@@ -1,7 +1,8 @@
 // The engine thread of the two-thread analyze pipeline (analyze-pipeline.ts): holds the Detector, ingests the
 // events the reader thread parsed and prepared, in file order, and returns the results at the end.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Detector } from '../detect/detector.ts';
+import type { Detector } from '../detect/detector.ts';
+import { startingDetector, writeStateFile } from './state-file.ts';
 import { gateUserPatterns, newPreparedText, TextUnpacker, type PackedTexts, type PreparedText } from '../detect/text/prepare.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import { EventDecoder, type EncodedEvents } from './event-wire.ts';
@@ -13,6 +14,7 @@ const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).
 // made by the first message: the thread starts before the reader has read the configuration
 let detector: Detector;
 let text: PreparedText;
+let statePath: string | undefined;
 
 function reply(m: EngineReply): void {
   port.postMessage(m);
@@ -34,7 +36,8 @@ function ingestEvents(events: EncodedEvents, texts: PackedTexts, gate: boolean):
 port.on('message', (m: EngineRequest) => {
   try {
     if (m.type === 'params') {
-      detector = new Detector(m.params);
+      statePath = m.statePath;
+      detector = startingDetector(statePath, m.params);
       text = newPreparedText(detector.hasher.k);
     } else if (m.type === 'accounts') {
       for (const rec of m.records as AccountRecordV1[]) detector.ingestAccount(rec);
@@ -43,6 +46,8 @@ port.on('message', (m: EngineRequest) => {
       Atomics.add(progress, 0, 1);
       Atomics.notify(progress, 0);
     } else {
+      // the state before the final relink, as the one-thread path writes it
+      if (statePath) writeStateFile(statePath, detector.snapshot());
       detector.flush();
       reply({ type: 'done', results: detector.results() });
     }

@@ -5,6 +5,7 @@ import type { Decision, DetectorParams } from '../detect/types.ts';
 import { ArrivalOrder, readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import { eventFiles, naming } from './input-lines.ts';
+import { startingDetector, writeStateFile } from './state-file.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface AnalyzeLogOptions {
@@ -20,6 +21,8 @@ export interface AnalyzeLogOptions {
   onIngested?: (ev: LogEventV1, decisions: Decision[]) => void;
   /** report timestamp (defaults to now) */
   now?: Date;
+  /** the engine's state: continued from when the file exists, written back before the final relink (state-file.ts) */
+  statePath?: string;
 }
 
 export interface AnalyzeLogResult {
@@ -28,7 +31,7 @@ export interface AnalyzeLogResult {
 }
 
 export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult> {
-  const detector = new Detector(o.params);
+  const detector = startingDetector(o.statePath, o.params);
   const rejections = new RejectionLog();
   const strict = o.strict ?? false;
 
@@ -68,6 +71,8 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
     }
   });
   // a last relink over the tail of the log (what an online run would do at its next link time)
+  // the state is the engine's before the final relink, which a run that went on would not have made here
+  if (o.statePath) writeStateFile(o.statePath, detector.snapshot());
   detector.flush();
 
   const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results: detector.results() });

@@ -70,7 +70,7 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   }
   const accountRecords = o.accountsPath ? records.length : null;
 
-  engine.post({ type: 'params', params });
+  engine.post({ type: 'params', params, statePath: o.statePath });
   for (let i = 0; i < records.length; i += 10_000) engine.post({ type: 'accounts', records: records.slice(i, i + 10_000) });
   records.length = 0;
 

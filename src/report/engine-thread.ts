@@ -18,7 +18,8 @@ import type { AccountRecordV1 } from '../events/types.ts';
 import type { EncodedEvents } from './event-wire.ts';
 
 export type EngineRequest =
-  | { type: 'params'; params: DetectorParams }
+  /** statePath: the engine state to continue from and write back (analyze --state) */
+  | { type: 'params'; params: DetectorParams; statePath?: string }
   | { type: 'accounts'; records: AccountRecordV1[] }
   /** gate: whether the engine runs the literal gate on texts that arrive ungated */
   | { type: 'events'; events: EncodedEvents; texts: PackedTexts; gate: boolean }

@@ -147,6 +147,34 @@ test('analyze --events - reads standard input as it reads a file, and names it i
   assert.match(strict.stderr, new RegExp(`stopped \\(--strict\\) at standard input line ${BAD_LINE}, field client\\.ip`));
 });
 
+test('analyze --state runs log after log: the last report equals one run over the whole log, on two threads and one', async () => {
+  const dir = tempDir();
+  const lines = readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l !== '');
+  const [first, second] = [join(dir, 'day1.jsonl'), join(dir, 'day2.jsonl')];
+  writeFileSync(first, lines.slice(0, 70).join('\n') + '\n');
+  writeFileSync(second, lines.slice(70).join('\n') + '\n');
+  const whole = await run(['analyze', '--events', EVENTS, '--accounts', ACCOUNTS, '--out', join(dir, 'whole.json')]);
+  assert.equal(whole.code, 0, whole.stderr);
+  const expected = JSON.parse(readFileSync(join(dir, 'whole.json'), 'utf8'));
+  for (const threads of ['2', '1']) {
+    const state = join(dir, `state-${threads}.jsonl`);
+    for (const [i, log] of [first, second].entries()) {
+      const r = await run(['analyze', '--events', log, '--accounts', ACCOUNTS, '--state', state, '--threads', threads, '--out', join(dir, `run-${threads}-${i}.json`)]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const last = validateReport(JSON.parse(readFileSync(join(dir, `run-${threads}-1.json`), 'utf8')));
+    assert.deepEqual(last.accounts, expected.accounts, `threads ${threads}`);
+    assert.deepEqual(last.campaigns, expected.campaigns, `threads ${threads}`);
+    assert.equal(last.input.events, lines.length - 70, 'events counts this run only');
+  }
+  assert.equal(readFileSync(join(dir, 'state-1.jsonl'), 'utf8'), readFileSync(join(dir, 'state-2.jsonl'), 'utf8'));
+  const foreign = join(dir, 'foreign.jsonl');
+  writeFileSync(foreign, '{"v":7}\n');
+  const bad = await run(['analyze', '--events', second, '--state', foreign, '--out', join(dir, 'bad.json')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--state .+foreign\.jsonl: .+not a state this version of analyze wrote/);
+});
+
 test('analyze applies the detector section of --config and rejects an invalid one', async () => {
   const dir = tempDir();
   const strictCfg = join(dir, 'strict.yaml');

@@ -3,35 +3,17 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { migrate, openDatabase } from '../../store/sqlite.ts';
+import { appendPart, PART_ITEMS, splitLongArrays } from '../../util/json-parts.ts';
 
 export const DETECTOR_DB_FILE = 'detector.sqlite';
 /** Snapshots kept; older ones are deleted after a new one is written. */
 const KEEP = 2;
-/**
- * Items of a top-level array of the state stored per part. A snapshot takes ~6 KB of JSON per account, so as one
- * string it would pass V8's limit on a string's length (~512 MB) near 90k accounts and fail to save; a state is
- * stored as a head and parts of at most this many items each, every one stringified on its own.
- */
-const PART_ITEMS = 2_000;
 
 export interface StoredSnapshot {
   takenAt: string;
   lastEventTs: string;
   events: number;
   state: unknown;
-}
-
-/** A state's long top-level arrays cut into parts, the head keeping those arrays empty. */
-function splitState(state: unknown, partItems: number): { head: unknown; parts: { field: string; items: unknown[] }[] } {
-  const parts: { field: string; items: unknown[] }[] = [];
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) return { head: state, parts };
-  const head: Record<string, unknown> = { ...(state as Record<string, unknown>) };
-  for (const [field, value] of Object.entries(head)) {
-    if (!Array.isArray(value) || value.length <= partItems) continue;
-    head[field] = [];
-    for (let i = 0; i < value.length; i += partItems) parts.push({ field, items: value.slice(i, i + partItems) });
-  }
-  return { head, parts };
 }
 
 export class SnapshotStore {
@@ -61,7 +43,8 @@ export class SnapshotStore {
   }
 
   save(snapshot: StoredSnapshot): void {
-    const { head, parts } = splitState(snapshot.state, this.partItems);
+    // in parts: one JSON string of a large state would pass V8's string limit (util/json-parts.ts)
+    const { head, parts } = splitLongArrays(snapshot.state, this.partItems);
     const insert = this.db.prepare('INSERT INTO detector_snapshots (taken_at, last_event_ts, events, state) VALUES (?, ?, ?, ?)');
     const insertPart = this.db.prepare('INSERT INTO detector_snapshot_parts (snapshot_id, seq, field, items) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
@@ -79,11 +62,7 @@ export class SnapshotStore {
     if (!row) return null;
     const state: unknown = JSON.parse(row.state);
     const parts = this.db.prepare('SELECT field, items FROM detector_snapshot_parts WHERE snapshot_id = ? ORDER BY seq').iterate(row.id) as Iterable<{ field: string; items: string }>;
-    for (const part of parts) {
-      const items = JSON.parse(part.items) as unknown[];
-      const list = (state as Record<string, unknown[]>)[part.field]!;
-      for (const item of items) list.push(item);
-    }
+    for (const part of parts) appendPart(state, { field: part.field, items: JSON.parse(part.items) as unknown[] });
     return { takenAt: row.taken_at, lastEventTs: row.last_event_ts, events: row.events, state };
   }
 
