@@ -93,7 +93,8 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const flagged = report.accounts.filter((a) => isFlagged(a.verdict)).length;
     const lines = [
-      `analyzed ${counted(report.input.events, 'event')} from ${counted(report.input.accounts, 'account')} in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
+      // with --state the report holds the accounts of earlier runs too
+      `analyzed ${counted(report.input.events, 'event')} ${flags.state ? `(the state now holds ${counted(report.input.accounts, 'account')})` : `from ${counted(report.input.accounts, 'account')}`} in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
       `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];

@@ -161,6 +161,7 @@ test('analyze --state runs log after log: the last report equals one run over th
     for (const [i, log] of [first, second].entries()) {
       const r = await run(['analyze', '--events', log, '--accounts', ACCOUNTS, '--state', state, '--threads', threads, '--out', join(dir, `run-${threads}-${i}.json`)]);
       assert.equal(r.code, 0, r.stderr);
+      if (i === 1) assert.match(r.stderr, new RegExp(`^analyzed ${lines.length - 70} events \\(the state now holds 3 accounts\\)`));
     }
     const last = validateReport(JSON.parse(readFileSync(join(dir, `run-${threads}-1.json`), 'utf8')));
     assert.deepEqual(last.accounts, expected.accounts, `threads ${threads}`);
