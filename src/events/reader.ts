@@ -55,7 +55,9 @@ export const LATE_AFTER_MS = 60 * 60 * 1000;
 /** Counts the events of a log that come more than LATE_AFTER_MS before the latest one read ahead of them. */
 export class ArrivalOrder {
   late = 0;
-  private latestMs = -Infinity;
+
+  /** `latestMs`: the latest event time already seen (a state carried over from an earlier run) */
+  constructor(private latestMs = -Infinity) {}
 
   see(tsMs: number): void {
     if (tsMs > this.latestMs) this.latestMs = tsMs;

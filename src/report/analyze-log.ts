@@ -5,7 +5,8 @@ import type { Decision, DetectorParams } from '../detect/types.ts';
 import { ArrivalOrder, readAccounts, readEventChunksOfFiles, type LineRejection } from '../events/reader.ts';
 import type { LogEventV1 } from '../events/types.ts';
 import { eventFiles, naming } from './input-lines.ts';
-import { startingDetector, writeStateFile } from './state-file.ts';
+import { startingDetector } from './state-detector.ts';
+import { writeStateFile } from './state-file.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
 
 export interface AnalyzeLogOptions {
@@ -53,7 +54,7 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
   const onProgress = o.onProgress;
   const onIngested = o.onIngested;
   const files = eventFiles(o.eventsPath);
-  const order = new ArrivalOrder();
+  const order = new ArrivalOrder(detector.latestMs);
   const chunks = readEventChunksOfFiles(files, {
     strict,
     order,

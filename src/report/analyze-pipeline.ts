@@ -18,6 +18,7 @@ import { EngineOutOfMemory, startEngineThread, type EngineLink } from './engine-
 import { encodeEvents } from './event-wire.ts';
 import { eventFiles, naming } from './input-lines.ts';
 import { buildReport, RejectionLog, type ReportV1 } from './report-v1.ts';
+import { stateLatestMs } from './state-file.ts';
 
 export interface PipelinedOptions extends Omit<AnalyzeLogOptions, 'onIngested'> {
   /** old-generation bound of the engine thread in MB (default: engineHeapLimitMb of the account records) */
@@ -77,7 +78,7 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
   let events = 0;
   const onProgress = o.onProgress;
   const files = eventFiles(o.eventsPath);
-  const order = new ArrivalOrder();
+  const order = new ArrivalOrder(stateLatestMs(o.statePath));
   const chunks = readEventChunksOfFiles(files, {
     strict,
     order,

@@ -2,10 +2,8 @@
 // stopped. JSON Lines: the head, then the parts of its long arrays (util/json-parts.ts), since one JSON string of
 // a large state passes V8's string limit. Read line by line from the bytes for the same reason; written to a
 // temporary file renamed over the old one, so an interrupted run leaves the previous state whole.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { Detector } from '../detect/detector.ts';
+import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { DetectorInputError } from '../detect/errors.ts';
-import type { DetectorParams } from '../detect/types.ts';
 import { appendPart, splitLongArrays, type JsonPart } from '../util/json-parts.ts';
 
 /** The state in `path`, or null when there is no such file (a first run). */
@@ -38,6 +36,33 @@ export function readStateFile(path: string): unknown {
   return head;
 }
 
+/**
+ * The time of the latest event of the state in `path` (its head's `latestMs`), or -Infinity when there is no
+ * state: events before it are late (events/reader.ts ArrivalOrder), e.g. a log fed into the state twice. Reads the
+ * head line only.
+ */
+export function stateLatestMs(path: string | undefined): number {
+  if (!path || !existsSync(path)) return -Infinity;
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const nl = buf.subarray(0, n).indexOf(10);
+      chunks.push(Buffer.from(buf.subarray(0, nl === -1 ? n : nl)));
+      if (nl !== -1) break;
+    }
+    const head = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { latestMs?: unknown };
+    return typeof head.latestMs === 'number' ? head.latestMs : -Infinity;
+  } catch {
+    return -Infinity; // not a state: restoring it says so
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes `state` to `path` (a temporary file first, then renamed over it). */
 export function writeStateFile(path: string, state: unknown): void {
   const { head, parts } = splitLongArrays(state);
@@ -52,14 +77,3 @@ export function writeStateFile(path: string, state: unknown): void {
   renameSync(tmp, path);
 }
 
-/** The engine a run starts with: restored from `statePath` when that file exists, else a fresh one. */
-export function startingDetector(statePath: string | undefined, params: DetectorParams | undefined): Detector {
-  const state = statePath ? readStateFile(statePath) : null;
-  if (state === null) return new Detector(params);
-  try {
-    return Detector.restore(state, params);
-  } catch (err) {
-    if (err instanceof DetectorInputError) throw new DetectorInputError(`--state ${statePath}: ${err.message}; not a state this version of analyze wrote`);
-    throw err;
-  }
-}

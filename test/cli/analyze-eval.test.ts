@@ -169,6 +169,15 @@ test('analyze --state runs log after log: the last report equals one run over th
     assert.equal(last.input.events, lines.length - 70, 'events counts this run only');
   }
   assert.equal(readFileSync(join(dir, 'state-1.jsonl'), 'utf8'), readFileSync(join(dir, 'state-2.jsonl'), 'utf8'));
+  // the second log fed into the state again: its events more than an hour before the state's latest are late
+  const times = lines.slice(70).map((l) => Date.parse(JSON.parse(l).ts as string));
+  const lateExpected = times.filter((t) => Math.max(...times) - t > 3_600_000).length;
+  assert.ok(lateExpected > 50);
+  for (const threads of ['2', '1']) {
+    const again = await run(['analyze', '--events', second, '--state', join(dir, `state-${threads}.jsonl`), '--threads', threads, '--out', join(dir, `again-${threads}.json`)]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(readFileSync(join(dir, `again-${threads}.json`), 'utf8')).input.late_events, lateExpected, `threads ${threads}`);
+  }
   const foreign = join(dir, 'foreign.jsonl');
   writeFileSync(foreign, '{"v":7}\n');
   const bad = await run(['analyze', '--events', second, '--state', foreign, '--out', join(dir, 'bad.json')]);
