@@ -92,9 +92,10 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     if (flags.html) writeFileSync(outputFile('--html', flags.html), (await import('../report/html.ts')).renderReportHtml(report));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const flagged = report.accounts.filter((a) => isFlagged(a.verdict)).length;
+    // with --state the report holds the accounts of earlier runs too
+    const accounts = counted(report.input.accounts, 'account');
     const lines = [
-      // with --state the report holds the accounts of earlier runs too
-      `analyzed ${counted(report.input.events, 'event')} ${flags.state ? `(the state now holds ${counted(report.input.accounts, 'account')})` : `from ${counted(report.input.accounts, 'account')}`} in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
+      `analyzed ${counted(report.input.events, 'event')} ${flags.state ? `(the state now holds ${accounts})` : `from ${accounts}`} in ${seconds.toFixed(1)} s (${Math.round(report.input.events / Math.max(seconds, 1e-3)).toLocaleString('en-US')} events/s)`,
       `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];

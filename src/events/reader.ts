@@ -215,9 +215,8 @@ async function* readRecordChunks<R extends { ok: true }, T>(
 /** Valid events of a log v1 file in file order, in arrays of one read chunk each (the fast path for `analyze`). */
 export function readEventChunks(path: string, opts: ReadRecordsOptions = {}): AsyncGenerator<LogEventV1[]> {
   const order = opts.order;
-  if (!order) return readRecordChunks(path, opts, parseEventLine, (r) => r.event);
   return readRecordChunks(path, opts, parseEventLine, (r) => {
-    order.see(r.tsMs);
+    order?.see(r.tsMs);
     return r.event;
   });
 }

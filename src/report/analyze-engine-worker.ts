@@ -2,11 +2,11 @@
 // events the reader thread parsed and prepared, in file order, and returns the results at the end.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detector } from '../detect/detector.ts';
-import { startingDetector } from './state-detector.ts';
-import { writeStateFile } from './state-file.ts';
 import { gateUserPatterns, newPreparedText, TextUnpacker, type PackedTexts, type PreparedText } from '../detect/text/prepare.ts';
 import type { AccountRecordV1 } from '../events/types.ts';
 import { EventDecoder, type EncodedEvents } from './event-wire.ts';
+import { startingDetector } from './state-detector.ts';
+import { writeStateFile } from './state-file.ts';
 import type { EngineReply, EngineRequest } from './engine-thread.ts';
 
 const port = parentPort!;

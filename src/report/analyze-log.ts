@@ -71,9 +71,9 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
       events += chunk.length;
     }
   });
-  // a last relink over the tail of the log (what an online run would do at its next link time)
   // the state is the engine's before the final relink, which a run that went on would not have made here
   if (o.statePath) writeStateFile(o.statePath, detector.snapshot());
+  // a last relink over the tail of the log (what an online run would do at its next link time)
   detector.flush();
 
   const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results: detector.results() });

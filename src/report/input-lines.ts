@@ -1,7 +1,7 @@
 // Bad input lines named by file: what both analyze paths (one thread, analyze-log.ts; two threads,
 // analyze-pipeline.ts) report, kept apart from the detector so that the two-thread reader does not load the
 // engine's modules (the engine thread runs it) just to name a line.
-import { LogParseError } from '../events/reader.ts';
+import { LogParseError, STDIN } from '../events/reader.ts';
 
 /** A bad line in --strict mode (or an unreadable gzip stream), naming the file, line and field. */
 export class InputLineError extends Error {
@@ -12,7 +12,7 @@ export class InputLineError extends Error {
     readonly field: string | null,
     readonly detail: string,
   ) {
-    super(`${path === '-' ? 'standard input' : path} line ${lineNo}${field ? `, field ${field}` : ''}: ${detail}`);
+    super(`${path === STDIN ? 'standard input' : path} line ${lineNo}${field ? `, field ${field}` : ''}: ${detail}`);
     this.name = 'InputLineError';
   }
 }
