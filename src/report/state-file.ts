@@ -28,12 +28,17 @@ export function readStateFile(path: string): unknown {
     if (head === undefined) head = value;
     else {
       const part = value as JsonPart;
-      if (typeof part?.field !== 'string' || !Array.isArray(part.items)) throw new DetectorInputError(`--state ${path} line ${lineNo}: not a part of a state`);
+      const list = typeof part?.field === 'string' && Array.isArray(part.items) && isRecord(head) ? head[part.field] : undefined;
+      if (!Array.isArray(list)) throw new DetectorInputError(`--state ${path} line ${lineNo}: not a part of a state`);
       appendPart(head, part);
     }
   }
   if (head === undefined) throw new DetectorInputError(`--state ${path} is empty; delete it to start afresh`);
   return head;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

@@ -183,6 +183,15 @@ test('analyze --state runs log after log: the last report equals one run over th
   const bad = await run(['analyze', '--events', second, '--state', foreign, '--out', join(dir, 'bad.json')]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--state .+foreign\.jsonl: .+not a state this version of analyze wrote/);
+  // valid JSON lines that are not the parts of a state: named by line, no stack trace
+  for (const [name, text, lineNo] of [['no-array', '{"v":7}\n{"field":"accounts","items":[1]}\n', 2], ['null-head', 'null\n{"field":"accounts","items":[]}\n', 2]] as const) {
+    const path = join(dir, `${name}.jsonl`);
+    writeFileSync(path, text);
+    const r = await run(['analyze', '--events', second, '--state', path, '--out', join(dir, `${name}.json`)]);
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, new RegExp(`--state .+${name}\\.jsonl line ${lineNo}: not a part of a state`), name);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, name);
+  }
 });
 
 test('analyze applies the detector section of --config and rejects an invalid one', async () => {
