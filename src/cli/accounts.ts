@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { VERIFICATION_TIERS, type VerificationTier } from '../events/types.ts';
-import { accountJson, accountRecord } from '../identity/identity-store.ts';
+import { accountJson } from '../identity/identity-store.ts';
 import { type CliIo, DEFAULT_DATA_DIR, processIo, fail, formatTable, withIdentityStore } from './data-dir.ts';
 import { outputFile } from './paths.ts';
 
@@ -49,7 +49,7 @@ export function register(program: Command, io: CliIo = processIo): void {
     .option('--data-dir <dir>', 'data dir of the embedded store', DEFAULT_DATA_DIR)
     .action((flags: { out?: string; dataDir: string }) =>
       withIdentityStore(io, 'accounts export', flags.dataDir, {}, (store) => {
-        const lines = store.listAccounts().map((a) => JSON.stringify(accountRecord(a)) + '\n').join('');
+        const lines = store.accountRecords().map((r) => JSON.stringify(r) + '\n').join('');
         if (flags.out === undefined) io.out(lines);
         else writeFileSync(outputFile('--out', flags.out), lines);
       }),

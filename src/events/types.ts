@@ -47,3 +47,9 @@ export interface AccountRecordV1 {
   verification?: VerificationTier | null;
   declared_use_case?: string | null;
 }
+
+/** The fields of an account record that only the provider's sign-up knows (the admin API takes them as `signup`). */
+export const SIGNUP_FIELDS = ['created_at', 'email_domain', 'email_hash', 'email_local_shape', 'payment_fingerprint', 'signup_ip', 'declared_use_case'] as const;
+
+/** What the provider's sign-up knew about an account. */
+export type AccountSignup = { [F in (typeof SIGNUP_FIELDS)[number]]?: string | null };

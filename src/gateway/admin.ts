@@ -2,6 +2,7 @@
 // behind a bearer admin token. Every change goes to the store, then the gateway's identity cache is
 // reloaded so the very next request sees it. Routes outside /admin (health, metrics) come from
 // extraRoutes and are not behind the token.
+import { isIP } from 'node:net';
 import { parseBody, requireAdminToken } from './admin-common.ts';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -33,7 +34,8 @@ const signupSchema = z.strictObject({
   email_hash: optionalText,
   email_local_shape: optionalText,
   payment_fingerprint: optionalText,
-  signup_ip: optionalText,
+  // as analyze reads accounts.jsonl: a stored address that is not one would make the exported file fail there
+  signup_ip: z.string().refine((v) => isIP(v) !== 0, 'expected an IPv4 or IPv6 address').nullable().optional(),
   declared_use_case: optionalText,
 });
 const createAccountBody = z.strictObject({ id: z.string(), org_id: z.string().nullable().optional(), tier: tierSchema.optional(), signup: signupSchema.optional() });
@@ -74,9 +76,9 @@ export function buildAdminServer(opts: AdminServerOptions): FastifyInstance {
 
       admin.post('/accounts', async (req, reply) => {
         const body = parseBody(createAccountBody, req.body);
-        const account = store.createAccount({ id: body.id, orgId: body.org_id ?? null, tier: body.tier });
+        const account = store.createAccount({ id: body.id, orgId: body.org_id ?? null, tier: body.tier, signup: body.signup });
         cache.reload();
-        opts.onAccountCreated?.({ ...body.signup, account_id: account.id, org_id: account.orgId, verification: account.tier, created_at: body.signup?.created_at ?? account.createdAt });
+        opts.onAccountCreated?.(store.accountRecord(account.id)!);
         return reply.code(201).send(accountJson(account));
       });
       admin.get('/accounts', async () => ({ data: store.listAccounts().map(accountJson) }));

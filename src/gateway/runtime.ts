@@ -9,7 +9,7 @@ import type { EventSink } from '../events/sink.ts';
 import { JsonlFileSink } from '../events/jsonl-sink.ts';
 import { SqliteEventSink } from '../events/sqlite-sink.ts';
 import { IdentityCache } from '../identity/identity-cache.ts';
-import { accountRecord, IdentityStore } from '../identity/identity-store.ts';
+import { IdentityStore } from '../identity/identity-store.ts';
 import { ensureDataDir, loadAdminToken, loadKeyPepper } from '../identity/secrets.ts';
 import { compileGates } from '../policy/gates.ts';
 import { InProcessRateLimiter } from '../policy/in-process-limiter.ts';
@@ -143,7 +143,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       },
     });
     detector.start();
-    detector.feedAccounts(store.listAccounts().map(accountRecord));
+    detector.feedAccounts(store.accountRecords());
     const host = detector;
     queue.subscribe((batch) => host.feed(batch));
     // rules that wait for more requests at a verdict (after_requests) count them here, off the request path

@@ -1,7 +1,7 @@
 // Accounts and API keys in the embedded SQLite store. Every writer (admin API, CLI, serve) goes
 // through this class; the gateway reads through IdentityCache, which loads from here.
 import { DgError, ERRORS } from '../errors.ts';
-import { VERIFICATION_TIERS, type AccountRecordV1, type VerificationTier } from '../events/types.ts';
+import { SIGNUP_FIELDS, VERIFICATION_TIERS, type AccountRecordV1, type AccountSignup, type VerificationTier } from '../events/types.ts';
 import { migrate, type Database } from '../store/sqlite.ts';
 import { generateKey, hashSecret, hmacSecret, isKeyId } from './keys.ts';
 import type { Account, AccountStatus, ApiKeyRecord, Principal } from './types.ts';
@@ -48,6 +48,13 @@ const MIGRATIONS = [
      BEGIN INSERT INTO identity_changes (account_id) VALUES (NEW.account_id); END;
    CREATE TRIGGER identity_changes_prune AFTER INSERT ON identity_changes WHEN NEW.seq % ${CHANGE_LOG_PRUNE_EVERY} = 0
      BEGIN DELETE FROM identity_changes WHERE seq <= NEW.seq - ${CHANGE_LOG_KEEP}; END;`,
+  // What the provider's sign-up knew (admin API `signup`), kept so that a detector starting afresh (a new
+  // engine version, `analyze` over the gateway's own log) links accounts on it as the online one did. A
+  // table of its own: the key lookups never read it.
+  `CREATE TABLE account_signups (
+     account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+     details TEXT NOT NULL
+   );`,
 ];
 
 
@@ -58,6 +65,8 @@ export interface NewAccount {
   id: string;
   orgId?: string | null;
   tier?: VerificationTier;
+  /** the sign-up details to keep with the account (null fields are not kept) */
+  signup?: AccountSignup;
 }
 
 export interface CreatedKey {
@@ -80,6 +89,10 @@ interface AccountRow {
   group_id: string | null;
   status: AccountStatus;
   created_at: string;
+}
+
+interface RecordRow extends AccountRow {
+  details: string | null;
 }
 
 interface KeyRow {
@@ -114,6 +127,9 @@ export class IdentityStore {
       insertAccount: db.prepare('INSERT INTO accounts (id, org_id, tier, group_id, status, created_at) VALUES (?, ?, ?, NULL, ?, ?)'),
       getAccount: db.prepare('SELECT * FROM accounts WHERE id = ?'),
       listAccounts: db.prepare('SELECT * FROM accounts ORDER BY created_at, id'),
+      insertSignup: db.prepare('INSERT INTO account_signups (account_id, details) VALUES (?, ?)'),
+      accountRecords: db.prepare('SELECT a.*, s.details FROM accounts a LEFT JOIN account_signups s ON s.account_id = a.id ORDER BY a.created_at, a.id'),
+      accountRecord: db.prepare('SELECT a.*, s.details FROM accounts a LEFT JOIN account_signups s ON s.account_id = a.id WHERE a.id = ?'),
       setTier: db.prepare('UPDATE accounts SET tier = ? WHERE id = ?'),
       setGroup: db.prepare('UPDATE accounts SET group_id = ? WHERE id = ?'),
       setStatus: db.prepare('UPDATE accounts SET status = ? WHERE id = ?'),
@@ -154,8 +170,12 @@ export class IdentityStore {
     const tier = input.tier ?? 'none';
     checkTier(tier);
     if (this.getAccount(input.id)) throw new DgError(ERRORS.CONFLICT, `Account '${input.id}' already exists.`, { param: 'id' });
+    const signup = keptSignup(input.signup);
     try {
-      this.#stmt.insertAccount.run(input.id, orgId, tier, 'active', now());
+      this.db.transaction(() => {
+        this.#stmt.insertAccount.run(input.id, orgId, tier, 'active', now());
+        if (signup !== null) this.#stmt.insertSignup.run(input.id, JSON.stringify(signup));
+      })();
     } catch (err) {
       // another process created it between our check and insert
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -173,6 +193,20 @@ export class IdentityStore {
 
   listAccounts(): Account[] {
     return (this.#stmt.listAccounts.all() as AccountRow[]).map(toAccount);
+  }
+
+  /**
+   * Every account as a record of accounts.jsonl (log format v1), its sign-up details included: the gateway's
+   * online detector starts from these, and `accounts export` writes them for `analyze` over the gateway's log.
+   */
+  accountRecords(): AccountRecordV1[] {
+    return (this.#stmt.accountRecords.all() as RecordRow[]).map(toRecord);
+  }
+
+  /** One account's record (accountRecords), or null. */
+  accountRecord(id: string): AccountRecordV1 | null {
+    const row = this.#stmt.accountRecord.get(id) as RecordRow | undefined;
+    return row ? toRecord(row) : null;
   }
 
   setTier(id: string, tier: VerificationTier): Account {
@@ -284,12 +318,30 @@ function now(): string {
   return new Date().toISOString();
 }
 
+/** The sign-up details worth keeping: the non-null ones, or null when there are none. */
+function keptSignup(signup: AccountSignup | undefined): AccountSignup | null {
+  if (!signup) return null;
+  const kept: AccountSignup = {};
+  let any = false;
+  for (const field of SIGNUP_FIELDS) {
+    const value = signup[field];
+    if (value !== undefined && value !== null) {
+      kept[field] = value;
+      any = true;
+    }
+  }
+  return any ? kept : null;
+}
+
 /**
- * What the store knows of an account as a record of accounts.jsonl (log format v1): the gateway's online
- * detector starts from these, and `accounts export` writes them for `analyze` over the gateway's own log.
+ * An account row with its sign-up details as an accounts.jsonl record. The sign-up's own creation time wins
+ * over the row's (an account made in the gateway after it was made at the provider).
  */
-export function accountRecord(a: Account): AccountRecordV1 {
-  return { account_id: a.id, org_id: a.orgId, created_at: a.createdAt, verification: a.tier };
+function toRecord(row: RecordRow): AccountRecordV1 {
+  const signup = row.details === null ? {} : (JSON.parse(row.details) as AccountSignup);
+  const record: AccountRecordV1 = { account_id: row.id, org_id: row.org_id, created_at: signup.created_at ?? row.created_at, verification: row.tier };
+  for (const field of SIGNUP_FIELDS) if (field !== 'created_at' && signup[field] != null) record[field] = signup[field];
+  return record;
 }
 
 /** An account in the wire form (snake_case) that the admin API and `--json` output share. */

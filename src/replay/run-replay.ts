@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { readAccounts, readEvents } from '../events/reader.ts';
-import type { LogEventV1 } from '../events/types.ts';
+import { SIGNUP_FIELDS, type LogEventV1 } from '../events/types.ts';
 import { ReplayAdminClient, ReplayAdminError, type AccountSpec } from './admin-client.ts';
 import { classifyOutcome, parseAction } from './outcomes.ts';
 import { ACTION_HEADER, buildReplayRequest } from './request-builder.ts';
@@ -226,9 +226,6 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     summary: tally.summary(),
   };
 }
-
-/** The account record's sign-up details, as the admin API takes them. */
-const SIGNUP_FIELDS = ['created_at', 'email_domain', 'email_hash', 'email_local_shape', 'payment_fingerprint', 'signup_ip', 'declared_use_case'] as const;
 
 async function loadAccountSpecs(path: string): Promise<Map<string, AccountSpec>> {
   const specs = new Map<string, AccountSpec>();

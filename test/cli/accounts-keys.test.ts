@@ -126,6 +126,9 @@ test('accounts export writes accounts.jsonl records (log format v1) that analyze
   const dir = tempDataDir(t);
   ok(await cli(dir, 'accounts', 'create', '--id', 'acct_1', '--org', 'org_a', '--tier', 'org'));
   ok(await cli(dir, 'accounts', 'create', '--id', 'acct_2'));
+  // as the admin API creates an account with the provider's sign-up details
+  const signup = { created_at: '2026-03-01T10:00:00.000Z', payment_fingerprint: 'card_9', signup_ip: '203.0.113.9', email_local_shape: 'aaaa.aaaaa99', email_domain: 'example.org' };
+  gatewayView(t, dir).store.createAccount({ id: 'acct_3', tier: 'email', signup });
   const lines = ok(await cli(dir, 'accounts', 'export')).stdout.split('\n');
   assert.equal(lines.pop(), '', 'one record a line, the last one ended');
   const records = lines.map((line) => {
@@ -138,6 +141,12 @@ test('accounts export writes accounts.jsonl records (log format v1) that analyze
   assert.deepEqual({ account_id, org_id, verification, payment_fingerprint }, { account_id: 'acct_1', org_id: 'org_a', verification: 'org', payment_fingerprint: null });
   assert.equal(byId.acct_2!.verification, 'none');
   assert.ok(Date.parse(byId.acct_2!.created_at!) > 0);
+  const { account_id: id3, verification: tier3, created_at, payment_fingerprint: card, signup_ip, email_local_shape, email_domain, email_hash } = byId.acct_3!;
+  assert.deepEqual(
+    { id3, tier3, created_at, card, signup_ip, email_local_shape, email_domain, email_hash },
+    { id3: 'acct_3', tier3: 'email', created_at: signup.created_at, card: 'card_9', signup_ip: '203.0.113.9', email_local_shape: 'aaaa.aaaaa99', email_domain: 'example.org', email_hash: null },
+    'the sign-up details the gateway was given, so analyze links on them as the gateway did',
+  );
 
   const out = join(dir, '..', 'exports', 'accounts.jsonl');
   ok(await cli(dir, 'accounts', 'export', '--out', out));

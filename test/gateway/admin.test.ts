@@ -187,8 +187,8 @@ test('a bug answers 500 DG_ERR_INTERNAL without its details and is reported to o
   assert.match(String(reported[0]), /secret internal detail/);
 });
 
-test('an account created with sign-up details is passed on, with them, to whoever links accounts', async (t) => {
-  const { store } = tempStore(t);
+test('an account created with sign-up details is passed on, with them, to whoever links accounts, and kept', async (t) => {
+  const { store, openAnother } = tempStore(t);
   const cache = new IdentityCache(store);
   cache.reload();
   const created: unknown[] = [];
@@ -208,5 +208,18 @@ test('an account created with sign-up details is passed on, with them, to whoeve
 
   const bad = await post({ id: 'acct_c', signup: { payment_fingerprint: 'card_1', shoe_size: 44 } });
   assert.equal(bad.status, 400, 'unknown sign-up fields are refused');
+  const badIp = await post({ id: 'acct_c', signup: { signup_ip: '203.0.113' } });
+  assert.equal(badIp.status, 400);
+  const { error } = (await badIp.json()) as { error: { message: string; param: string | null } };
+  assert.match(`${error.param} ${error.message}`, /signup\.signup_ip.*IPv4 or IPv6/);
   assert.equal(created.length, 2);
+  assert.equal((await post({ id: 'acct_d', signup: { payment_fingerprint: null, email_domain: null } })).status, 201);
+
+  // kept in the store: another process (a restarted gateway, `accounts export`) reads the same records
+  const records = openAnother().accountRecords();
+  assert.deepEqual(records.map((r) => r.account_id).sort(), ['acct_a', 'acct_b', 'acct_d'], 'nothing of the refused account');
+  assert.deepEqual(records.find((r) => r.account_id === 'acct_a'), created[0]);
+  assert.deepEqual(records.find((r) => r.account_id === 'acct_b'), created[1]);
+  const withNulls = records.find((r) => r.account_id === 'acct_d')!;
+  assert.deepEqual(Object.keys(withNulls).sort(), ['account_id', 'created_at', 'org_id', 'verification'], 'null details are not kept');
 });
