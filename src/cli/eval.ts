@@ -13,6 +13,7 @@ import { evalFiles, evalScenario, type EvalRun } from '../eval/run-eval.ts';
 import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
 import { dataDirFromFlag } from '../sim/prompts/data.ts';
+import { logFiles } from './log-files.ts';
 import { checkOutputFolder, fileErrorMessage, inputFile, outputFolder } from './paths.ts';
 
 interface EvalFlags {
@@ -22,7 +23,7 @@ interface EvalFlags {
   scale: string;
   days?: string;
   data?: string;
-  events?: string;
+  events?: string[];
   accounts?: string;
   labels?: string;
   out: string;
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .option('--scale <x>', 'simulation scale (multiplies accounts)', '1')
     .option('--days <d>', 'simulated days (default: the scenario\'s)')
     .option('--data <path>', 'folder of public prompt sets for the simulator, or none for the built-in templates (default: ../shared/data when it exists)')
-    .option('--events <file>', 'events.jsonl(.gz) written by simulate')
+    .option('--events <paths...>', 'events.jsonl(.gz) written by simulate; as for analyze, several files are read in the order given, a folder (a gateway\'s data/events after a replay) gives its files, oldest first, and - reads standard input')
     .option('--accounts <file>', 'accounts.jsonl written by simulate')
     .option('--labels <file>', 'labels.json written by simulate')
     .option('--out <dir>', 'where eval.json and eval.html go', './eval')
@@ -120,11 +121,11 @@ export async function runEval(flags: EvalFlags): Promise<number> {
       doc = grid.length === 1 ? singleRunDocument(runs[0]!.run, params.provenance) : pooledDocument(runs, params.provenance);
     } else {
       if (!flags.events || !flags.labels) throw new ConfigError('give --scenario NAME, or --events FILE and --labels FILE (and --accounts FILE)');
-      inputFile('--events', flags.events);
+      const events = logFiles('--events', flags.events);
       inputFile('--labels', flags.labels);
       if (flags.accounts) inputFile('--accounts', flags.accounts);
       const progress = bar ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US'), run: '' }) : undefined;
-      const run = await evalFiles({ eventsPath: flags.events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
+      const run = await evalFiles({ eventsPath: events.length === 1 ? events[0]! : events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
       checkLabelsMatch(run, flags.labels);
       doc = singleRunDocument(run, params.provenance);
     }

@@ -18,13 +18,14 @@ export interface ScenarioSource {
 }
 
 export interface FileSource {
-  eventsPath: string;
+  /** a file, or files read one after the other as one log (analyze's --events) */
+  eventsPath: string | readonly string[];
   accountsPath?: string;
   labelsPath: string;
 }
 
 export interface EvalRun {
-  source: { scenario: string; seed: number; scale: number; days: number } | { events: string; accounts: string | null; labels: string };
+  source: { scenario: string; seed: number; scale: number; days: number } | { events: string | readonly string[]; accounts: string | null; labels: string };
   events: number;
   metrics: EvalMetrics;
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };

@@ -227,6 +227,25 @@ test('eval on files scores the run against labels.json and writes eval.json and 
   assert.ok(html.includes('Time to detect'));
 });
 
+test('eval --events reads a folder of the gateway\'s rotated logs as analyze does, with the same scores as the whole file', async () => {
+  const dir = tempDir();
+  const logs = join(dir, 'events');
+  mkdirSync(logs);
+  const lines = readFileSync(EVENTS, 'utf8').split('\n').filter((l) => l !== '');
+  // named as the gateway rotates them: a plain sort by name would read -10 before -2
+  const pieces = [lines.slice(0, 40), lines.slice(40, 100), lines.slice(100)];
+  pieces.forEach((piece, i) => writeFileSync(join(logs, `events-20261001T000000000Z${i === 0 ? '' : `-${[2, 10][i - 1]}`}.jsonl`), piece.join('\n') + '\n'));
+  const labels = join(FIXTURES, 'labels.json');
+  const [whole, folder] = await Promise.all([
+    run(['eval', '--events', EVENTS, '--accounts', ACCOUNTS, '--labels', labels, '--out', join(dir, 'whole')]),
+    run(['eval', '--events', logs, '--accounts', ACCOUNTS, '--labels', labels, '--out', join(dir, 'folder')]),
+  ]);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(folder.code, 0, folder.stderr);
+  const metrics = (name: string) => JSON.parse(readFileSync(join(dir, name, 'eval.json'), 'utf8')).metrics;
+  assert.deepEqual(metrics('folder'), metrics('whole'));
+});
+
 test('eval stops on labels of another run, and names the accounts a partial labels file leaves out', async () => {
   const dir = tempDir();
   const labels = JSON.parse(readFileSync(join(FIXTURES, 'labels.json'), 'utf8'));
