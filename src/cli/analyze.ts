@@ -99,6 +99,14 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       `flagged ${counted(flagged, 'account')} in ${counted(report.campaigns.length, 'campaign')}; ${counted(report.input.rejected, 'line')} rejected`,
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];
+    const unrecorded = report.input.accounts_without_record;
+    if (unrecorded) {
+      // the fitted weights know every account's tier: without one, a verified heavy user looks like an unverified harvester
+      const given = flags.accounts ? `have no record in ${flags.accounts}` : 'have no record (no --accounts)';
+      lines.push(
+        `  ${unrecorded === report.input.accounts ? (unrecorded === 1 ? 'the account' : `all ${counted(unrecorded, 'account')}`) : `${unrecorded.toLocaleString('en-US')} of ${counted(report.input.accounts, 'account')}`} ${given}: their verification tier and age are unknown, so verified heavy users among them can be flagged. \`distillguard accounts export\` writes the records from the gateway's store.`,
+      );
+    }
     const late = report.input.late_events;
     if (late) lines.push(`  ${counted(late, 'event')} came more than an hour before events read ahead of them: are the --events files in time order, oldest first?`);
     for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.path ?? ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);

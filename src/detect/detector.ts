@@ -191,6 +191,16 @@ export class Detector {
     return { accounts, campaigns };
   }
 
+  /**
+   * Accounts seen in the events that no account record (accounts.jsonl, the gateway's store) described: their
+   * tier and age are unknown to the context signals.
+   */
+  accountsWithoutRecord(): number {
+    let n = 0;
+    for (const a of this.accounts) if (!a.hasRecord) n++;
+    return n;
+  }
+
   /** Each account's feature vector at its latest event (the fitting script's input). */
   features(): Map<string, Record<string, number>> {
     const out = new Map<string, Record<string, number>>();

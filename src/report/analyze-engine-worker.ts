@@ -50,7 +50,7 @@ port.on('message', (m: EngineRequest) => {
       // the state before the final relink, as the one-thread path writes it
       if (statePath) writeStateFile(statePath, detector.snapshot());
       detector.flush();
-      reply({ type: 'done', results: detector.results() });
+      reply({ type: 'done', results: detector.results(), accountsWithoutRecord: detector.accountsWithoutRecord() });
     }
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -76,6 +76,6 @@ export async function analyzeLog(o: AnalyzeLogOptions): Promise<AnalyzeLogResult
   // a last relink over the tail of the log (what an online run would do at its next link time)
   detector.flush();
 
-  const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results: detector.results() });
+  const report = buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, accountsWithoutRecord: detector.accountsWithoutRecord(), rejections, results: detector.results() });
   return { report, detector };
 }

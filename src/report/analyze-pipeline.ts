@@ -118,6 +118,6 @@ async function pipeline(o: PipelinedOptions, engine: EngineLink): Promise<Report
       events += chunk.length;
     }
   });
-  const results = await engine.finish();
-  return buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, rejections, results });
+  const { results, accountsWithoutRecord } = await engine.finish();
+  return buildReport({ generatedAt: o.now ?? new Date(), events, accountRecords, lateEvents: order.late, accountsWithoutRecord, rejections, results });
 }

@@ -26,8 +26,10 @@ export type EngineRequest =
   | { type: 'end' };
 
 export type EngineReply =
-  | { type: 'done'; results: { accounts: AccountResult[]; campaigns: CampaignResult[] } }
+  | { type: 'done'; results: { accounts: AccountResult[]; campaigns: CampaignResult[] }; accountsWithoutRecord: number }
   | { type: 'error'; name: string; message: string; stack: string };
+
+type EngineDone = Extract<EngineReply, { type: 'done' }>;
 
 /** Chunks (about 1 MB of log each) handed to the engine thread and not yet acknowledged. */
 const MAX_IN_FLIGHT = 4;
@@ -122,14 +124,14 @@ export class EngineLink {
   private sent = 0;
   private failure: Error | null = null;
   private waiter: (() => void) | null = null;
-  private results: Extract<EngineReply, { type: 'done' }>['results'] | null = null;
+  private done: Omit<EngineDone, 'type'> | null = null;
 
   constructor(
     private readonly worker: Worker,
     private readonly progress: Int32Array,
   ) {
     worker.on('message', (m: EngineReply) => {
-      if (m.type === 'done') this.results = m.results;
+      if (m.type === 'done') this.done = { results: m.results, accountsWithoutRecord: m.accountsWithoutRecord };
       else this.fail(m.name === 'DetectorInputError' ? new DetectorInputError(m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack }));
       this.wake();
     });
@@ -138,7 +140,7 @@ export class EngineLink {
       this.wake();
     });
     worker.on('exit', () => {
-      if (this.results === null) this.fail(new Error('the analyze engine thread exited early'));
+      if (this.done === null) this.fail(new Error('the analyze engine thread exited early'));
       this.wake();
     });
   }
@@ -174,11 +176,12 @@ export class EngineLink {
     await this.worker.terminate();
   }
 
-  async finish(): Promise<Extract<EngineReply, { type: 'done' }>['results']> {
+  /** Ends the run: the engine's results, and how many of its accounts no record described. */
+  async finish(): Promise<Omit<EngineDone, 'type'>> {
     this.post({ type: 'end' });
-    while (this.results === null && !this.failure) await this.wait();
-    if (this.results === null) throw this.failure!;
-    return this.results;
+    while (this.done === null && !this.failure) await this.wait();
+    if (this.done === null) throw this.failure!;
+    return this.done;
   }
 
   private fail(err: Error): void {

@@ -33,6 +33,8 @@ export interface ReportInputV1 {
   account_records?: number;
   /** events more than an hour older than an event read before them (optional field; absent when none) */
   late_events?: number;
+  /** accounts in the events that no record of accounts.jsonl describes (optional field; absent when none) */
+  accounts_without_record?: number;
 }
 
 export interface ReportV1 {
@@ -71,6 +73,8 @@ export interface BuildReportInput {
   accountRecords: number | null;
   /** events that arrived late (events/reader.ts ArrivalOrder) */
   lateEvents?: number;
+  /** accounts no record described (Detector.accountsWithoutRecord) */
+  accountsWithoutRecord?: number;
   rejections: RejectionLog;
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
 }
@@ -85,6 +89,7 @@ export function buildReport(b: BuildReportInput): ReportV1 {
   };
   if (b.accountRecords !== null) input.account_records = b.accountRecords;
   if (b.lateEvents) input.late_events = b.lateEvents;
+  if (b.accountsWithoutRecord) input.accounts_without_record = b.accountsWithoutRecord;
   return validateReport({
     version: REPORT_VERSION,
     generated_at: b.generatedAt.toISOString(),
@@ -175,6 +180,7 @@ export function validateReport(value: unknown): ReportV1 {
   });
   if (input.account_records !== undefined) count(input.account_records, 'input.account_records');
   if (input.late_events !== undefined) count(input.late_events, 'input.late_events');
+  if (input.accounts_without_record !== undefined) count(input.accounts_without_record, 'input.accounts_without_record');
 
   const accounts = arr(r.accounts, 'accounts');
   if (accounts.length !== accountsSeen) fail('input.accounts', `says ${accountsSeen} but accounts has ${accounts.length} entries`);

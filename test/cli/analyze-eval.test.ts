@@ -58,6 +58,24 @@ test('analyze counts a bad line, goes on, and reports every account once', async
   assert.ok(page.includes('acct_&lt;script&gt;alert(1)&lt;/script&gt;'));
   assert.equal(page.includes('acct_<script>'), false);
   assert.match(r.stderr, /rejected events line 31 \(client\.ip\)/);
+  assert.equal(report.input.accounts_without_record, undefined, 'every account has its record');
+  assert.doesNotMatch(r.stderr, /no record/);
+});
+
+test('analyze counts the accounts no record describes, on either thread count, and says what that costs', async () => {
+  const dir = tempDir();
+  const partial = join(dir, 'partial.jsonl');
+  writeFileSync(partial, readFileSync(ACCOUNTS, 'utf8').split('\n')[0] + '\n');
+  for (const threads of ['1', '2']) {
+    for (const [accounts, expected, said] of [[null, 3, /all 3 accounts have no record \(no --accounts\): their verification tier and age are unknown/], [partial, 2, /2 of 3 accounts have no record in .+partial\.jsonl/]] as const) {
+      const out = join(dir, `r-${threads}-${expected}.json`);
+      const r = await run(['analyze', '--events', EVENTS, ...(accounts ? ['--accounts', accounts] : []), '--threads', threads, '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(validateReport(JSON.parse(readFileSync(out, 'utf8'))).input.accounts_without_record, expected, `threads ${threads}`);
+      assert.match(r.stderr, said);
+      assert.match(r.stderr, /accounts export/);
+    }
+  }
 });
 
 test('analyze --strict stops at the first bad line, naming the line and the field', async () => {
