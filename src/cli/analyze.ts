@@ -11,6 +11,7 @@ import { isFlagged } from '../detect/types.ts';
 import { ConfigError } from '../errors.ts';
 import { pipelineUseful, startEngineThread, type EngineLink } from '../report/engine-thread.ts';
 import { logFiles } from './log-files.ts';
+import { counted, unrecordedNote } from './summary-lines.ts';
 import { checkOutputFile, fileErrorMessage, inputFile, outputFile } from './paths.ts';
 
 interface AnalyzeFlags {
@@ -100,13 +101,7 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
       `report: ${flags.out}${flags.html ? `  html: ${flags.html}` : ''}`,
     ];
     const unrecorded = report.input.accounts_without_record;
-    if (unrecorded) {
-      // the fitted weights know every account's tier: without one, a verified heavy user looks like an unverified harvester
-      const given = flags.accounts ? `have no record in ${flags.accounts}` : 'have no record (no --accounts)';
-      lines.push(
-        `  ${unrecorded === report.input.accounts ? (unrecorded === 1 ? 'the account' : `all ${counted(unrecorded, 'account')}`) : `${unrecorded.toLocaleString('en-US')} of ${counted(report.input.accounts, 'account')}`} ${given}: their verification tier and age are unknown, so verified heavy users among them can be flagged. \`distillguard accounts export\` writes the records from the gateway's store.`,
-      );
-    }
+    if (unrecorded) lines.push(`  ${unrecordedNote(unrecorded, report.input.accounts, flags.accounts)}`);
     const late = report.input.late_events;
     if (late) lines.push(`  ${counted(late, 'event')} came more than an hour before events read ahead of them: are the --events files in time order, oldest first?`);
     for (const ex of report.input.rejected_examples.slice(0, 5)) lines.push(`  rejected ${ex.path ?? ex.file} line ${ex.line} (${ex.field ?? 'not JSON'}): ${ex.message}`);
@@ -131,9 +126,4 @@ export async function analyze(flags: AnalyzeFlags): Promise<number> {
     }
     throw err;
   }
-}
-
-/** "1 account", "1,503 accounts" */
-function counted(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -14,6 +14,7 @@ import { InputLineError } from '../report/input-lines.ts';
 import { loadDetectorParams } from '../report/detector-config.ts';
 import { dataDirFromFlag } from '../sim/prompts/data.ts';
 import { logFiles } from './log-files.ts';
+import { unrecordedNote } from './summary-lines.ts';
 import { checkOutputFolder, fileErrorMessage, inputFile, outputFolder } from './paths.ts';
 
 interface EvalFlags {
@@ -127,6 +128,7 @@ export async function runEval(flags: EvalFlags): Promise<number> {
       const progress = bar ? (done: number, events: number) => bar.update(Math.round(done * 100), { events: events.toLocaleString('en-US'), run: '' }) : undefined;
       const run = await evalFiles({ eventsPath: events.length === 1 ? events[0]! : events, accountsPath: flags.accounts, labelsPath: flags.labels }, params, progress);
       checkLabelsMatch(run, flags.labels);
+      if (run.accountsWithoutRecord) console.error(`eval: ${unrecordedNote(run.accountsWithoutRecord, run.results.accounts.length, flags.accounts)}`);
       doc = singleRunDocument(run, params.provenance);
     }
     bar?.update(100);

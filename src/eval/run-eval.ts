@@ -31,6 +31,8 @@ export interface EvalRun {
   results: { accounts: AccountResult[]; campaigns: CampaignResult[] };
   /** per account first flagged as a member of a campaign (which may since have dissolved), every account that campaign had held up to then */
   campaignAtFlag: ReadonlyMap<string, readonly string[]>;
+  /** accounts in the events that no account record described (files only; simulated runs have them all) */
+  accountsWithoutRecord?: number;
   /** the engine after the run (the fitting script reads its features) */
   detector: Detector;
   labels: EvalLabels;
@@ -88,6 +90,7 @@ export async function evalFiles(src: FileSource, params?: DetectorParams, onProg
   return {
     source: { events: src.eventsPath, accounts: src.accountsPath ?? null, labels: src.labelsPath },
     events: report.input.events,
+    accountsWithoutRecord: report.input.accounts_without_record ?? 0,
     metrics: computeMetrics(labels, results.accounts, tally),
     results,
     campaignAtFlag: tally.campaignAtFlag,

@@ -262,6 +262,11 @@ test('eval --events reads a folder of the gateway\'s rotated logs as analyze doe
   assert.equal(folder.code, 0, folder.stderr);
   const metrics = (name: string) => JSON.parse(readFileSync(join(dir, name, 'eval.json'), 'utf8')).metrics;
   assert.deepEqual(metrics('folder'), metrics('whole'));
+  assert.doesNotMatch(whole.stderr, /no record/);
+  // a gateway's log scored without its accounts: said, as analyze says it
+  const bare = await run(['eval', '--events', logs, '--labels', labels, '--out', join(dir, 'bare')]);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stderr, /^eval: all 3 accounts have no record \(no --accounts\): their verification tier and age are unknown/m);
 });
 
 test('eval stops on labels of another run, and names the accounts a partial labels file leaves out', async () => {
