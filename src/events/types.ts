@@ -53,3 +53,13 @@ export const SIGNUP_FIELDS = ['created_at', 'email_domain', 'email_hash', 'email
 
 /** What the provider's sign-up knew about an account. */
 export type AccountSignup = { [F in (typeof SIGNUP_FIELDS)[number]]?: string | null };
+
+/** The sign-up details of `source` (an account record, say) that carry a value. */
+export function signupDetails(source: AccountSignup): AccountSignup {
+  const details: AccountSignup = {};
+  for (const field of SIGNUP_FIELDS) {
+    const value = source[field];
+    if (value !== undefined && value !== null) details[field] = value;
+  }
+  return details;
+}

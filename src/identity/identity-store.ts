@@ -1,7 +1,7 @@
 // Accounts and API keys in the embedded SQLite store. Every writer (admin API, CLI, serve) goes
 // through this class; the gateway reads through IdentityCache, which loads from here.
 import { DgError, ERRORS } from '../errors.ts';
-import { SIGNUP_FIELDS, VERIFICATION_TIERS, type AccountRecordV1, type AccountSignup, type VerificationTier } from '../events/types.ts';
+import { SIGNUP_FIELDS, signupDetails, VERIFICATION_TIERS, type AccountRecordV1, type AccountSignup, type VerificationTier } from '../events/types.ts';
 import { migrate, type Database } from '../store/sqlite.ts';
 import { generateKey, hashSecret, hmacSecret, isKeyId } from './keys.ts';
 import type { Account, AccountStatus, ApiKeyRecord, Principal } from './types.ts';
@@ -318,19 +318,10 @@ function now(): string {
   return new Date().toISOString();
 }
 
-/** The sign-up details worth keeping: the non-null ones, or null when there are none. */
+/** The sign-up details worth keeping: those with a value, or null when there are none. */
 function keptSignup(signup: AccountSignup | undefined): AccountSignup | null {
-  if (!signup) return null;
-  const kept: AccountSignup = {};
-  let any = false;
-  for (const field of SIGNUP_FIELDS) {
-    const value = signup[field];
-    if (value !== undefined && value !== null) {
-      kept[field] = value;
-      any = true;
-    }
-  }
-  return any ? kept : null;
+  const kept = signupDetails(signup ?? {});
+  return Object.keys(kept).length > 0 ? kept : null;
 }
 
 /**

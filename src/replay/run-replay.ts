@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { readAccounts, readEvents } from '../events/reader.ts';
-import { SIGNUP_FIELDS, type LogEventV1 } from '../events/types.ts';
+import { signupDetails, type LogEventV1 } from '../events/types.ts';
 import { ReplayAdminClient, ReplayAdminError, type AccountSpec } from './admin-client.ts';
 import { classifyOutcome, parseAction } from './outcomes.ts';
 import { ACTION_HEADER, buildReplayRequest } from './request-builder.ts';
@@ -230,9 +230,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
 async function loadAccountSpecs(path: string): Promise<Map<string, AccountSpec>> {
   const specs = new Map<string, AccountSpec>();
   for await (const a of readAccounts(path)) {
-    const signup: Record<string, string | null> = {};
-    for (const field of SIGNUP_FIELDS) if (a[field] != null) signup[field] = a[field];
-    specs.set(a.account_id, { orgId: a.org_id ?? null, tier: a.verification ?? 'none', signup });
+    specs.set(a.account_id, { orgId: a.org_id ?? null, tier: a.verification ?? 'none', signup: signupDetails(a) });
   }
   return specs;
 }

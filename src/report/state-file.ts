@@ -4,7 +4,7 @@
 // temporary file renamed over the old one, so an interrupted run leaves the previous state whole.
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
 import { DetectorInputError } from '../detect/errors.ts';
-import { appendPart, splitLongArrays, type JsonPart } from '../util/json-parts.ts';
+import { appendPart, JsonPartError, splitLongArrays, type JsonPart } from '../util/json-parts.ts';
 
 /** The state in `path`, or null when there is no such file (a first run). */
 export function readStateFile(path: string): unknown {
@@ -27,18 +27,16 @@ export function readStateFile(path: string): unknown {
     }
     if (head === undefined) head = value;
     else {
-      const part = value as JsonPart;
-      const list = typeof part?.field === 'string' && Array.isArray(part.items) && isRecord(head) ? head[part.field] : undefined;
-      if (!Array.isArray(list)) throw new DetectorInputError(`--state ${path} line ${lineNo}: not a part of a state`);
-      appendPart(head, part);
+      try {
+        appendPart(head, value as JsonPart);
+      } catch (err) {
+        if (err instanceof JsonPartError) throw new DetectorInputError(`--state ${path} line ${lineNo}: not a part of a state`);
+        throw err;
+      }
     }
   }
   if (head === undefined) throw new DetectorInputError(`--state ${path} is empty; delete it to start afresh`);
   return head;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

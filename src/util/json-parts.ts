@@ -23,9 +23,13 @@ export function splitLongArrays(state: unknown, partItems = PART_ITEMS): { head:
   return { head, parts };
 }
 
+/** A value read as a part that is none, or a part of an array its head does not have. */
+export class JsonPartError extends Error {}
+
 /** Puts a part back into the head it was cut from (parts in their order). */
 export function appendPart(head: unknown, part: JsonPart): void {
-  const list = (head as Record<string, unknown>)[part.field];
-  if (!Array.isArray(list)) throw new TypeError(`part of "${part.field}", which the head has no array for`);
+  if (typeof part?.field !== 'string' || !Array.isArray(part.items)) throw new JsonPartError('not a part: expected {field, items}');
+  const list = head !== null && typeof head === 'object' ? (head as Record<string, unknown>)[part.field] : undefined;
+  if (!Array.isArray(list)) throw new JsonPartError(`part of "${part.field}", which the head has no array for`);
   for (const item of part.items) list.push(item);
 }
